@@ -1,0 +1,51 @@
+# strongroom: `make demo` runs every system locally; `make test` runs lint and all tests.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEMPLATES := template.yaml $(wildcard src/strongroom/*/template.yaml)
+
+.PHONY: demo up test lint typecheck templates unit integration e2e bench build clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/strongroom demo
+
+up: $(STAMP)
+	$(BIN)/strongroom up
+
+test: lint
+	$(BIN)/pytest
+
+lint: $(STAMP) typecheck templates
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+templates: $(STAMP)
+	$(BIN)/cfn-lint $(TEMPLATES)
+
+unit: $(STAMP)
+	$(BIN)/pytest tests/unit
+
+integration: $(STAMP)
+	$(BIN)/pytest tests/integration
+
+e2e: $(STAMP)
+	$(BIN)/pytest tests/e2e
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+build:
+	sam build --template template.yaml
+
+clean:
+	rm -rf $(VENV) .strongroom .pytest_cache .mypy_cache .ruff_cache .aws-sam

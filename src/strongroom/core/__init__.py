@@ -1,0 +1,1 @@
+"""Shared building blocks: AWS clients, settings, time formats, observability."""

@@ -1,0 +1,35 @@
+"""Every test runs with fake credentials and a fixed region: nothing can reach real AWS."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+_FAKE_AWS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SECURITY_TOKEN": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "eu-west-1",
+    "AWS_REGION": "eu-west-1",
+    "POWERTOOLS_METRICS_NAMESPACE": "strongroom-tests",
+    "POWERTOOLS_SERVICE_NAME": "strongroom-tests",
+    "POWERTOOLS_DEV": "false",
+}
+
+
+# Powertools reads its service name and namespace when a handler module is imported, as on
+# Lambda where the environment exists first: give imports made during collection the same.
+for _name, _value in _FAKE_AWS.items():
+    if _name.startswith("POWERTOOLS_"):
+        os.environ.setdefault(_name, _value)
+
+
+@pytest.fixture(autouse=True)
+def _fake_aws_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in _FAKE_AWS.items():
+        monkeypatch.setenv(name, value)
+    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL"):
+        if name in os.environ:
+            monkeypatch.delenv(name)
