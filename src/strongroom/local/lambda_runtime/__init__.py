@@ -1,0 +1,1 @@
+"""Runs Lambda handlers locally, each function in its own long-lived worker processes."""

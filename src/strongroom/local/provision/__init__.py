@@ -1,0 +1,1 @@
+"""Create every template resource in the emulator and collect what the runtime must run."""

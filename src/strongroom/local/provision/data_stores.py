@@ -1,0 +1,311 @@
+"""DynamoDB tables, SQS queues, SNS topics and S3 buckets."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from strongroom.local.provision.model import ClientFactory, ProvisionContext, ProvisionedResource
+
+
+def _drop_none(values: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in values.items() if value is not None}
+
+
+class DynamoDbTable:
+    def provision(
+        self, logical_id: str, properties: dict[str, Any], context: ProvisionContext
+    ) -> ProvisionedResource:
+        client = context.clients("dynamodb")
+        name = properties.get("TableName") or context.physical_name(logical_id, max_length=255)
+        request = _drop_none(
+            {
+                "TableName": name,
+                "KeySchema": properties["KeySchema"],
+                "AttributeDefinitions": properties["AttributeDefinitions"],
+                "BillingMode": properties.get("BillingMode", "PROVISIONED"),
+                "ProvisionedThroughput": properties.get("ProvisionedThroughput"),
+                "GlobalSecondaryIndexes": properties.get("GlobalSecondaryIndexes"),
+                "LocalSecondaryIndexes": properties.get("LocalSecondaryIndexes"),
+                "SSESpecification": _sse(properties.get("SSESpecification")),
+                "Tags": properties.get("Tags"),
+            }
+        )
+        stream = properties.get("StreamSpecification")
+        if stream:
+            request["StreamSpecification"] = {
+                "StreamEnabled": True,
+                "StreamViewType": stream["StreamViewType"],
+            }
+        if request["BillingMode"] == "PROVISIONED" and "ProvisionedThroughput" not in request:
+            request["ProvisionedThroughput"] = {"ReadCapacityUnits": 5, "WriteCapacityUnits": 5}
+        table = client.create_table(**request)["TableDescription"]
+        ttl = properties.get("TimeToLiveSpecification")
+        if ttl and ttl.get("Enabled"):
+            client.update_time_to_live(
+                TableName=name,
+                TimeToLiveSpecification={"Enabled": True, "AttributeName": ttl["AttributeName"]},
+            )
+        attributes = {"Arn": table["TableArn"]}
+        if "LatestStreamArn" in table:
+            attributes["StreamArn"] = table["LatestStreamArn"]
+        return ProvisionedResource(
+            context.system, logical_id, "AWS::DynamoDB::Table", name, name, attributes
+        )
+
+    def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
+        try:
+            clients("dynamodb").describe_table(TableName=resource.physical_id)
+        except ClientError:
+            return False
+        return True
+
+
+def _sse(specification: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not specification:
+        return None
+    enabled = specification.get("SSEEnabled", False)
+    return {"Enabled": bool(enabled)}
+
+
+class SqsQueue:
+    _PASSED_ATTRIBUTES = (
+        "DelaySeconds",
+        "MaximumMessageSize",
+        "MessageRetentionPeriod",
+        "ReceiveMessageWaitTimeSeconds",
+        "VisibilityTimeout",
+        "FifoQueue",
+        "ContentBasedDeduplication",
+        "KmsMasterKeyId",
+        "SqsManagedSseEnabled",
+    )
+
+    def provision(
+        self, logical_id: str, properties: dict[str, Any], context: ProvisionContext
+    ) -> ProvisionedResource:
+        client = context.clients("sqs")
+        fifo = bool(properties.get("FifoQueue"))
+        name = properties.get("QueueName") or context.physical_name(
+            logical_id, max_length=75 if fifo else 80
+        )
+        if fifo and not name.endswith(".fifo"):
+            name += ".fifo"
+        attributes = {
+            key: str(properties[key]).lower()
+            if isinstance(properties[key], bool)
+            else str(properties[key])
+            for key in self._PASSED_ATTRIBUTES
+            if key in properties
+        }
+        for policy_name in ("RedrivePolicy", "RedriveAllowPolicy"):
+            if policy_name in properties:
+                attributes[policy_name] = json.dumps(properties[policy_name])
+        url = client.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+        arn = context.arn("sqs", name)
+        return ProvisionedResource(
+            context.system,
+            logical_id,
+            "AWS::SQS::Queue",
+            url,
+            url,
+            {"Arn": arn, "QueueName": name, "QueueUrl": url},
+        )
+
+    def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
+        try:
+            clients("sqs").get_queue_attributes(QueueUrl=resource.physical_id)
+        except ClientError:
+            return False
+        return True
+
+
+class SqsQueuePolicy:
+    def provision(
+        self, logical_id: str, properties: dict[str, Any], context: ProvisionContext
+    ) -> ProvisionedResource:
+        client = context.clients("sqs")
+        for url in properties["Queues"]:
+            client.set_queue_attributes(
+                QueueUrl=url, Attributes={"Policy": json.dumps(properties["PolicyDocument"])}
+            )
+        return ProvisionedResource(
+            context.system,
+            logical_id,
+            "AWS::SQS::QueuePolicy",
+            logical_id,
+            logical_id,
+            {"Queues": list(properties["Queues"])},
+        )
+
+    def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
+        sqs = clients("sqs")
+        return all(
+            "Policy"
+            in sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"]).get(
+                "Attributes", {}
+            )
+            for url in resource.attributes["Queues"]
+        )
+
+
+class SnsTopic:
+    def provision(
+        self, logical_id: str, properties: dict[str, Any], context: ProvisionContext
+    ) -> ProvisionedResource:
+        client = context.clients("sns")
+        name = properties.get("TopicName") or context.physical_name(logical_id, max_length=256)
+        attributes = {}
+        if "KmsMasterKeyId" in properties:
+            attributes["KmsMasterKeyId"] = str(properties["KmsMasterKeyId"])
+        arn = client.create_topic(Name=name, Attributes=attributes)["TopicArn"]
+        for subscription in properties.get("Subscription") or []:
+            client.subscribe(
+                TopicArn=arn, Protocol=subscription["Protocol"], Endpoint=subscription["Endpoint"]
+            )
+        return ProvisionedResource(
+            context.system,
+            logical_id,
+            "AWS::SNS::Topic",
+            arn,
+            arn,
+            {"TopicArn": arn, "TopicName": name},
+        )
+
+    def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
+        try:
+            clients("sns").get_topic_attributes(TopicArn=resource.physical_id)
+        except ClientError:
+            return False
+        return True
+
+
+class SnsSubscription:
+    def provision(
+        self, logical_id: str, properties: dict[str, Any], context: ProvisionContext
+    ) -> ProvisionedResource:
+        arn = context.clients("sns").subscribe(
+            TopicArn=properties["TopicArn"],
+            Protocol=properties["Protocol"],
+            Endpoint=properties["Endpoint"],
+            ReturnSubscriptionArn=True,
+        )["SubscriptionArn"]
+        return ProvisionedResource(context.system, logical_id, "AWS::SNS::Subscription", arn, arn)
+
+    def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
+        try:
+            clients("sns").get_subscription_attributes(SubscriptionArn=resource.physical_id)
+        except ClientError:
+            return False
+        return True
+
+
+class S3Bucket:
+    def provision(
+        self, logical_id: str, properties: dict[str, Any], context: ProvisionContext
+    ) -> ProvisionedResource:
+        client = context.clients("s3")
+        name = properties.get("BucketName") or context.physical_name(
+            f"{logical_id}-{context.account_id}", max_length=63, lower=True
+        )
+        request: dict[str, Any] = {"Bucket": name}
+        if context.region != "us-east-1":
+            request["CreateBucketConfiguration"] = {"LocationConstraint": context.region}
+        if properties.get("ObjectLockEnabled"):
+            request["ObjectLockEnabledForBucket"] = True
+        client.create_bucket(**request)
+        self._configure(client, name, properties)
+        return ProvisionedResource(
+            context.system,
+            logical_id,
+            "AWS::S3::Bucket",
+            name,
+            name,
+            {
+                "Arn": f"arn:aws:s3:::{name}",
+                "DomainName": f"{name}.s3.amazonaws.com",
+                "RegionalDomainName": f"{name}.s3.{context.region}.amazonaws.com",
+            },
+        )
+
+    @staticmethod
+    def _configure(client: Any, name: str, properties: dict[str, Any]) -> None:
+        versioning = properties.get("VersioningConfiguration")
+        if versioning:
+            client.put_bucket_versioning(
+                Bucket=name, VersioningConfiguration={"Status": versioning["Status"]}
+            )
+        block = properties.get("PublicAccessBlockConfiguration")
+        if block:
+            client.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=block)
+        encryption = properties.get("BucketEncryption")
+        if encryption:
+            client.put_bucket_encryption(
+                Bucket=name,
+                ServerSideEncryptionConfiguration={
+                    "Rules": encryption["ServerSideEncryptionConfiguration"]
+                },
+            )
+        lock = properties.get("ObjectLockConfiguration")
+        if lock:
+            client.put_object_lock_configuration(Bucket=name, ObjectLockConfiguration=lock)
+        lifecycle = properties.get("LifecycleConfiguration")
+        if lifecycle:
+            client.put_bucket_lifecycle_configuration(
+                Bucket=name, LifecycleConfiguration={"Rules": _lifecycle_rules(lifecycle["Rules"])}
+            )
+
+    def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
+        try:
+            clients("s3").head_bucket(Bucket=resource.physical_id)
+        except ClientError:
+            return False
+        return True
+
+
+def _lifecycle_rules(rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """CloudFormation's lifecycle rules differ in shape from the S3 API's: translate ours."""
+    translated = []
+    for rule in rules:
+        api_rule: dict[str, Any] = {
+            "ID": rule.get("Id", "rule"),
+            "Status": rule["Status"],
+            "Filter": {"Prefix": rule.get("Prefix", "")},
+        }
+        abort = rule.get("AbortIncompleteMultipartUpload")
+        if abort:
+            api_rule["AbortIncompleteMultipartUpload"] = {
+                "DaysAfterInitiation": int(abort["DaysAfterInitiation"])
+            }
+        if "ExpirationInDays" in rule:
+            api_rule["Expiration"] = {"Days": int(rule["ExpirationInDays"])}
+        transitions = rule.get("Transitions") or []
+        if transitions:
+            api_rule["Transitions"] = [
+                {"Days": int(item["TransitionInDays"]), "StorageClass": item["StorageClass"]}
+                for item in transitions
+            ]
+        translated.append(api_rule)
+    return translated
+
+
+class S3BucketPolicy:
+    def provision(
+        self, logical_id: str, properties: dict[str, Any], context: ProvisionContext
+    ) -> ProvisionedResource:
+        bucket = properties["Bucket"]
+        context.clients("s3").put_bucket_policy(
+            Bucket=bucket, Policy=json.dumps(properties["PolicyDocument"])
+        )
+        return ProvisionedResource(
+            context.system, logical_id, "AWS::S3::BucketPolicy", bucket, bucket
+        )
+
+    def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
+        try:
+            clients("s3").get_bucket_policy(Bucket=resource.physical_id)
+        except ClientError:
+            return False
+        return True

@@ -1,0 +1,170 @@
+"""Secrets, alarms, log groups and IAM: the resources around the data and the code."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import string
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from strongroom.local.provision.model import ClientFactory, ProvisionContext, ProvisionedResource
+
+
+class Secret:
+    def provision(
+        self, logical_id: str, properties: dict[str, Any], context: ProvisionContext
+    ) -> ProvisionedResource:
+        name = properties.get("Name") or context.physical_name(logical_id, max_length=256)
+        value = properties.get("SecretString")
+        if value is None:
+            value = _generated_secret(properties.get("GenerateSecretString") or {})
+        request: dict[str, Any] = {"Name": name, "SecretString": value}
+        if properties.get("Description"):
+            request["Description"] = properties["Description"]
+        arn = context.clients("secretsmanager").create_secret(**request)["ARN"]
+        return ProvisionedResource(
+            context.system, logical_id, "AWS::SecretsManager::Secret", arn, arn, {"Id": arn}
+        )
+
+    def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
+        try:
+            clients("secretsmanager").describe_secret(SecretId=resource.physical_id)
+        except ClientError:
+            return False
+        return True
+
+
+def _generated_secret(generate: dict[str, Any]) -> str:
+    length = int(generate.get("PasswordLength", 32))
+    excluded = set(generate.get("ExcludeCharacters", ""))
+    alphabet = [c for c in string.ascii_letters + string.digits if c not in excluded]
+    password = "".join(secrets.choice(alphabet) for _ in range(length))
+    template = generate.get("SecretStringTemplate")
+    key = generate.get("GenerateStringKey")
+    if template and key:
+        document = json.loads(template)
+        document[key] = password
+        return json.dumps(document)
+    return password
+
+
+class CloudWatchAlarm:
+    _PASSED = (
+        "AlarmDescription",
+        "ActionsEnabled",
+        "AlarmActions",
+        "OKActions",
+        "InsufficientDataActions",
+        "MetricName",
+        "Namespace",
+        "Statistic",
+        "ExtendedStatistic",
+        "Dimensions",
+        "Period",
+        "Unit",
+        "EvaluationPeriods",
+        "DatapointsToAlarm",
+        "Threshold",
+        "ComparisonOperator",
+        "TreatMissingData",
+        "Metrics",
+    )
+
+    def provision(
+        self, logical_id: str, properties: dict[str, Any], context: ProvisionContext
+    ) -> ProvisionedResource:
+        name = properties.get("AlarmName") or context.physical_name(logical_id, max_length=255)
+        request = {key: properties[key] for key in self._PASSED if key in properties}
+        for numeric in ("Period", "EvaluationPeriods", "DatapointsToAlarm"):
+            if numeric in request:
+                request[numeric] = int(request[numeric])
+        if "Threshold" in request:
+            request["Threshold"] = float(request["Threshold"])
+        context.clients("cloudwatch").put_metric_alarm(AlarmName=name, **request)
+        return ProvisionedResource(
+            context.system,
+            logical_id,
+            "AWS::CloudWatch::Alarm",
+            name,
+            name,
+            {"Arn": context.arn("cloudwatch", f"alarm:{name}")},
+        )
+
+    def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
+        alarms = clients("cloudwatch").describe_alarms(AlarmNames=[resource.physical_id])
+        return bool(alarms["MetricAlarms"] or alarms.get("CompositeAlarms"))
+
+
+class LogGroup:
+    def provision(
+        self, logical_id: str, properties: dict[str, Any], context: ProvisionContext
+    ) -> ProvisionedResource:
+        name = properties.get("LogGroupName") or context.physical_name(logical_id, max_length=512)
+        client = context.clients("logs")
+        client.create_log_group(logGroupName=name)
+        if "RetentionInDays" in properties:
+            client.put_retention_policy(
+                logGroupName=name, retentionInDays=int(properties["RetentionInDays"])
+            )
+        return ProvisionedResource(
+            context.system,
+            logical_id,
+            "AWS::Logs::LogGroup",
+            name,
+            name,
+            {"Arn": context.arn("logs", f"log-group:{name}:*")},
+        )
+
+    def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
+        groups = clients("logs").describe_log_groups(logGroupNamePrefix=resource.physical_id)
+        return any(group["logGroupName"] == resource.physical_id for group in groups["logGroups"])
+
+
+class IamRole:
+    def provision(
+        self, logical_id: str, properties: dict[str, Any], context: ProvisionContext
+    ) -> ProvisionedResource:
+        name = properties.get("RoleName") or context.physical_name(logical_id, max_length=64)
+        arn = create_role(
+            context.clients("iam"),
+            name,
+            properties["AssumeRolePolicyDocument"],
+            {
+                policy["PolicyName"]: policy["PolicyDocument"]
+                for policy in properties.get("Policies") or []
+            },
+        )
+        return ProvisionedResource(
+            context.system,
+            logical_id,
+            "AWS::IAM::Role",
+            name,
+            name,
+            {"Arn": arn, "RoleId": name},
+        )
+
+    def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
+        return role_exists(clients, resource.physical_id)
+
+
+def create_role(
+    iam: Any, name: str, trust_policy: dict[str, Any], inline_policies: dict[str, Any]
+) -> str:
+    arn: str = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust_policy))[
+        "Role"
+    ]["Arn"]
+    for policy_name, document in inline_policies.items():
+        iam.put_role_policy(
+            RoleName=name, PolicyName=policy_name, PolicyDocument=json.dumps(document)
+        )
+    return arn
+
+
+def role_exists(clients: ClientFactory, name: str) -> bool:
+    try:
+        clients("iam").get_role(RoleName=name)
+    except ClientError:
+        return False
+    return True

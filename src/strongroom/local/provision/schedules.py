@@ -1,0 +1,153 @@
+"""Schedules: SAM Schedule/ScheduleV2 events, AWS::Events::Rule, AWS::Scheduler::Schedule."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from strongroom.local.provision.model import (
+    ClientFactory,
+    ProvisionContext,
+    ProvisionedResource,
+    function_name_of,
+)
+from strongroom.local.specs import ScheduleSpec
+
+
+def _input(raw: Any) -> dict[str, Any] | None:
+    if raw is None:
+        return None
+    return json.loads(raw) if isinstance(raw, str) else dict(raw)
+
+
+def _enabled(properties: dict[str, Any]) -> bool:
+    if "Enabled" in properties:
+        return bool(properties["Enabled"])
+    return str(properties.get("State", "ENABLED")).upper() == "ENABLED"
+
+
+def register_schedule(
+    context: ProvisionContext,
+    logical_id: str,
+    target: str,
+    role_arn: str,
+    event_name: str,
+    kind: str,
+    properties: dict[str, Any],
+) -> None:
+    """A function's schedule event: create the rule/schedule in the emulator, fire it locally."""
+    expression_key = "Schedule" if kind == "Schedule" else "ScheduleExpression"
+    expression = str(properties[expression_key])
+    name = str(properties.get("Name") or context.physical_name(f"{logical_id}{event_name}"))
+    enabled = _enabled(properties)
+    if kind == "Schedule":
+        _put_rule(context, name, expression, enabled, str(properties.get("Description", "")))
+    else:
+        _create_scheduler_schedule(context, name, expression, enabled, target, role_arn)
+    context.topology.schedules.append(
+        ScheduleSpec(
+            name=f"{context.system}.{logical_id}.{event_name}",
+            expression=expression,
+            function_name=target,
+            input=_input(properties.get("Input")),
+            enabled=enabled,
+            description=str(properties.get("Description", "")),
+        )
+    )
+
+
+def _put_rule(
+    context: ProvisionContext, name: str, expression: str, enabled: bool, description: str
+) -> str:
+    arn: str = context.clients("events").put_rule(
+        Name=name,
+        ScheduleExpression=expression,
+        State="ENABLED" if enabled else "DISABLED",
+        Description=description,
+    )["RuleArn"]
+    return arn
+
+
+def _create_scheduler_schedule(
+    context: ProvisionContext, name: str, expression: str, enabled: bool, target: str, role_arn: str
+) -> str:
+    arn: str = context.clients("scheduler").create_schedule(
+        Name=name,
+        ScheduleExpression=expression,
+        State="ENABLED" if enabled else "DISABLED",
+        FlexibleTimeWindow={"Mode": "OFF"},
+        Target={"Arn": context.arn("lambda", f"function:{target}"), "RoleArn": role_arn},
+    )["ScheduleArn"]
+    return arn
+
+
+class EventsRule:
+    def provision(
+        self, logical_id: str, properties: dict[str, Any], context: ProvisionContext
+    ) -> ProvisionedResource:
+        name = str(properties.get("Name") or context.physical_name(logical_id))
+        expression = properties.get("ScheduleExpression")
+        if not expression:
+            raise ValueError(f"{logical_id}: only scheduled rules are supported locally")
+        enabled = _enabled(properties)
+        arn = _put_rule(
+            context, name, str(expression), enabled, str(properties.get("Description", ""))
+        )
+        for index, target in enumerate(properties.get("Targets") or []):
+            function = function_name_of(str(target["Arn"]))
+            context.topology.schedules.append(
+                ScheduleSpec(
+                    name=f"{context.system}.{logical_id}.{target.get('Id', index)}",
+                    expression=str(expression),
+                    function_name=function,
+                    input=_input(target.get("Input")),
+                    enabled=enabled,
+                    description=str(properties.get("Description", "")),
+                )
+            )
+        return ProvisionedResource(
+            context.system, logical_id, "AWS::Events::Rule", name, name, {"Arn": arn}
+        )
+
+    def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
+        try:
+            clients("events").describe_rule(Name=resource.physical_id)
+        except ClientError:
+            return False
+        return True
+
+
+class SchedulerSchedule:
+    def provision(
+        self, logical_id: str, properties: dict[str, Any], context: ProvisionContext
+    ) -> ProvisionedResource:
+        name = str(properties.get("Name") or context.physical_name(logical_id))
+        expression = str(properties["ScheduleExpression"])
+        target = properties["Target"]
+        function = function_name_of(str(target["Arn"]))
+        enabled = _enabled(properties)
+        arn = _create_scheduler_schedule(
+            context, name, expression, enabled, function, str(target["RoleArn"])
+        )
+        context.topology.schedules.append(
+            ScheduleSpec(
+                name=f"{context.system}.{logical_id}",
+                expression=expression,
+                function_name=function,
+                input=_input(target.get("Input")),
+                enabled=enabled,
+                description=str(properties.get("Description", "")),
+            )
+        )
+        return ProvisionedResource(
+            context.system, logical_id, "AWS::Scheduler::Schedule", name, name, {"Arn": arn}
+        )
+
+    def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
+        try:
+            clients("scheduler").get_schedule(Name=resource.physical_id)
+        except ClientError:
+            return False
+        return True

@@ -1,0 +1,1 @@
+"""Reading SAM/CloudFormation templates: YAML with short-form intrinsics, resolution, nesting."""

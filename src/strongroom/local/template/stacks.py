@@ -1,0 +1,159 @@
+"""Find the stacks to run: the root template and the nested applications it points to."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from strongroom.local.template.intrinsics import TemplateError, references, resolve
+from strongroom.local.template.yaml_loader import load_template
+
+NESTED_APPLICATION = "AWS::Serverless::Application"
+
+
+@dataclass
+class StackTemplate:
+    """One deployable template with the parameter values it is launched with."""
+
+    system: str
+    path: Path
+    body: dict[str, Any]
+    parameters: dict[str, str] = field(default_factory=dict)
+    nested_logical_id: str | None = None
+
+    @property
+    def stack_name(self) -> str:
+        return "strongroom-" + self.system.replace("_", "-")
+
+    @property
+    def resources(self) -> dict[str, Any]:
+        resources = self.body.get("Resources") or {}
+        if not isinstance(resources, dict):
+            raise TemplateError(f"{self.path}: Resources must be a mapping")
+        return resources
+
+
+def parameter_values(
+    body: Mapping[str, Any], given: Mapping[str, Any], path: Path
+) -> dict[str, str]:
+    """Defaults overlaid with given values; a parameter with neither is an error."""
+    values: dict[str, str] = {}
+    declared = body.get("Parameters") or {}
+    for name, declaration in declared.items():
+        if name in given:
+            values[name] = _as_parameter(given[name])
+        elif "Default" in declaration:
+            values[name] = _as_parameter(declaration["Default"])
+        else:
+            raise TemplateError(f"{path}: parameter {name} has no value and no Default")
+    return values
+
+
+def _as_parameter(value: Any) -> str:
+    if isinstance(value, list):
+        return ",".join(str(item) for item in value)
+    return str(value)
+
+
+class _RootValues:
+    """Values visible to the root template while it resolves nested applications' parameters."""
+
+    def __init__(self, parameters: Mapping[str, str], pseudo: Mapping[str, str]) -> None:
+        self._parameters = parameters
+        self._pseudo = pseudo
+        self.outputs: dict[str, Mapping[str, Any]] = {}
+
+    def ref(self, name: str) -> Any:
+        if name in self._parameters:
+            return self._parameters[name]
+        if name in self._pseudo:
+            return self._pseudo[name]
+        raise TemplateError(f"root template: Ref {name} names no parameter")
+
+    def get_att(self, resource: str, attribute: str) -> Any:
+        prefix = "Outputs."
+        if resource in self.outputs and attribute.startswith(prefix):
+            return self.outputs[resource][attribute[len(prefix) :]]
+        raise TemplateError(f"root template: GetAtt {resource}.{attribute} is not available")
+
+
+@dataclass
+class NestedApplication:
+    logical_id: str
+    template: Path
+    parameters: Mapping[str, Any]
+    depends_on: set[str]
+
+
+def nested_applications(root: Path, body: Mapping[str, Any]) -> list[NestedApplication]:
+    """The root's nested applications in an order where each comes after those it uses."""
+    found: dict[str, NestedApplication] = {}
+    for logical_id, resource in (body.get("Resources") or {}).items():
+        if resource.get("Type") != NESTED_APPLICATION:
+            raise TemplateError(
+                f"{root}: {logical_id} is {resource.get('Type')}; "
+                "the root template only nests applications"
+            )
+        properties = resource.get("Properties") or {}
+        location = properties.get("Location")
+        if not isinstance(location, str):
+            raise TemplateError(f"{root}: {logical_id}.Location must be a relative template path")
+        parameters = properties.get("Parameters") or {}
+        depends = references(parameters) | set(_as_list(resource.get("DependsOn")))
+        found[logical_id] = NestedApplication(
+            logical_id,
+            (root.parent / location).resolve(),
+            parameters,
+            depends & set((body.get("Resources") or {}).keys()),
+        )
+    return _in_dependency_order(found)
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _in_dependency_order(applications: dict[str, NestedApplication]) -> list[NestedApplication]:
+    ordered: list[NestedApplication] = []
+    placed: set[str] = set()
+    pending = dict(applications)
+    while pending:
+        ready = [app for app in pending.values() if app.depends_on <= placed]
+        if not ready:
+            raise TemplateError(
+                f"nested applications depend on each other in a cycle: {sorted(pending)}"
+            )
+        for app in sorted(ready, key=lambda item: item.logical_id):
+            ordered.append(app)
+            placed.add(app.logical_id)
+            del pending[app.logical_id]
+    return ordered
+
+
+def system_name(template: Path) -> str:
+    """A nested template lives in its system's package folder: that folder names the system."""
+    return template.parent.name
+
+
+def load_nested(
+    root_parameters: Mapping[str, str],
+    pseudo: Mapping[str, str],
+    outputs_of: Mapping[str, Mapping[str, Any]],
+    application: NestedApplication,
+) -> StackTemplate:
+    """Load one nested application's template with its parameters resolved by the root."""
+    values = _RootValues(root_parameters, pseudo)
+    values.outputs.update(outputs_of)
+    given = resolve(dict(application.parameters), values)
+    body = load_template(application.template)
+    return StackTemplate(
+        system=system_name(application.template),
+        path=application.template,
+        body=body,
+        parameters=parameter_values(body, given, application.template),
+        nested_logical_id=application.logical_id,
+    )
