@@ -1,0 +1,166 @@
+"""A local HTTP API endpoint: a loopback HTTP server in front of ``HttpApiDispatcher``."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import threading
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import cast
+
+from strongroom.local.gateway.dispatcher import INTEGRATION_TIMEOUT_SECONDS, HttpApiDispatcher
+from strongroom.local.gateway.events import IncomingRequest
+from strongroom.local.gateway.jwt_authorizer import JwtVerifier
+from strongroom.local.gateway.responses import GatewayResponse
+from strongroom.local.specs import HttpApiSpec, Invoker
+
+_SHUTDOWN_POLL_SECONDS = 0.05
+_JOIN_TIMEOUT_SECONDS = 5.0
+
+
+class LocalHttpApi:
+    def __init__(
+        self,
+        spec: HttpApiSpec,
+        invoker: Invoker,
+        verifier: JwtVerifier,
+        *,
+        region: str,
+        account_id: str,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        on_invocation: Callable[[str], None] | None = None,
+        integration_timeout_seconds: float = INTEGRATION_TIMEOUT_SECONDS,
+    ) -> None:
+        if not _is_loopback(host):
+            raise ValueError(f"the local HTTP API listens on loopback only, not on {host!r}")
+        self.spec = spec
+        self._dispatcher = HttpApiDispatcher(
+            spec,
+            invoker,
+            verifier,
+            region=region,
+            account_id=account_id,
+            on_invocation=on_invocation,
+            integration_timeout_seconds=integration_timeout_seconds,
+        )
+        self._address = (host, port)
+        self._server: _GatewayServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def base_url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("the HTTP API is not started")
+        host, port = self._server.server_address[:2]
+        return f"http://{_url_host(str(host))}:{port}"
+
+    def start(self) -> None:
+        if self._server is not None:
+            raise RuntimeError("the HTTP API is already started")
+        server = _GatewayServer(self._address, self._dispatcher)
+        thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": _SHUTDOWN_POLL_SECONDS},
+            name=f"http-api-{self.spec.system}.{self.spec.logical_id}",
+            daemon=True,
+        )
+        thread.start()
+        self._server, self._thread = server, thread
+
+    def stop(self) -> None:
+        server, thread = self._server, self._thread
+        if server is None:
+            return
+        server.shutdown()
+        server.server_close()
+        if thread is not None:
+            thread.join(timeout=_JOIN_TIMEOUT_SECONDS)
+        self._server = self._thread = None
+
+    def __enter__(self) -> LocalHttpApi:
+        self.start()
+        return self
+
+    def __exit__(self, *_exc_info: object) -> None:
+        self.stop()
+
+
+class _GatewayServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], dispatcher: HttpApiDispatcher) -> None:
+        self.address_family = _address_family(address[0])
+        self.dispatcher = dispatcher
+        super().__init__(address, _RequestHandler)
+
+
+class _RequestHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "strongroom-local-apigw"
+    sys_version = ""
+
+    def _serve(self) -> None:
+        server = cast(_GatewayServer, self.server)
+        request = IncomingRequest(
+            method=self.command,
+            target=self.path,
+            headers=list(self.headers.items()),
+            body=self._read_body(),
+            source_ip=str(self.client_address[0]),
+            protocol=self.request_version,
+        )
+        self._write(server.dispatcher.handle(request, server_port=server.server_address[1]))
+
+    # BaseHTTPRequestHandler dispatches on do_<METHOD>; every method takes the same path.
+    do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _serve  # noqa: N815
+
+    def _read_body(self) -> bytes:
+        if self.headers.get("transfer-encoding", "").lower() == "chunked":
+            return self._read_chunked()
+        length = int(self.headers.get("content-length") or 0)
+        return self.rfile.read(length) if length > 0 else b""
+
+    def _read_chunked(self) -> bytes:
+        chunks: list[bytes] = []
+        while True:
+            size = int(self.rfile.readline().split(b";", 1)[0].strip() or b"0", 16)
+            if size == 0:
+                while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                    pass  # trailers
+                return b"".join(chunks)
+            chunks.append(self.rfile.read(size))
+            self.rfile.readline()
+
+    def _write(self, response: GatewayResponse) -> None:
+        self.send_response(response.status)
+        for name, value in response.headers:
+            if name.lower() not in ("content-length", "transfer-encoding", "connection"):
+                self.send_header(name, value)
+        for cookie in response.cookies:
+            self.send_header("set-cookie", cookie)
+        self.send_header("content-length", str(len(response.body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(response.body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Silenced: the gateway reports invocations through ``on_invocation``."""
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _address_family(host: str) -> socket.AddressFamily:
+    return socket.AF_INET6 if ":" in host else socket.AF_INET
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host

@@ -1,0 +1,1 @@
+"""Local EventBridge schedules: AWS cron/rate expressions fired in UTC."""
