@@ -1,0 +1,1 @@
+"""Configuration audit (seed 002): each change to the Configuration table becomes audit entries."""
