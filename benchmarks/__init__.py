@@ -1,0 +1,1 @@
+"""Reproducible performance scripts; results and the machine are in docs/performance.md."""

@@ -1,0 +1,19 @@
+"""``python -m benchmarks [name ...]``: run benchmarks and print their Markdown results."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+from benchmarks import config_audit_throughput
+
+BENCHMARKS: dict[str, Callable[[], str]] = {"config_audit": config_audit_throughput.run}
+
+
+def main(names: list[str]) -> None:
+    for name in names or list(BENCHMARKS):
+        print(BENCHMARKS[name](), end="\n\n", flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,5 @@
+"""The ``strongroom`` command."""
+
+from strongroom.cli.app import app
+
+__all__ = ["app"]

@@ -1,0 +1,17 @@
+"""Assembles the command groups into one typer application."""
+
+from __future__ import annotations
+
+import typer
+
+from strongroom.cli import audit_commands, schedule_commands, stack_commands
+
+app = typer.Typer(
+    name="strongroom",
+    help="Serverless record-keeping systems: run them locally, operate them on AWS.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+stack_commands.register(app)
+app.add_typer(schedule_commands.app, name="schedule")
+app.add_typer(audit_commands.app, name="audit")

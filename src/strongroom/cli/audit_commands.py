@@ -1,0 +1,97 @@
+"""``strongroom audit history KEY``: one configuration item's audit trail, newest first."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from strongroom.cli.common import (
+    DEFAULT_STATE,
+    StateDirOption,
+    aws_client,
+    console,
+    fail,
+    local_client,
+    running_stack,
+)
+from strongroom.config_audit.adapters.dynamodb_store import DynamoDBAuditStore
+from strongroom.config_audit.domain import AuditEntry
+from strongroom.core.dynamodb_json import to_plain
+
+app = typer.Typer(help="Read the configuration audit trail.", no_args_is_help=True)
+
+
+def seed_format(entry: AuditEntry) -> dict[str, Any]:
+    """An entry as the seed documents it, values shown as plain JSON."""
+    shown: dict[str, Any] = {
+        "id": entry.id,
+        "itemKey": entry.item_key,
+        "modificationTime": entry.modification_time,
+    }
+    if entry.updated_attribute is not None:
+        shown["updatedAttribute"] = entry.updated_attribute
+    if entry.old_value is not None:
+        shown["oldValue"] = to_plain(dict(entry.old_value))
+    if entry.new_value is not None:
+        shown["newValue"] = to_plain(dict(entry.new_value))
+    return shown
+
+
+def history_table(item_key: str, entries: list[AuditEntry]) -> Table:
+    table = Table(
+        "modificationTime", "change", "attribute", "old value", "new value", title=item_key
+    )
+    for entry in entries:
+        if entry.updated_attribute is not None:
+            change = "MODIFY"
+        elif entry.old_value is None:
+            change = "INSERT"
+        else:
+            change = "REMOVE"
+        table.add_row(
+            entry.modification_time,
+            change,
+            entry.updated_attribute or "",
+            _shown(entry.old_value),
+            _shown(entry.new_value),
+        )
+    return table
+
+
+def _shown(value: Any) -> str:
+    return "" if value is None else json.dumps(to_plain(dict(value)), sort_keys=True)
+
+
+@app.command("history")
+def history(
+    key: Annotated[str, typer.Argument(help="The configuration item's key, e.g. CACHE_TTL_SEC.")],
+    table_name: Annotated[
+        str | None,
+        typer.Option(
+            help="Audit table on AWS; without it the running local stack's table is used."
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print entries in the seed's JSON.")
+    ] = False,
+    state_dir: StateDirOption = DEFAULT_STATE,
+) -> None:
+    """Print one item's audit trail, newest first."""
+    if table_name is None:
+        endpoints = running_stack(state_dir)
+        table_name = endpoints.outputs.get("config_audit", {}).get("AuditTableName")
+        if table_name is None:
+            raise fail("the local stack has no config_audit outputs")
+        client = local_client(endpoints, "dynamodb")
+    else:
+        client = aws_client("dynamodb")
+    entries = DynamoDBAuditStore(table_name, client).history(key)
+    if not entries:
+        raise fail(f"no audit entries for {key!r} in {table_name}")
+    if as_json:
+        console.print_json(data=[seed_format(entry) for entry in entries])
+    else:
+        console.print(history_table(key, entries))

@@ -1,0 +1,50 @@
+"""What every command shares: the console, the state folder, clients for the target AWS."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import boto3
+import typer
+from rich.console import Console
+
+from strongroom.local.emulator import LOCAL_CREDENTIALS
+from strongroom.local.endpoints import DEFAULT_STATE_DIR, Endpoints, read_endpoints
+
+console = Console()
+errors = Console(stderr=True)
+
+StateDirOption = Annotated[
+    Path,
+    typer.Option(
+        "--state-dir", help="Folder for the local stack's state (endpoints.json, logs, keys)."
+    ),
+]
+DEFAULT_STATE = DEFAULT_STATE_DIR
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    errors.print(f"[bold red]error:[/] {message}")
+    return typer.Exit(code)
+
+
+def running_stack(state_dir: Path) -> Endpoints:
+    try:
+        return read_endpoints(state_dir)
+    except FileNotFoundError as error:
+        raise fail(str(error)) from error
+
+
+def local_client(endpoints: Endpoints, service: str) -> Any:
+    return boto3.session.Session().client(
+        service,  # type: ignore[call-overload]
+        endpoint_url=endpoints.aws_endpoint_url,
+        region_name=endpoints.region,
+        **LOCAL_CREDENTIALS,
+    )
+
+
+def aws_client(service: str) -> Any:
+    """A client for real AWS, from the standard credential chain."""
+    return boto3.session.Session().client(service)  # type: ignore[call-overload]

@@ -1,0 +1,139 @@
+"""A small loopback HTTP endpoint to talk to a running stack.
+
+It serves the local issuer's discovery documents (the issuer is this URL) and lets the CLI
+list and fire schedules. Changing requests need the control secret from endpoints.json.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import secrets
+import threading
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
+
+if TYPE_CHECKING:
+    from strongroom.local.stack import LocalStack
+
+LOOPBACK = "127.0.0.1"
+SECRET_HEADER = "X-Strongroom-Control"  # noqa: S105 - a header name, not a secret
+
+
+class ControlServer:
+    def __init__(self, stack: LocalStack) -> None:
+        self._stack = stack
+        self.secret = secrets.token_urlsafe(24)
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("the control server is not running")
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def start(self) -> str:
+        self._server = ThreadingHTTPServer((LOOPBACK, 0), self._handler_class())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="control", daemon=True
+        )
+        self._thread.start()
+        return self.url
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        control = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:
+                """Quiet: the stack logs invocations, not control requests."""
+
+            def do_GET(self) -> None:
+                status, body = control.get(self.path)
+                self._reply(status, body)
+
+            def do_POST(self) -> None:
+                given = self.headers.get(SECRET_HEADER, "")
+                if not hmac.compare_digest(given, control.secret):
+                    self._reply(
+                        HTTPStatus.UNAUTHORIZED, {"message": f"missing or wrong {SECRET_HEADER}"}
+                    )
+                    return
+                status, body = control.post(self.path)
+                self._reply(status, body)
+
+            def _reply(self, status: HTTPStatus, body: Any) -> None:
+                data = json.dumps(body, default=str).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        return Handler
+
+    def get(self, path: str) -> tuple[HTTPStatus, Any]:
+        stack = self._stack
+        if path == "/health":
+            return HTTPStatus.OK, {"status": "ok"}
+        if path == "/.well-known/openid-configuration" and stack.issuer is not None:
+            return HTTPStatus.OK, {
+                "issuer": stack.issuer.issuer,
+                "jwks_uri": f"{self.url}/.well-known/jwks.json",
+                "id_token_signing_alg_values_supported": ["RS256"],
+            }
+        if path == "/.well-known/jwks.json" and stack.issuer is not None:
+            return HTTPStatus.OK, stack.issuer.jwks()
+        if path == "/schedules" and stack.scheduler is not None:
+            return HTTPStatus.OK, [_schedule_row(status) for status in stack.scheduler.schedules()]
+        if path == "/resources":
+            return HTTPStatus.OK, [
+                {
+                    "system": resource.system,
+                    "logical_id": resource.logical_id,
+                    "type": resource.resource_type,
+                    "physical_id": resource.physical_id,
+                }
+                for provisioned in stack.stacks
+                for resource in provisioned.resources.values()
+            ]
+        return HTTPStatus.NOT_FOUND, {"message": f"no such control path {path}"}
+
+    def post(self, path: str) -> tuple[HTTPStatus, Any]:
+        prefix, suffix = "/schedules/", "/run"
+        stack = self._stack
+        if path.startswith(prefix) and path.endswith(suffix) and stack.scheduler is not None:
+            name = unquote(path[len(prefix) : -len(suffix)])
+            try:
+                result = stack.scheduler.run_now(name)
+            except KeyError as error:
+                return HTTPStatus.NOT_FOUND, {"message": str(error)}
+            return HTTPStatus.OK, {
+                "function": result.function_name,
+                "request_id": result.request_id,
+                "ok": result.ok,
+                "error": None if result.error is None else result.error.message,
+                "payload": result.payload,
+            }
+        return HTTPStatus.NOT_FOUND, {"message": f"no such control path {path}"}
+
+
+def _schedule_row(status: Any) -> dict[str, Any]:
+    return {
+        "name": status.name,
+        "expression": status.expression,
+        "function": status.function_name,
+        "enabled": status.enabled,
+        "next_fire": status.next_fire,
+        "last_fired": status.last_fired,
+    }

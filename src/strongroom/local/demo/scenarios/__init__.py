@@ -1,0 +1,13 @@
+"""One scenario per landed system, run in this order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from strongroom.local.demo.narration import Narrator
+from strongroom.local.demo.scenarios.config_audit import config_audit_scenario
+from strongroom.local.stack import LocalStack
+
+Scenario = Callable[[LocalStack, Narrator], None]
+
+SCENARIOS: list[Scenario] = [config_audit_scenario]

@@ -1,0 +1,165 @@
+"""Config audit: every change to the Configuration table becomes an audit entry."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich.syntax import Syntax
+
+from strongroom.cli.audit_commands import history_table, seed_format
+from strongroom.config_audit.adapters.dynamodb_store import DynamoDBAuditStore
+from strongroom.config_audit.domain import AuditEntry
+from strongroom.local.demo.narration import Narrator, check, wait_for
+from strongroom.local.replay import stream_events
+from strongroom.local.stack import LocalStack
+
+SYSTEM = "config_audit"
+FUNCTION = "audit_producer:learn"
+LARGE_VALUE_BYTES = (
+    300_000  # old + new value of one attribute then exceed DynamoDB's 400 KB item cap
+)
+
+
+class _Audit:
+    def __init__(self, stack: LocalStack) -> None:
+        outputs = next(item.outputs for item in stack.stacks if item.system == SYSTEM)
+        self.stack = stack
+        self.dynamodb = stack.client("dynamodb")
+        self.configuration = outputs["ConfigurationTableName"]
+        self.audit_table = outputs["AuditTableName"]
+        self.store = DynamoDBAuditStore(self.audit_table, self.dynamodb)
+        resources = next(item.resources for item in stack.stacks if item.system == SYSTEM)
+        self.failure_queue = resources["FailureQueue"].physical_id
+
+    def put(self, item: dict[str, Any]) -> None:
+        self.dynamodb.put_item(TableName=self.configuration, Item=item)
+
+    def entries(self, key: str, count: int) -> list[AuditEntry]:
+        def enough() -> list[AuditEntry] | None:
+            found = self.store.history(key)
+            return found if len(found) >= count else None
+
+        return wait_for(enough, what=f"{count} audit entries for {key}")
+
+    def audit_size(self) -> int:
+        pages = self.dynamodb.get_paginator("scan").paginate(
+            TableName=self.audit_table, Select="COUNT"
+        )
+        return sum(page["Count"] for page in pages)
+
+
+def _show_json(narrator: Narrator, entries: list[AuditEntry], title: str) -> None:
+    text = json.dumps([seed_format(entry) for entry in entries], indent=2)
+    narrator.show(Syntax(text, "json", word_wrap=True), title=title)
+
+
+def config_audit_scenario(stack: LocalStack, narrator: Narrator) -> None:
+    narrator.chapter(
+        SYSTEM,
+        "Config audit (seed 002)",
+        "The Configuration table streams every change to audit_producer:learn, which writes one "
+        "audit entry per change to the Audit table in the seed's format.",
+    )
+    audit = _Audit(stack)
+    _insert_update_delete(narrator, audit)
+    _poison_record(narrator, audit)
+    _redelivery(narrator, audit)
+    narrator.show(history_table("CACHE_TTL_SEC", audit.store.history("CACHE_TTL_SEC")), "history")
+
+
+def _insert_update_delete(narrator: Narrator, audit: _Audit) -> None:
+    with narrator.step("INSERT CACHE_TTL_SEC=3600 is audited with the whole new item"):
+        audit.put({"key": {"S": "CACHE_TTL_SEC"}, "value": {"N": "3600"}})
+        (entry,) = audit.entries("CACHE_TTL_SEC", 1)
+        check(
+            seed_format(entry)["newValue"] == {"key": "CACHE_TTL_SEC", "value": 3600},
+            f"unexpected newValue {seed_format(entry)}",
+        )
+        _show_json(narrator, [entry], "Audit entry for the insert")
+    with narrator.step("UPDATE value 3600 -> 1800 is audited as updatedAttribute=value"):
+        audit.put({"key": {"S": "CACHE_TTL_SEC"}, "value": {"N": "1800"}})
+        newest = audit.entries("CACHE_TTL_SEC", 2)[0]
+        shown = seed_format(newest)
+        check(
+            (shown.get("updatedAttribute"), shown.get("oldValue"), shown.get("newValue"))
+            == ("value", 3600, 1800),
+            f"unexpected entry {shown}",
+        )
+        _show_json(narrator, [newest], "Audit entry for the update")
+    with narrator.step("An update of two attributes writes two entries; types survive"):
+        audit.put(
+            {
+                "key": {"S": "CACHE_TTL_SEC"},
+                "value": {"N": "1800"},
+                "regions": {"SS": ["eu-west-1", "eu-central-1"]},
+                "enabled": {"BOOL": True},
+            }
+        )
+        two_newest = audit.entries("CACHE_TTL_SEC", 4)[:2]
+        changed = {entry.updated_attribute: entry.new_value for entry in two_newest}
+        check(
+            changed
+            == {"regions": {"SS": ["eu-west-1", "eu-central-1"]}, "enabled": {"BOOL": True}},
+            f"unexpected entries {changed}",
+        )
+    with narrator.step("DELETE is audited with the whole old item"):
+        audit.dynamodb.delete_item(
+            TableName=audit.configuration, Key={"key": {"S": "CACHE_TTL_SEC"}}
+        )
+        newest = audit.entries("CACHE_TTL_SEC", 5)[0]
+        check(newest.new_value is None and newest.old_value is not None, f"unexpected {newest}")
+        _show_json(narrator, [newest], "Audit entry for the delete")
+
+
+def _poison_record(narrator: Narrator, audit: _Audit) -> None:
+    with narrator.step(
+        "A change whose audit entry cannot be stored fails alone and lands on the failure queue"
+    ):
+        narrator.say(
+            f"Writing two {LARGE_VALUE_BYTES // 1000} KB versions of BLOB: old + new value exceed "
+            "DynamoDB's 400 KB item limit, so that MODIFY cannot be audited."
+        )
+        audit.put({"key": {"S": "BLOB"}, "value": {"S": "a" * LARGE_VALUE_BYTES}})
+        audit.put({"key": {"S": "BLOB"}, "value": {"S": "b" * LARGE_VALUE_BYTES}})
+        audit.put({"key": {"S": "NEIGHBOUR"}, "value": {"N": "1"}})
+        sqs = audit.stack.client("sqs")
+        message = wait_for(
+            lambda: sqs.receive_message(QueueUrl=audit.failure_queue, WaitTimeSeconds=1).get(
+                "Messages"
+            ),
+            timeout=90,
+            what="the failed record on the failure queue",
+        )[0]
+        info = json.loads(message["Body"])["DDBStreamBatchInfo"]
+        check(
+            info["batchSize"] == 1,
+            f"the failure holds {info['batchSize']} records, not just the poison",
+        )
+        audit.entries("NEIGHBOUR", 1)
+        audit.entries("BLOB", 1)
+        narrator.say(
+            f"Failure queue holds shard {info['shardId']} records {info['startSequenceNumber']}.."
+            f"{info['endSequenceNumber']}; BLOB's insert and NEIGHBOUR were audited."
+        )
+
+
+def _redelivery(narrator: Narrator, audit: _Audit) -> None:
+    with narrator.step("Replaying the whole stream (a redelivery) writes no duplicate entries"):
+        before = audit.audit_size()
+        records = _all_stream_records(audit)
+        for start in range(0, len(records), 100):
+            assert audit.stack.runtime is not None
+            audit.stack.runtime.invoke(FUNCTION, {"Records": records[start : start + 100]})
+        after = audit.audit_size()
+        check(after == before, f"replay changed the Audit table from {before} to {after} entries")
+        narrator.say(
+            f"Replayed {len(records)} stream records; the Audit table still holds {after} entries."
+        )
+
+
+def _all_stream_records(audit: _Audit) -> list[dict[str, Any]]:
+    table = audit.dynamodb.describe_table(TableName=audit.configuration)["Table"]
+    return stream_events(
+        audit.stack.client("dynamodbstreams"), table["LatestStreamArn"], audit.stack.options.region
+    )
