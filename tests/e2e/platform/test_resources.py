@@ -50,3 +50,21 @@ def test_endpoints_file_describes_the_running_stack(
     assert written["apis"]["platform_fixture"] == written["outputs"]["platform_fixture"]["ApiUrl"]
     assert written["token"] == endpoints.token
     assert (local_stack.options.state_dir / "endpoints.json").stat().st_mode & 0o077 == 0
+
+
+def test_resource_properties_reach_the_emulator(local_stack: LocalStack) -> None:
+    dynamodb = local_stack.client("dynamodb")
+    audit = dynamodb.describe_table(TableName="Audit")["Table"]
+    backups = dynamodb.describe_continuous_backups(TableName="Audit")[
+        "ContinuousBackupsDescription"
+    ]
+    alias = local_stack.client("lambda").get_alias(FunctionName="audit_producer", Name="learn")
+    function = local_stack.client("lambda").get_function_configuration(
+        FunctionName="audit_producer"
+    )
+
+    assert [index["IndexName"] for index in audit["GlobalSecondaryIndexes"]] == ["byItemKey"]
+    assert backups["PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"] == "ENABLED"
+    assert alias["Name"] == "learn"
+    assert function["Environment"]["Variables"]["AUDIT_TABLE_NAME"] == "Audit"
+    assert function["Role"].endswith("AuditProducerRole")

@@ -48,6 +48,12 @@ class DynamoDbTable:
                 TableName=name,
                 TimeToLiveSpecification={"Enabled": True, "AttributeName": ttl["AttributeName"]},
             )
+        recovery = properties.get("PointInTimeRecoverySpecification") or {}
+        if recovery.get("PointInTimeRecoveryEnabled"):
+            client.update_continuous_backups(
+                TableName=name,
+                PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True},
+            )
         attributes = {"Arn": table["TableArn"]}
         if "LatestStreamArn" in table:
             attributes["StreamArn"] = table["LatestStreamArn"]
