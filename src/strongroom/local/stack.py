@@ -15,6 +15,7 @@ from strongroom.local.endpoints import Endpoints, remove_endpoints, write_endpoi
 from strongroom.local.gateway.http_api import LocalHttpApi
 from strongroom.local.gateway.jwt_authorizer import JwtVerifier
 from strongroom.local.issuer import LocalIssuer
+from strongroom.local.iterator_expiry import IteratorExpiry
 from strongroom.local.lambda_runtime.runtime import LocalLambdaRuntime
 from strongroom.local.provision.model import Topology
 from strongroom.local.provision.provisioner import (
@@ -66,6 +67,7 @@ class LocalStack:
         self._control = ControlServer(self)
         self.issuer: LocalIssuer | None = None
         self.endpoints: Endpoints | None = None
+        self._iterator_expiry = IteratorExpiry()
 
     def __enter__(self) -> LocalStack:
         self.start()
@@ -81,6 +83,7 @@ class LocalStack:
         options = self.options
         options.state_dir.mkdir(parents=True, exist_ok=True)
         aws_url = self.emulator.start()
+        self._iterator_expiry.start()
         control_url = self._control.start()
         self.issuer = LocalIssuer.load_or_create(options.state_dir / "issuer-key.pem", control_url)
         self._provision()
@@ -222,5 +225,6 @@ class LocalStack:
         if self.runtime is not None:
             self.runtime.close()
         self._control.stop()
+        self._iterator_expiry.stop()
         self.emulator.stop()
         remove_endpoints(self.options.state_dir)

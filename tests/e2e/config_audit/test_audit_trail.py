@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from strongroom.cli import app
 from strongroom.local.endpoints import Endpoints
+from strongroom.local.iterator_expiry import IteratorExpiry, moto_iterator_tables
 from strongroom.local.replay import stream_events
 from strongroom.local.stack import LocalStack
 from tests.e2e.waiting import eventually
@@ -215,3 +216,18 @@ def test_audit_history_command_prints_newest_first(
     assert result.exit_code == 0, result.output
     shown = json.loads(result.output)
     assert [entry.get("newValue") for entry in shown] == [3, 2, {"key": "E2E_HISTORY", "value": 1}]
+
+
+def test_auditing_survives_the_expiry_of_every_shard_iterator(
+    aws: Any, tables: dict[str, str]
+) -> None:
+    assert sum(len(table) for table in moto_iterator_tables()) > 0
+    expiry = IteratorExpiry(lifetime_seconds=-1)
+
+    assert expiry.sweep() > 0
+    aws("dynamodb").put_item(
+        TableName=tables["ConfigurationTableName"],
+        Item={"key": {"S": "E2E_AFTER_EXPIRY"}, "value": {"N": "1"}},
+    )
+
+    assert len(_wait_entries(aws, tables, "E2E_AFTER_EXPIRY", 1)) == 1
