@@ -41,9 +41,12 @@ def seed_format(entry: AuditEntry) -> dict[str, Any]:
 
 
 def history_table(item_key: str, entries: list[AuditEntry]) -> Table:
-    table = Table(
-        "modificationTime", "change", "attribute", "old value", "new value", title=item_key
-    )
+    table = Table(title=item_key)
+    table.add_column("modificationTime", no_wrap=True, min_width=24)
+    table.add_column("change", no_wrap=True)
+    table.add_column("attribute")
+    table.add_column("old value", overflow="fold")
+    table.add_column("new value", overflow="fold")
     for entry in entries:
         if entry.updated_attribute is not None:
             change = "MODIFY"
