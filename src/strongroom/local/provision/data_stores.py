@@ -251,7 +251,10 @@ class S3Bucket:
             client.put_bucket_encryption(
                 Bucket=name,
                 ServerSideEncryptionConfiguration={
-                    "Rules": encryption["ServerSideEncryptionConfiguration"]
+                    "Rules": [
+                        _encryption_rule(rule)
+                        for rule in encryption["ServerSideEncryptionConfiguration"]
+                    ]
                 },
             )
         lock = properties.get("ObjectLockConfiguration")
@@ -269,6 +272,16 @@ class S3Bucket:
         except ClientError:
             return False
         return True
+
+
+def _encryption_rule(rule: dict[str, Any]) -> dict[str, Any]:
+    """CloudFormation says ServerSideEncryptionByDefault where the API says Apply...ByDefault."""
+    translated = {
+        key: value for key, value in rule.items() if key != "ServerSideEncryptionByDefault"
+    }
+    if "ServerSideEncryptionByDefault" in rule:
+        translated["ApplyServerSideEncryptionByDefault"] = rule["ServerSideEncryptionByDefault"]
+    return translated
 
 
 def _lifecycle_rules(rules: list[dict[str, Any]]) -> list[dict[str, Any]]:

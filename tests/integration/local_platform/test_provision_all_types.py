@@ -1,0 +1,144 @@
+"""Every resource type the local stack knows is created in the emulator with its configuration."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from strongroom.local.emulator import LOCAL_ACCOUNT_ID, Emulator
+from strongroom.local.provision.model import Topology
+from strongroom.local.provision.provisioner import Environment, ProvisionedStack, provision_stack
+from strongroom.local.provision.registry import PROVISIONERS
+from strongroom.local.template.intrinsics import TemplateError
+from strongroom.local.template.stacks import StackTemplate, parameter_values
+from strongroom.local.template.yaml_loader import load_template
+
+pytestmark = pytest.mark.integration
+TEMPLATE = Path(__file__).parent / "all_types" / "template.yaml"
+
+
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[Emulator]:
+    emulator = Emulator("eu-west-1")
+    emulator.start()
+    yield emulator
+    emulator.stop()
+
+
+def _stack(path: Path, body: dict | None = None) -> StackTemplate:  # type: ignore[type-arg]
+    body = body or load_template(path)
+    return StackTemplate(
+        system=path.parent.name, path=path, body=body, parameters=parameter_values(body, {}, path)
+    )
+
+
+@pytest.fixture(scope="module")
+def provisioned(emulator: Emulator) -> tuple[ProvisionedStack, Topology]:
+    topology = Topology()
+    environment = Environment("eu-west-1", LOCAL_ACCOUNT_ID, emulator.client)
+    return provision_stack(_stack(TEMPLATE), environment, topology), topology
+
+
+def test_every_resource_type_of_the_registry_is_exercised(
+    provisioned: tuple[ProvisionedStack, Topology],
+) -> None:
+    stack, _ = provisioned
+    used = {resource.resource_type for resource in stack.resources.values()}
+    exercised_elsewhere = {
+        "AWS::DynamoDB::Table",
+        "AWS::Serverless::HttpApi",
+    }  # config_audit and the e2e platform fixture
+
+    assert used | exercised_elsewhere == set(PROVISIONERS)
+
+
+def test_every_resource_exists(
+    emulator: Emulator, provisioned: tuple[ProvisionedStack, Topology]
+) -> None:
+    stack, _ = provisioned
+
+    for logical_id, resource in stack.resources.items():
+        assert PROVISIONERS[resource.resource_type].exists(resource, emulator.client), logical_id
+
+
+def test_bucket_configuration_reaches_the_emulator(
+    emulator: Emulator, provisioned: tuple[ProvisionedStack, Topology]
+) -> None:
+    stack, _ = provisioned
+    s3 = emulator.client("s3")
+    archive = stack.outputs["ArchiveBucket"]
+
+    rules = s3.get_bucket_lifecycle_configuration(Bucket=archive)["Rules"]
+    assert rules[0]["AbortIncompleteMultipartUpload"] == {"DaysAfterInitiation": 2}
+    assert s3.get_public_access_block(Bucket=archive)["PublicAccessBlockConfiguration"][
+        "BlockPublicPolicy"
+    ]
+    assert s3.get_bucket_versioning(Bucket=archive)["Status"] == "Enabled"
+    encryption = s3.get_bucket_encryption(Bucket=archive)["ServerSideEncryptionConfiguration"]
+    assert encryption["Rules"][0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+    assert "DenyInsecureTransport" in s3.get_bucket_policy(Bucket=archive)["Policy"]
+    lock = s3.get_object_lock_configuration(Bucket="strongroom-evidence-test")
+    assert lock["ObjectLockConfiguration"]["Rule"]["DefaultRetention"]["Mode"] == "COMPLIANCE"
+
+
+def test_a_generated_secret_fills_its_template(
+    emulator: Emulator, provisioned: tuple[ProvisionedStack, Topology]
+) -> None:
+    stack, _ = provisioned
+    value = emulator.client("secretsmanager").get_secret_value(SecretId=stack.outputs["SecretArn"])
+    secret = json.loads(value["SecretString"])
+
+    assert secret["username"] == "reader"
+    assert len(secret["password"]) == 24
+    assert not set(secret["password"]) & set('"@/\\')
+
+
+def test_subscriptions_deliver_topic_messages_to_the_queue(
+    emulator: Emulator, provisioned: tuple[ProvisionedStack, Topology]
+) -> None:
+    stack, _ = provisioned
+    emulator.client("sns").publish(TopicArn=stack.resources["Notices"].ref, Message="hello")
+    received = emulator.client("sqs").receive_message(
+        QueueUrl=stack.resources["Inbox"].ref, WaitTimeSeconds=2
+    )
+
+    assert json.loads(received["Messages"][0]["Body"])["Message"] == "hello"
+
+
+def test_schedules_of_every_kind_are_collected_for_the_scheduler(
+    provisioned: tuple[ProvisionedStack, Topology],
+) -> None:
+    _, topology = provisioned
+    schedules = {spec.name: spec for spec in topology.schedules}
+
+    assert schedules["all_types.Worker.Nightly"].expression == "rate(1 day)"
+    assert schedules["all_types.Worker.Nightly"].input == {"source": "scheduler"}
+    assert schedules["all_types.HourlyRule.worker"].input == {"source": "rule"}
+    assert schedules["all_types.HourlyRule.worker"].function_name == "strongroom-all-types-Worker"
+    assert schedules["all_types.WeeklySchedule"].expression == "cron(0 6 ? * MON *)"
+
+
+def test_an_unknown_resource_type_is_refused_by_name(emulator: Emulator, tmp_path: Path) -> None:
+    body = {"Resources": {"Cluster": {"Type": "AWS::EKS::Cluster", "Properties": {}}}}
+    environment = Environment("eu-west-1", LOCAL_ACCOUNT_ID, emulator.client)
+
+    with pytest.raises(TemplateError, match="Cluster has type AWS::EKS::Cluster"):
+        provision_stack(_stack(tmp_path / "template.yaml", body), environment, Topology())
+
+
+def test_a_handler_outside_code_uri_is_refused(emulator: Emulator, tmp_path: Path) -> None:
+    body = {
+        "Resources": {
+            "Lost": {
+                "Type": "AWS::Serverless::Function",
+                "Properties": {"Handler": "nowhere.module.handler", "CodeUri": "."},
+            }
+        }
+    }
+    environment = Environment("eu-west-1", LOCAL_ACCOUNT_ID, emulator.client)
+
+    with pytest.raises(TemplateError, match="is not under CodeUri"):
+        provision_stack(_stack(tmp_path / "template.yaml", body), environment, Topology())
