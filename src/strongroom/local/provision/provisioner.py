@@ -141,6 +141,8 @@ def provision_stack(
         provisioned=result.resources,
         template_dir=str(stack.path.parent),
     )
+    if stack.body.get("Conditions"):
+        raise TemplateError(f"{stack.path}: Conditions are not supported by the local stack")
     for logical_id in resource_order(stack):
         resource = stack.resources[logical_id]
         resource_type = resource.get("Type", "")
