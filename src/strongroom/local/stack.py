@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import strongroom
+from strongroom.local.batch import moto_bridge
+from strongroom.local.batch.runner import LocalBatchRunner
 from strongroom.local.control import ControlServer
 from strongroom.local.emulator import LOCAL_ACCOUNT_ID, Emulator
 from strongroom.local.endpoints import Endpoints, remove_endpoints, write_endpoints
@@ -84,6 +86,11 @@ class LocalStack:
         options.state_dir.mkdir(parents=True, exist_ok=True)
         aws_url = self.emulator.start()
         self._iterator_expiry.start()
+        moto_bridge.install(
+            LocalBatchRunner(
+                self.emulator.aws_environment(), options.state_dir / "logs", on_event=options.log
+            )
+        )
         control_url = self._control.start()
         self.issuer = LocalIssuer.load_or_create(options.state_dir / "issuer-key.pem", control_url)
         self._provision()
@@ -226,5 +233,6 @@ class LocalStack:
             self.runtime.close()
         self._control.stop()
         self._iterator_expiry.stop()
+        moto_bridge.uninstall()
         self.emulator.stop()
         remove_endpoints(self.options.state_dir)

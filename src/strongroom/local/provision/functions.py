@@ -16,21 +16,12 @@ from strongroom.local.provision.model import (
     ProvisionedResource,
     function_name_of,
 )
-from strongroom.local.provision.operations import create_role, role_exists
+from strongroom.local.provision.operations import create_role, role_exists, trust_policy
 from strongroom.local.provision.schedules import register_schedule
 from strongroom.local.specs import FunctionSpec, RouteSpec, SqsSourceSpec, StreamSourceSpec
 from strongroom.local.template.intrinsics import TemplateError
 
-_LAMBDA_TRUST = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Principal": {"Service": "lambda.amazonaws.com"},
-            "Action": "sts:AssumeRole",
-        }
-    ],
-}
+_LAMBDA_TRUST = trust_policy("lambda.amazonaws.com")
 IMPLICIT_HTTP_API = "ServerlessHttpApi"
 
 

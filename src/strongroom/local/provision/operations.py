@@ -149,6 +149,16 @@ class IamRole:
         return role_exists(clients, resource.physical_id)
 
 
+def trust_policy(service: str) -> dict[str, Any]:
+    """A role trust policy letting one AWS service assume the role."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}
+        ],
+    }
+
+
 def create_role(
     iam: Any, name: str, trust_policy: dict[str, Any], inline_policies: dict[str, Any]
 ) -> str:

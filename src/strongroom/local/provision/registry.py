@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from strongroom.local.provision.batch import (
+    BatchComputeEnvironment,
+    BatchJobDefinition,
+    BatchJobQueue,
+)
 from strongroom.local.provision.data_stores import (
     DynamoDbTable,
     S3Bucket,
@@ -34,4 +39,7 @@ PROVISIONERS: dict[str, ResourceProvisioner] = {
     "AWS::Lambda::Permission": LambdaPermission(),
     "AWS::Events::Rule": EventsRule(),
     "AWS::Scheduler::Schedule": SchedulerSchedule(),
+    "AWS::Batch::ComputeEnvironment": BatchComputeEnvironment(),
+    "AWS::Batch::JobQueue": BatchJobQueue(),
+    "AWS::Batch::JobDefinition": BatchJobDefinition(),
 }
