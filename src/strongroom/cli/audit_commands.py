@@ -6,6 +6,7 @@ import json
 from typing import Annotated, Any
 
 import typer
+from botocore.exceptions import EndpointConnectionError
 from rich.table import Table
 
 from strongroom.cli.common import (
@@ -91,7 +92,10 @@ def history(
         client = local_client(endpoints, "dynamodb")
     else:
         client = aws_client("dynamodb")
-    entries = DynamoDBAuditStore(table_name, client).history(key)
+    try:
+        entries = DynamoDBAuditStore(table_name, client).history(key)
+    except EndpointConnectionError as error:
+        raise fail(f"{error}: is `strongroom up` running?") from error
     if not entries:
         raise fail(f"no audit entries for {key!r} in {table_name}")
     if as_json:
