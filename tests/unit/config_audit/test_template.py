@@ -77,9 +77,11 @@ def test_the_function_is_configured_from_its_environment(function: dict[str, Any
     variables = function["Environment"]["Variables"]
 
     assert variables["AUDIT_TABLE_NAME"] == {"Ref": "AuditTable"}
-    assert {"POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE", "LOG_LEVEL"} <= set(
-        variables
-    )
+    assert {
+        "POWERTOOLS_SERVICE_NAME",
+        "POWERTOOLS_METRICS_NAMESPACE",
+        "POWERTOOLS_LOG_LEVEL",
+    } <= set(variables)
 
 
 def test_the_stream_source_reports_partial_failures_and_bounds_retries(
