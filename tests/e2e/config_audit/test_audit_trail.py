@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +21,8 @@ from tests.e2e.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 FUNCTION = "audit_producer:learn"
+# The AWS CLI installed with the dev extra, next to this interpreter (the venv is not on PATH).
+AWS_CLI = str(Path(sys.executable).with_name("aws"))
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +143,7 @@ def test_the_aws_cli_can_change_configuration_and_read_the_audit_trail(
 
     def aws_cli(*args: str) -> Any:
         completed = subprocess.run(
-            ["aws", "--endpoint-url", endpoints.aws_endpoint_url, "--output", "json", *args],
+            [AWS_CLI, "--endpoint-url", endpoints.aws_endpoint_url, "--output", "json", *args],
             env=environment,
             capture_output=True,
             text=True,
