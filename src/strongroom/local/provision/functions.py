@@ -217,14 +217,6 @@ def _register_route(context: ProvisionContext, target: str, properties: dict[str
     )
 
 
-def lambda_permission_exists(resource: ProvisionedResource, clients: ClientFactory) -> bool:
-    try:
-        clients("lambda").get_function(FunctionName=resource.physical_id)
-    except ClientError:
-        return False
-    return True
-
-
 class LambdaPermission:
     """Invoke permissions matter on AWS; the local runtime invokes directly: recorded only."""
 
@@ -242,4 +234,9 @@ class LambdaPermission:
         )
 
     def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
-        return lambda_permission_exists(resource, clients)
+        """Recorded only, so it exists while the function it names does."""
+        try:
+            clients("lambda").get_function(FunctionName=resource.physical_id)
+        except ClientError:
+            return False
+        return True

@@ -28,6 +28,29 @@ def _enabled(properties: dict[str, Any]) -> bool:
     return str(properties.get("State", "ENABLED")).upper() == "ENABLED"
 
 
+def _collect(
+    context: ProvisionContext,
+    name: str,
+    expression: str,
+    function: str,
+    raw_input: Any,
+    *,
+    enabled: bool,
+    description: str,
+) -> None:
+    """Hand one schedule to the local scheduler."""
+    context.topology.schedules.append(
+        ScheduleSpec(
+            name=name,
+            expression=expression,
+            function_name=function,
+            input=_input(raw_input),
+            enabled=enabled,
+            description=description,
+        )
+    )
+
+
 def register_schedule(
     context: ProvisionContext,
     logical_id: str,
@@ -46,15 +69,14 @@ def register_schedule(
         _put_rule(context, name, expression, enabled, str(properties.get("Description", "")))
     else:
         _create_scheduler_schedule(context, name, expression, enabled, target, role_arn)
-    context.topology.schedules.append(
-        ScheduleSpec(
-            name=f"{context.system}.{logical_id}.{event_name}",
-            expression=expression,
-            function_name=target,
-            input=_input(properties.get("Input")),
-            enabled=enabled,
-            description=str(properties.get("Description", "")),
-        )
+    _collect(
+        context,
+        f"{context.system}.{logical_id}.{event_name}",
+        expression,
+        target,
+        properties.get("Input"),
+        enabled=enabled,
+        description=str(properties.get("Description", "")),
     )
 
 
@@ -96,16 +118,14 @@ class EventsRule:
             context, name, str(expression), enabled, str(properties.get("Description", ""))
         )
         for index, target in enumerate(properties.get("Targets") or []):
-            function = function_name_of(str(target["Arn"]))
-            context.topology.schedules.append(
-                ScheduleSpec(
-                    name=f"{context.system}.{logical_id}.{target.get('Id', index)}",
-                    expression=str(expression),
-                    function_name=function,
-                    input=_input(target.get("Input")),
-                    enabled=enabled,
-                    description=str(properties.get("Description", "")),
-                )
+            _collect(
+                context,
+                f"{context.system}.{logical_id}.{target.get('Id', index)}",
+                str(expression),
+                function_name_of(str(target["Arn"])),
+                target.get("Input"),
+                enabled=enabled,
+                description=str(properties.get("Description", "")),
             )
         return ProvisionedResource(
             context.system, logical_id, "AWS::Events::Rule", name, name, {"Arn": arn}
@@ -131,15 +151,14 @@ class SchedulerSchedule:
         arn = _create_scheduler_schedule(
             context, name, expression, enabled, function, str(target["RoleArn"])
         )
-        context.topology.schedules.append(
-            ScheduleSpec(
-                name=f"{context.system}.{logical_id}",
-                expression=expression,
-                function_name=function,
-                input=_input(target.get("Input")),
-                enabled=enabled,
-                description=str(properties.get("Description", "")),
-            )
+        _collect(
+            context,
+            f"{context.system}.{logical_id}",
+            expression,
+            function,
+            target.get("Input"),
+            enabled=enabled,
+            description=str(properties.get("Description", "")),
         )
         return ProvisionedResource(
             context.system, logical_id, "AWS::Scheduler::Schedule", name, name, {"Arn": arn}
