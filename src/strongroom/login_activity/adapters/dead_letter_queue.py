@@ -1,0 +1,74 @@
+"""Where poison messages go: the DeadLetterQueue port and its SQS implementation.
+
+The ingest handler parks a message that can never be processed itself (instead of failing it
+until SQS's redrive moves it) so the reason travels with it as message attributes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol, Self
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from strongroom.core import aws
+
+if TYPE_CHECKING:
+    from mypy_boto3_sqs import SQSClient
+
+
+@dataclass(frozen=True, slots=True)
+class DeadLetter:
+    """The original body, verbatim, and string attributes saying why and where from."""
+
+    body: str
+    attributes: Mapping[str, str] = field(default_factory=dict)
+
+
+class DeadLetterQueue(Protocol):
+    def send(self, letter: DeadLetter) -> None:
+        """Park ``letter``; raises when it could not be (the message must then be retried)."""
+        ...
+
+
+class DeadLetterQueueSettings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    queue_url: str = Field(alias="DEAD_LETTER_QUEUE_URL", pattern=r"^https?://\S+$")
+
+    @classmethod
+    def from_environment(cls, environment: Mapping[str, str] = os.environ) -> Self:
+        return cls.model_validate(dict(environment))
+
+
+class SqsDeadLetterQueue:
+    def __init__(self, queue_url: str, client: SQSClient | None = None) -> None:
+        self._queue_url = queue_url
+        self._client: SQSClient = client or aws.client("sqs")
+
+    @classmethod
+    def from_environment(cls) -> Self:
+        return cls(DeadLetterQueueSettings.from_environment().queue_url)
+
+    def send(self, letter: DeadLetter) -> None:
+        self._client.send_message(
+            QueueUrl=self._queue_url,
+            MessageBody=letter.body,
+            MessageAttributes={
+                name: {"DataType": "String", "StringValue": value}
+                for name, value in letter.attributes.items()
+                if value
+            },
+        )
+
+
+class InMemoryDeadLetterQueue:
+    """Keeps what was parked, for unit tests and demos."""
+
+    def __init__(self) -> None:
+        self.letters: list[DeadLetter] = []
+
+    def send(self, letter: DeadLetter) -> None:
+        self.letters.append(letter)

@@ -1,0 +1,1 @@
+"""Lambda entry points of login activity: ``ingest`` (SQS) and ``query`` (HTTP API)."""

@@ -1,0 +1,76 @@
+"""Recording one user's login events: read, merge, conditional write, again on a conflict.
+
+The merge is order-free, so re-reading and re-merging after another writer got in first loses
+nothing; the version condition makes sure no writer overwrites a record it has not seen.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from strongroom.login_activity.adapters import ActivityStore, VersionConflict
+from strongroom.login_activity.domain import LoginEvent, merge_activity
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often a conflicting write is retried, with full-jitter exponential backoff."""
+
+    max_attempts: int = 5
+    base_delay_seconds: float = 0.02
+    max_delay_seconds: float = 0.5
+    sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
+    jitter: Callable[[float, float], float] = field(default=random.uniform, compare=False)
+
+    def pause(self, attempt: int) -> None:
+        """Wait before attempt ``attempt + 1`` (``attempt`` counts from 1)."""
+        ceiling = min(self.max_delay_seconds, self.base_delay_seconds * 2 ** (attempt - 1))
+        self.sleep(self.jitter(0.0, ceiling))
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """What recording a user's events did: ``written`` is False when nothing changed."""
+
+    written: bool
+    conflicts: int
+
+
+class ConflictRetriesExhausted(Exception):
+    """Every attempt lost the race to another writer; the events must be retried later."""
+
+    def __init__(self, user_id: str, attempts: int) -> None:
+        super().__init__(f"{user_id!r}: {attempts} conditional writes in a row lost to others")
+        self.user_id = user_id
+        self.attempts = attempts
+
+
+def record_logins(
+    store: ActivityStore,
+    user_id: str,
+    events: Sequence[LoginEvent],
+    policy: RetryPolicy | None = None,
+) -> Recorded:
+    """Merge ``events`` into the user's record with at most one successful write.
+
+    No write happens when the merge changes nothing (a replayed or older event). Store errors
+    other than a version conflict propagate: the caller decides what to retry.
+    """
+    policy = policy or RetryPolicy()
+    for attempt in range(1, policy.max_attempts + 1):
+        stored = store.load(user_id, consistent=True)
+        current = None if stored is None else stored.activity
+        merged = merge_activity(user_id, current, events)
+        if stored is not None and merged == stored.activity:
+            return Recorded(written=False, conflicts=attempt - 1)
+        try:
+            store.save(merged, expected_version=None if stored is None else stored.version)
+        except VersionConflict:
+            if attempt < policy.max_attempts:
+                policy.pause(attempt)
+            continue
+        return Recorded(written=True, conflicts=attempt - 1)
+    raise ConflictRetriesExhausted(user_id, policy.max_attempts)
