@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,12 +13,11 @@ from strongroom.local.endpoints import Endpoints
 from strongroom.local.iterator_expiry import IteratorExpiry, moto_iterator_tables
 from strongroom.local.replay import stream_events
 from strongroom.local.stack import LocalStack
+from tests.e2e.aws_cli import aws_cli
 from tests.e2e.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 FUNCTION = "audit_producer:learn"
-# The AWS CLI installed with the dev extra, next to this interpreter (the venv is not on PATH).
-AWS_CLI = str(Path(sys.executable).with_name("aws"))
 
 
 @pytest.fixture(scope="module")
@@ -134,26 +129,9 @@ def test_redelivering_the_stream_writes_no_duplicates(
 def test_the_aws_cli_can_change_configuration_and_read_the_audit_trail(
     endpoints: Endpoints, tables: dict[str, str]
 ) -> None:
-    environment = {
-        **os.environ,
-        "AWS_ACCESS_KEY_ID": "local",
-        "AWS_SECRET_ACCESS_KEY": "local",
-        "AWS_DEFAULT_REGION": endpoints.region,
-    }
-
-    def aws_cli(*args: str) -> Any:
-        completed = subprocess.run(
-            [AWS_CLI, "--endpoint-url", endpoints.aws_endpoint_url, "--output", "json", *args],
-            env=environment,
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=60,
-        )
-        return json.loads(completed.stdout) if completed.stdout.strip() else None
-
     table = tables["ConfigurationTableName"]
     aws_cli(
+        endpoints,
         "dynamodb",
         "put-item",
         "--table-name",
@@ -162,6 +140,7 @@ def test_the_aws_cli_can_change_configuration_and_read_the_audit_trail(
         '{"key":{"S":"CLI_TTL"},"value":{"N":"60"}}',
     )
     aws_cli(
+        endpoints,
         "dynamodb",
         "put-item",
         "--table-name",
@@ -172,6 +151,7 @@ def test_the_aws_cli_can_change_configuration_and_read_the_audit_trail(
 
     def audit_entries() -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = aws_cli(
+            endpoints,
             "dynamodb",
             "query",
             "--table-name",
