@@ -5,9 +5,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-from benchmarks import config_audit_throughput
+from benchmarks import config_audit_throughput, login_activity_ingest
 
-BENCHMARKS: dict[str, Callable[[], str]] = {"config_audit": config_audit_throughput.run}
+BENCHMARKS: dict[str, Callable[[], str]] = {
+    "config_audit": config_audit_throughput.run,
+    "login_activity": login_activity_ingest.run,
+}
 
 
 def main(names: list[str]) -> None:

@@ -16,11 +16,13 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks.lambda_context import BenchmarkContext
 from benchmarks.machine import describe
 from strongroom.local.stack import LocalStack, StackOptions
 
 RECORDS = 2000
 BATCH = 100
+CONTEXT = BenchmarkContext("audit_producer:learn")
 
 
 def _insert_record(index: int, stream_arn: str) -> dict[str, Any]:
@@ -43,16 +45,6 @@ def _insert_record(index: int, stream_arn: str) -> dict[str, Any]:
     }
 
 
-class _Context:
-    function_name = "audit_producer"
-    memory_limit_in_mb = 256
-    invoked_function_arn = "arn:aws:lambda:eu-west-1:123456789012:function:audit_producer:learn"
-    aws_request_id = "benchmark"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 60_000
-
-
 def _handler_alone(stack: LocalStack, outputs: dict[str, Any]) -> tuple[float, float]:
     os.environ.update(stack.emulator.aws_environment())
     os.environ["AUDIT_TABLE_NAME"] = outputs["AuditTableName"]
@@ -65,7 +57,7 @@ def _handler_alone(stack: LocalStack, outputs: dict[str, Any]) -> tuple[float, f
     records = [_insert_record(index, stream_arn) for index in range(RECORDS)]
     started = time.perf_counter()
     for start in range(0, RECORDS, BATCH):
-        response = audit_producer.handler({"Records": records[start : start + BATCH]}, _Context())
+        response = audit_producer.handler({"Records": records[start : start + BATCH]}, CONTEXT)
         assert not response["batchItemFailures"], response
     elapsed = time.perf_counter() - started
     writes = stack.client("dynamodb").scan(TableName=outputs["AuditTableName"], Select="COUNT")
