@@ -35,6 +35,14 @@ from strongroom.local.template.yaml_loader import load_template
 
 DEFAULT_REGION = "eu-west-1"
 DEV_AUDIENCE = "strongroom"
+# Values the local stack gives parameters that only make sense on AWS (a template that declares
+# one gets it; the emulator's own network, image and IAM are used instead).
+LOCAL_PARAMETER_VALUES = {
+    "PackerImage": "strongroom-packer:local",
+    "SubnetIds": "subnet-00000000000000000",
+    "SecurityGroupIds": "sg-00000000000000000",
+    "SourceBucketArns": "arn:aws:s3:::strongroom-demo-source",
+}
 DEV_TOKEN_TTL_SECONDS = 12 * 3600
 
 
@@ -128,7 +136,11 @@ class LocalStack:
     def _provision(self) -> None:
         environment = Environment(self.options.region, LOCAL_ACCOUNT_ID, self.client)
         assert self.issuer is not None
-        overrides = {"JwtIssuer": self.issuer.issuer, "JwtAudience": DEV_AUDIENCE}
+        overrides = {
+            **LOCAL_PARAMETER_VALUES,
+            "JwtIssuer": self.issuer.issuer,
+            "JwtAudience": DEV_AUDIENCE,
+        }
         if self.options.root_template is not None:
             self.stacks.extend(
                 provision_root(self.options.root_template, environment, self.topology, overrides)

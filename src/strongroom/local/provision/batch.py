@@ -50,6 +50,9 @@ def _service_role(context: ProvisionContext) -> str:
     return create_role(iam, _BATCH_SERVICE_ROLE, trust_policy("batch.amazonaws.com"), {})
 
 
+_VCPU_COUNTS = frozenset({"maxvCpus", "minvCpus", "desiredvCpus"})
+
+
 class BatchComputeEnvironment:
     def provision(
         self, logical_id: str, properties: dict[str, Any], context: ProvisionContext
@@ -58,6 +61,9 @@ class BatchComputeEnvironment:
             logical_id, max_length=128
         )
         resources = camel_case(properties.get("ComputeResources") or {})
+        # CloudFormation passes Number parameters as strings; the Batch API wants integers.
+        for count in _VCPU_COUNTS & resources.keys():
+            resources[count] = int(resources[count])
         subnets, groups = _default_network(context.clients)
         resources.update({"subnets": subnets, "securityGroupIds": groups})
         arn: str = context.clients("batch").create_compute_environment(

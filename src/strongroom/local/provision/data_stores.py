@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -310,21 +311,36 @@ def _lifecycle_rules(rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return translated
 
 
+def _requires_tls(statement: Mapping[str, Any]) -> bool:
+    condition = statement.get("Condition") or {}
+    secure = (condition.get("Bool") or {}).get("aws:SecureTransport")
+    return statement.get("Effect") == "Deny" and str(secure).lower() == "false"
+
+
+def local_bucket_policy(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The policy without its TLS-only denials: the emulator serves plain HTTP on loopback,
+    and moto enforces bucket policies, so they would refuse every request there."""
+    statements = document.get("Statement") or []
+    if isinstance(statements, dict):
+        statements = [statements]
+    return {**document, "Statement": [s for s in statements if not _requires_tls(s)]}
+
+
 class S3BucketPolicy:
     def provision(
         self, logical_id: str, properties: dict[str, Any], context: ProvisionContext
     ) -> ProvisionedResource:
         bucket = properties["Bucket"]
-        context.clients("s3").put_bucket_policy(
-            Bucket=bucket, Policy=json.dumps(properties["PolicyDocument"])
-        )
+        policy = local_bucket_policy(properties["PolicyDocument"])
+        if policy["Statement"]:
+            context.clients("s3").put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
         return ProvisionedResource(
             context.system, logical_id, "AWS::S3::BucketPolicy", bucket, bucket
         )
 
     def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
         try:
-            clients("s3").get_bucket_policy(Bucket=resource.physical_id)
+            clients("s3").head_bucket(Bucket=resource.physical_id)
         except ClientError:
             return False
         return True

@@ -20,6 +20,7 @@ from strongroom.local.template.stacks import (
     NESTED_APPLICATION,
     StackTemplate,
     load_nested,
+    parameter_reference,
     nested_applications,
     parameter_values,
 )
@@ -65,7 +66,8 @@ class _StackValues:
 
     def ref(self, name: str) -> Any:
         if name in self._stack.parameters:
-            return self._stack.parameters[name]
+            declarations = self._stack.body.get("Parameters") or {}
+            return parameter_reference(declarations, name, self._stack.parameters[name])
         if name in self._pseudo:
             return self._pseudo[name]
         resource, _, attribute = name.partition(".")
@@ -171,7 +173,9 @@ def provision_root(
     stacks: list[ProvisionedStack] = []
     outputs_of: dict[str, dict[str, Any]] = {}
     for application in nested_applications(root_template, body):
-        stack = load_nested(parameters, pseudo, outputs_of, application)
+        stack = load_nested(
+            parameters, pseudo, outputs_of, application, body.get("Parameters") or {}
+        )
         provisioned = provision_stack(stack, environment, topology)
         outputs_of[application.logical_id] = provisioned.outputs
         stacks.append(provisioned)

@@ -57,17 +57,31 @@ def _as_parameter(value: Any) -> str:
     return str(value)
 
 
+def parameter_reference(declarations: Mapping[str, Any], name: str, value: str) -> Any:
+    """What ``Ref`` of a parameter gives: a list for list types, as CloudFormation does."""
+    kind = str((declarations.get(name) or {}).get("Type", "String"))
+    if kind == "CommaDelimitedList" or kind.startswith("List<"):
+        return [item.strip() for item in value.split(",")] if value else []
+    return value
+
+
 class _RootValues:
     """Values visible to the root template while it resolves nested applications' parameters."""
 
-    def __init__(self, parameters: Mapping[str, str], pseudo: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        parameters: Mapping[str, str],
+        pseudo: Mapping[str, str],
+        declarations: Mapping[str, Any],
+    ) -> None:
         self._parameters = parameters
         self._pseudo = pseudo
+        self._declarations = declarations
         self.outputs: dict[str, Mapping[str, Any]] = {}
 
     def ref(self, name: str) -> Any:
         if name in self._parameters:
-            return self._parameters[name]
+            return parameter_reference(self._declarations, name, self._parameters[name])
         if name in self._pseudo:
             return self._pseudo[name]
         raise TemplateError(f"root template: Ref {name} names no parameter")
@@ -144,9 +158,10 @@ def load_nested(
     pseudo: Mapping[str, str],
     outputs_of: Mapping[str, Mapping[str, Any]],
     application: NestedApplication,
+    root_declarations: Mapping[str, Any],
 ) -> StackTemplate:
     """Load one nested application's template with its parameters resolved by the root."""
-    values = _RootValues(root_parameters, pseudo)
+    values = _RootValues(root_parameters, pseudo, root_declarations)
     values.outputs.update(outputs_of)
     given = resolve(dict(application.parameters), values)
     body = load_template(application.template)
