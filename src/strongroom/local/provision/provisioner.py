@@ -20,8 +20,8 @@ from strongroom.local.template.stacks import (
     NESTED_APPLICATION,
     StackTemplate,
     load_nested,
-    parameter_reference,
     nested_applications,
+    parameter_reference,
     parameter_values,
 )
 from strongroom.local.template.yaml_loader import load_template
