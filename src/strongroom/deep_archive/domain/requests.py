@@ -1,0 +1,43 @@
+"""``POST /archive``: the seed's request body, validated, and what it resolves to.
+
+Units: ``file_count`` is the most files one archive holds; ``archive_size`` the most megabytes
+one archive holds, zip headers included, counted as the S3 console does (1 MB = 1,048,576 bytes).
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from strongroom.deep_archive.domain.names import (
+    AccountId,
+    BucketName,
+    KeyPrefix,
+    ProjectName,
+    Region,
+)
+from strongroom.deep_archive.domain.storage import ARCHIVE_STORAGE_CLASSES
+
+MAX_WORKERS = 32
+
+
+class ArchiveRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    project_name: ProjectName
+    bucket_name: BucketName
+    prefix: KeyPrefix = ""
+    file_count: int | None = Field(default=None, ge=1, le=1_000_000)
+    archive_size: int | None = Field(default=None, ge=1, le=5_000_000, description="MB")
+    # Checked against the allowed classes by the handler, which answers 400 listing them.
+    storage_class: str | None = Field(
+        default=None,
+        description="One of " + ", ".join(ARCHIVE_STORAGE_CLASSES) + "; the project's if left out.",
+    )
+    output_prefix: KeyPrefix | None = None
+    region: Region | None = None
+    account: AccountId | None = None
+    expected_files: int | None = Field(default=None, ge=0)
+    expected_bytes: int | None = Field(default=None, ge=0)
+    delete_source: bool = False
+    dry_run: bool = False
+    workers: int = Field(default=1, ge=1, le=MAX_WORKERS)

@@ -1,0 +1,47 @@
+"""Counts a listing as it streams past: totals, size histogram, what the cost model needs."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from strongroom.deep_archive.domain.cost import InventorySummary
+from strongroom.deep_archive.domain.grouping import (
+    SIZE_BUCKET_BOUNDS,
+    SMALL_OBJECT_BYTES,
+    SizeBucket,
+    SourceObject,
+    histogram_buckets,
+)
+
+_UPPER_BOUNDS = [bound for bound, _ in SIZE_BUCKET_BOUNDS]
+
+
+@dataclass
+class ListingTally:
+    files: int = 0
+    bytes: int = 0
+    small_files: int = 0
+    small_bytes: int = 0
+    key_bytes: int = 0
+    bucket_counts: list[int] = field(default_factory=lambda: [0] * (len(_UPPER_BOUNDS) + 1))
+    bucket_bytes: list[int] = field(default_factory=lambda: [0] * (len(_UPPER_BOUNDS) + 1))
+
+    def add(self, source: SourceObject) -> None:
+        self.files += 1
+        self.bytes += source.size
+        self.key_bytes += source.name_bytes
+        if source.size < SMALL_OBJECT_BYTES:
+            self.small_files += 1
+            self.small_bytes += source.size
+        slot = bisect_right(_UPPER_BOUNDS, source.size)
+        self.bucket_counts[slot] += 1
+        self.bucket_bytes[slot] += source.size
+
+    def summary(self) -> InventorySummary:
+        return InventorySummary(
+            self.files, self.bytes, self.small_files, self.small_bytes, self.key_bytes
+        )
+
+    def histogram(self) -> list[SizeBucket]:
+        return histogram_buckets(self.bucket_counts, self.bucket_bytes)
