@@ -1,0 +1,154 @@
+"""Files a job keeps next to its archives, in a storage class readable without a restore.
+
+- ``_jobs/<job_id>/plan.jsonl.gz``: one line per archive (its index, key and members), so every
+  worker and every rerun packs exactly the planned archives, whatever the source looks like now.
+- ``_jobs/<job_id>/plan.json``: the plan's summary (archive count, each worker's index range).
+- ``<archive key>.manifest.jsonl``: the catalog entries of one archive, one JSON object per line,
+  so the catalog can be rebuilt from the bucket alone.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict
+
+from strongroom.deep_archive.adapters.multipart_sink import put_readable
+from strongroom.deep_archive.domain.catalog import CatalogEntry
+from strongroom.deep_archive.domain.grouping import ArchivePlan, SourceObject
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+JOBS_PREFIX = "_jobs"
+MANIFEST_SUFFIX = ".manifest.jsonl"
+
+
+class PlanSummary(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    archives: int
+    files: int
+    bytes: int
+    worker_ranges: list[tuple[int, int]]
+    """Archive indexes ``[first, end)`` each array worker packs, by array index."""
+
+
+def plan_key(job_id: str) -> str:
+    return f"{JOBS_PREFIX}/{job_id}/plan.jsonl.gz"
+
+
+def plan_summary_key(job_id: str) -> str:
+    return f"{JOBS_PREFIX}/{job_id}/plan.json"
+
+
+def manifest_key(archive_key: str) -> str:
+    return archive_key + MANIFEST_SUFFIX
+
+
+def plan_line(plan: ArchivePlan) -> bytes:
+    members = [
+        [
+            source.key,
+            source.size,
+            source.etag,
+            source.last_modified.isoformat(),
+            source.version_id,
+        ]
+        for source in plan.objects
+    ]
+    document = {
+        "index": plan.index,
+        "archive_key": plan.archive_key,
+        "archive_bytes": plan.archive_bytes,
+        "oversize": plan.oversize,
+        "members": members,
+    }
+    return json.dumps(document, separators=(",", ":")).encode() + b"\n"
+
+
+def parse_plan_line(line: bytes) -> ArchivePlan:
+    return plan_from_document(json.loads(line))
+
+
+def plan_from_document(document: dict[str, Any]) -> ArchivePlan:
+    objects = tuple(
+        SourceObject(
+            key=key,
+            size=size,
+            etag=etag,
+            last_modified=datetime.fromisoformat(modified),
+            version_id=version_id,
+        )
+        for key, size, etag, modified, version_id in document["members"]
+    )
+    return ArchivePlan(
+        index=document["index"],
+        archive_key=document["archive_key"],
+        objects=objects,
+        total_bytes=sum(source.size for source in objects),
+        archive_bytes=document["archive_bytes"],
+        oversize=document["oversize"],
+    )
+
+
+class PlanWriter:
+    """Compresses plan lines into memory as they come (a line per archive, gzip ~10:1)."""
+
+    def __init__(self) -> None:
+        self._buffer = io.BytesIO()
+        self._gzip = gzip.GzipFile(fileobj=self._buffer, mode="wb", mtime=0)
+
+    def add(self, plan: ArchivePlan) -> None:
+        self._gzip.write(plan_line(plan))
+
+    def finish(self) -> bytes:
+        self._gzip.close()
+        return self._buffer.getvalue()
+
+
+class JobFiles:
+    def __init__(self, s3: S3Client, bucket: str) -> None:
+        self._s3 = s3
+        self.bucket = bucket
+
+    def put_plan(self, job_id: str, compressed_plan: bytes, summary: PlanSummary) -> None:
+        put_readable(self._s3, self.bucket, plan_key(job_id), compressed_plan, "application/gzip")
+        put_readable(
+            self._s3,
+            self.bucket,
+            plan_summary_key(job_id),
+            summary.model_dump_json().encode(),
+            "application/json",
+        )
+
+    def plan_summary(self, job_id: str) -> PlanSummary | None:
+        try:
+            body = self._s3.get_object(Bucket=self.bucket, Key=plan_summary_key(job_id))["Body"]
+        except self._s3.exceptions.NoSuchKey:
+            return None
+        return PlanSummary.model_validate_json(body.read())
+
+    def archives(self, job_id: str, first: int, end: int) -> Iterator[ArchivePlan]:
+        """The planned archives with index in ``[first, end)``, streamed from the plan file."""
+        body = self._s3.get_object(Bucket=self.bucket, Key=plan_key(job_id))["Body"]
+        with gzip.GzipFile(fileobj=body, mode="rb") as lines:
+            for line in lines:
+                document = json.loads(line)
+                if document["index"] >= end:
+                    return
+                if document["index"] >= first:
+                    yield plan_from_document(document)
+
+    def put_manifest(self, archive_key: str, entries: Iterable[CatalogEntry]) -> None:
+        body = b"".join(entry.model_dump_json().encode() + b"\n" for entry in entries)
+        put_readable(self._s3, self.bucket, manifest_key(archive_key), body, "application/x-ndjson")
+
+    def manifest(self, archive_key: str) -> list[CatalogEntry]:
+        body = self._s3.get_object(Bucket=self.bucket, Key=manifest_key(archive_key))["Body"]
+        return [CatalogEntry.model_validate_json(line) for line in body.iter_lines() if line]

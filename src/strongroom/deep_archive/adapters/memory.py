@@ -1,0 +1,263 @@
+"""In-memory stores and launcher with the DynamoDB and Batch ones' semantics.
+
+For unit tests and demos. Records go through the same item encoding as DynamoDB, so what comes
+back is exactly what the tables would give back (timestamps in milliseconds, numbers as JSON).
+"""
+
+from __future__ import annotations
+
+import builtins
+import threading
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from strongroom.core.timefmt import iso_millis, utc_now
+from strongroom.deep_archive.adapters.catalog_store import (
+    by_key_then_age,
+    catalog_item,
+    entry_from_item,
+    newest,
+    object_pk,
+)
+from strongroom.deep_archive.adapters.item_codec import (
+    Item,
+    as_stored,
+    from_item,
+    to_item,
+    to_millis,
+)
+from strongroom.deep_archive.adapters.job_launcher import (
+    LaunchFailed,
+    batch_job_name,
+    checked_array_size,
+)
+from strongroom.deep_archive.adapters.job_store import (
+    MAX_ERRORS,
+    JobAlreadyExists,
+    JobNotFound,
+    StatusConflict,
+    checked_counters,
+    checkpoint_from_item,
+    checkpoint_item,
+    clipped,
+    job_from_item,
+    job_item,
+)
+from strongroom.deep_archive.domain.catalog import CatalogEntry
+from strongroom.deep_archive.domain.jobs import ArchiveCheckpoint, JobRecord, JobStatus
+from strongroom.deep_archive.domain.projects import Project
+
+
+class InMemoryProjectStore:
+    def __init__(self, projects: Iterable[Project] = ()) -> None:
+        self._items: dict[str, Item] = {}
+        for project in projects:
+            self.put(project)
+
+    def put(self, project: Project) -> None:
+        self._items[project.name] = to_item(project)
+
+    def get(self, name: str) -> Project | None:
+        item = self._items.get(name)
+        return None if item is None else Project.model_validate(from_item(item))
+
+    def list(self) -> builtins.list[Project]:
+        return [
+            Project.model_validate(from_item(self._items[name])) for name in sorted(self._items)
+        ]
+
+
+class InMemoryJobStore:
+    def __init__(self, *, clock: Callable[[], datetime] = utc_now) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._jobs: dict[str, JobRecord] = {}
+        self._checkpoints: dict[tuple[str, int], Item] = {}
+
+    def create(self, record: JobRecord) -> None:
+        with self._lock:
+            if record.job_id in self._jobs:
+                raise JobAlreadyExists(record.job_id)
+            self._jobs[record.job_id] = job_from_item(job_item(record))
+
+    def get(self, job_id: str) -> JobRecord | None:
+        with self._lock:
+            record = self._jobs.get(job_id)
+            return None if record is None else record.model_copy(deep=True)
+
+    def set_status(
+        self,
+        job_id: str,
+        status: JobStatus,
+        *,
+        allowed_from: Collection[JobStatus],
+        reason: str | None = None,
+    ) -> None:
+        if not allowed_from:
+            raise ValueError("allowed_from is empty: no status could ever change")
+        with self._lock:
+            record = self._existing(job_id)
+            if record.status not in allowed_from:
+                raise StatusConflict(job_id, status, allowed_from)
+            record.status = status
+            record.status_reason = None if reason is None else clipped([reason])[0]
+            self._touch(record)
+
+    def add_counts(self, job_id: str, **deltas: int) -> None:
+        counters = checked_counters(deltas)
+        if not counters:
+            return
+        with self._lock:
+            record = self._existing(job_id)
+            for name, delta in counters.items():
+                setattr(record.counts, name, getattr(record.counts, name) + delta)
+            self._touch(record)
+
+    def set_plan(
+        self,
+        job_id: str,
+        *,
+        counts: Mapping[str, int],
+        archive_keys: Sequence[str],
+        estimate: Mapping[str, object] | None,
+    ) -> None:
+        counters = checked_counters(counts)
+        with self._lock:
+            record = self._existing(job_id)
+            for name, value in counters.items():
+                setattr(record.counts, name, value)
+            record.archives = list(archive_keys)
+            record.estimate = None if estimate is None else as_stored(dict(estimate))
+            self._touch(record)
+
+    def append_errors(self, job_id: str, messages: Sequence[str]) -> None:
+        pending = clipped(messages)
+        if not pending:
+            return
+        with self._lock:
+            record = self._existing(job_id)
+            room = max(0, MAX_ERRORS - len(record.errors))
+            record.errors.extend(pending[:room])
+            record.errors_truncated += len(pending[room:])
+            self._touch(record)
+
+    def add_batch_job_id(self, job_id: str, batch_job_id: str) -> None:
+        with self._lock:
+            record = self._existing(job_id)
+            record.batch_job_ids.append(batch_job_id)
+            self._touch(record)
+
+    def put_checkpoint(self, job_id: str, checkpoint: ArchiveCheckpoint) -> None:
+        with self._lock:
+            self._checkpoints[(job_id, checkpoint.index)] = checkpoint_item(job_id, checkpoint)
+
+    def get_checkpoint(self, job_id: str, index: int) -> ArchiveCheckpoint | None:
+        with self._lock:
+            item = self._checkpoints.get((job_id, index))
+        return None if item is None else checkpoint_from_item(item)
+
+    def list_checkpoints(self, job_id: str) -> builtins.list[ArchiveCheckpoint]:
+        with self._lock:
+            items = [
+                item for (owner, _), item in sorted(self._checkpoints.items()) if owner == job_id
+            ]
+        return [checkpoint_from_item(item) for item in items]
+
+    def latest_for_run_key(self, run_key: str) -> JobRecord | None:
+        with self._lock:
+            matching = [
+                record for record in self._jobs.values() if record.settings.run_key == run_key
+            ]
+        # Created at the same millisecond: the later insert counts as newer.
+        latest = max(
+            enumerate(matching),
+            key=lambda numbered: (iso_millis(numbered[1].created_at), numbered[0]),
+            default=None,
+        )
+        return None if latest is None else latest[1].model_copy(deep=True)
+
+    def jobs(self) -> builtins.list[JobRecord]:
+        """Every job, in the order created."""
+        with self._lock:
+            return [record.model_copy(deep=True) for record in self._jobs.values()]
+
+    def _existing(self, job_id: str) -> JobRecord:
+        record = self._jobs.get(job_id)
+        if record is None:
+            raise JobNotFound(job_id)
+        return record
+
+    def _touch(self, record: JobRecord) -> None:
+        record.updated_at = to_millis(self._clock())
+
+
+class InMemoryCatalogStore:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._items: dict[tuple[str, str], Item] = {}
+
+    def put_entries(self, entries: Iterable[CatalogEntry]) -> int:
+        items = {
+            (object_pk(entry.project, entry.source_bucket, entry.key), entry.etag): catalog_item(
+                entry
+            )
+            for entry in entries
+        }
+        with self._lock:
+            self._items.update(items)
+        return len(items)
+
+    def get_latest(self, project: str, bucket: str, key: str) -> CatalogEntry | None:
+        pk = object_pk(project, bucket, key)
+        return newest(entry for (owner, _), entry in self._entries() if owner == pk)
+
+    def find_by_file_name(self, project: str, file_name: str) -> builtins.list[CatalogEntry]:
+        return by_key_then_age(
+            entry
+            for _, entry in self._entries()
+            if entry.project == project and entry.file_name == file_name
+        )
+
+    def archived_etags(
+        self, project: str, bucket: str, objects: Mapping[str, str]
+    ) -> dict[str, str]:
+        with self._lock:
+            stored = set(self._items)
+        return {
+            key: etag
+            for key, etag in objects.items()
+            if (object_pk(project, bucket, key), etag) in stored
+        }
+
+    def entries(self) -> builtins.list[CatalogEntry]:
+        return by_key_then_age(entry for _, entry in self._entries())
+
+    def _entries(self) -> builtins.list[tuple[tuple[str, str], CatalogEntry]]:
+        with self._lock:
+            items = list(self._items.items())
+        return [(key, entry_from_item(item)) for key, item in items]
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    job_id: str
+    job_name: str
+    array_size: int | None
+    batch_job_id: str
+
+
+class RecordingJobLauncher:
+    """Records each submission; ``fail_with`` makes the next submissions fail like Batch."""
+
+    def __init__(self) -> None:
+        self.submissions: list[Submission] = []
+        self.fail_with: LaunchFailed | None = None
+
+    def submit(self, job_id: str, *, array_size: int | None = None) -> str:
+        size = checked_array_size(array_size)
+        if self.fail_with is not None:
+            raise self.fail_with
+        batch_job_id = f"batch-{len(self.submissions) + 1:04d}"
+        self.submissions.append(Submission(job_id, batch_job_name(job_id), size, batch_job_id))
+        return batch_job_id
