@@ -1,0 +1,355 @@
+"""``api``: ``POST /archive`` starts an archive job, ``GET /jobs/{job_id}`` reports on it.
+
+Behind the HTTP API's JWT authorizer. The body is the seed's ``/archive`` request, but the job
+archives only what the named project registered: another bucket or a prefix outside the
+registered ones is 403, a region or account other than this deployment's 422. Invalid fields are
+422 naming the field (Powertools validation), an unknown storage class 400 listing the allowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from functools import cache
+from http import HTTPStatus
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
+
+from strongroom.core.observability import logger, metrics
+from strongroom.core.timefmt import iso_millis
+from strongroom.deep_archive.domain.intake import (
+    DeploymentMismatch,
+    ProjectNotRegistered,
+    SourceNotRegistered,
+    resolve,
+)
+from strongroom.deep_archive.domain.jobs import JobCounts, JobRecord, JobSettings, JobStatus
+from strongroom.deep_archive.domain.projects import SourceLocation
+from strongroom.deep_archive.domain.requests import ArchiveRequest
+from strongroom.deep_archive.domain.storage import UnsupportedStorageClassError
+from strongroom.deep_archive.handlers.job_start import (
+    ControlPlane,
+    JobNotLaunched,
+    control_plane_from_environment,
+    start_job,
+    status_url,
+)
+
+ARCHIVE_SCOPE = "deep_archive/archive"
+READ_SCOPE = "deep_archive/read"
+"""The gateway's JWT authorizer enforces the scopes; here they document the routes in OpenAPI."""
+JOB_ID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+RETRY_AFTER_SECONDS = 30
+
+Timestamp = Annotated[
+    datetime,
+    PlainSerializer(iso_millis, return_type=str, when_used="json"),
+    WithJsonSchema(
+        {"type": "string", "format": "date-time", "examples": ["2026-11-10T03:00:00.000Z"]}
+    ),
+]
+JobIdPath = Annotated[
+    str,
+    Path(
+        pattern=JOB_ID_PATTERN,
+        description="The job id the archive request answered with.",
+        examples=["3f1c2d3e-0000-4000-8000-000000000001"],
+    ),
+]
+
+
+class JobAccepted(BaseModel):
+    """The 202 body: the job is recorded and its planner submitted to Batch."""
+
+    job_id: str
+    status: JobStatus
+    status_url: str
+
+
+class JobView(BaseModel):
+    """A job as ``GET /jobs/{job_id}`` shows it."""
+
+    job_id: str
+    status: JobStatus
+    status_reason: str | None
+    run_key: str
+    settings: JobSettings
+    counts: JobCounts
+    archives: list[str]
+    errors: list[str]
+    errors_truncated: int
+    estimate: dict[str, object] | None
+    batch_job_ids: list[str]
+    created_at: Timestamp
+    updated_at: Timestamp
+
+    @classmethod
+    def of(cls, record: JobRecord) -> JobView:
+        return cls(
+            job_id=record.job_id,
+            status=record.status,
+            status_reason=record.status_reason,
+            run_key=record.settings.run_key,
+            settings=record.settings,
+            counts=record.counts,
+            archives=record.archives,
+            errors=record.errors,
+            errors_truncated=record.errors_truncated,
+            estimate=record.estimate,
+            batch_job_ids=record.batch_job_ids,
+            created_at=record.created_at,
+            updated_at=record.updated_at,
+        )
+
+
+class Problem(BaseModel):
+    """An error body: what went wrong, in a sentence."""
+
+    model_config = ConfigDict(frozen=True)
+
+    message: str
+
+
+class StorageClassProblem(Problem):
+    field: str = "storage_class"
+    given: str
+    allowed: list[str]
+
+
+class NotRegisteredProblem(Problem):
+    project: str
+    bucket: str | None = None
+    prefix: str | None = None
+    registered: list[SourceLocation] | None = None
+
+
+class MismatchDetail(BaseModel):
+    loc: list[str | int]
+    type: str
+    msg: str | None = Field(default=None, description="Only for a region or account mismatch.")
+
+
+class MismatchProblem(BaseModel):
+    """Every 422 has this shape: Powertools' validation body, plus ``msg`` for a mismatch."""
+
+    statusCode: int  # noqa: N815 - Powertools' field name
+    detail: list[MismatchDetail]
+
+
+class RunningProblem(Problem):
+    run_key: str
+    job_id: str
+    status: JobStatus
+    status_url: str
+
+
+class NotLaunchedProblem(Problem):
+    job_id: str
+    status_url: str
+    reason: str
+
+
+class UnknownJobProblem(Problem):
+    job_id: str
+
+
+class RunInProgress(Exception):
+    def __init__(self, running: JobRecord) -> None:
+        super().__init__(
+            f"job {running.job_id} is already archiving {running.settings.run_key!r} "
+            f"({running.status.value}); wait for it to finish"
+        )
+        self.running = running
+
+
+class UnknownJob(Exception):
+    def __init__(self, job_id: str) -> None:
+        super().__init__(f"no archive job {job_id!r}")
+        self.job_id = job_id
+
+
+@cache
+def aws_control_plane() -> ControlPlane:
+    """The stores and launcher named by the environment, built on first use (not at import)."""
+    return control_plane_from_environment()
+
+
+# Seam: tests bind in-memory fakes with monkeypatch.setattr(api, "control_plane_factory", ...).
+control_plane_factory: Callable[[], ControlPlane] = aws_control_plane
+
+app = APIGatewayHttpResolver(enable_validation=True)
+
+
+def _json(model: type[BaseModel], description: str) -> OpenAPIResponse:
+    return {
+        "description": description,
+        "content": {content_types.APPLICATION_JSON: {"model": model}},
+    }
+
+
+@app.post(
+    "/archive",
+    summary="Archive a registered source prefix",
+    description=(
+        "Starts a job that packs the objects under the prefix into ZIP archives in the "
+        "project's archive storage class and catalogues every file. Only a bucket and prefix "
+        "the project registered may be archived. Answers at once; follow status_url."
+    ),
+    status_code=202,
+    responses={
+        202: _json(JobAccepted, "The job is recorded and its planner submitted"),
+        400: _json(StorageClassProblem, "The storage class is not one archives may use"),
+        403: _json(NotRegisteredProblem, "The project, bucket or prefix is not registered"),
+        409: _json(RunningProblem, "A job archiving the same prefix is still running"),
+        422: _json(MismatchProblem, "A field is invalid, or names another region or account"),
+        502: _json(NotLaunchedProblem, "AWS Batch refused the job (the job is FAILED)"),
+        503: _json(NotLaunchedProblem, "AWS Batch was unavailable (the job is FAILED)"),
+    },
+    operation_id="startArchiveJob",
+    tags=["deep_archive"],
+    security=[{"jwt": [ARCHIVE_SCOPE]}],
+)
+def archive(request: ArchiveRequest) -> Response[JobAccepted]:
+    plane = control_plane_factory()
+    project = plane.projects.get(request.project_name)
+    settings = resolve(request, project, plane.deployment, trigger="api")
+    latest = plane.jobs.latest_for_run_key(settings.run_key)
+    if latest is not None and not latest.status.finished:
+        raise RunInProgress(latest)
+    record = start_job(plane, settings)
+    metrics.add_metric(name="ArchiveJobsStarted", unit=MetricUnit.Count, value=1)
+    return Response(
+        status_code=HTTPStatus.ACCEPTED,
+        content_type=content_types.APPLICATION_JSON,
+        headers={"Location": status_url(record.job_id)},
+        body=JobAccepted(
+            job_id=record.job_id, status=record.status, status_url=status_url(record.job_id)
+        ),
+    )
+
+
+@app.get(
+    "/jobs/<job_id>",
+    summary="An archive job's status and progress",
+    description="Status, settings, counters, archives written, errors and the cost estimate.",
+    responses={
+        200: _json(JobView, "The job"),
+        404: _json(UnknownJobProblem, "No job has this id"),
+    },
+    operation_id="getArchiveJob",
+    tags=["deep_archive"],
+    security=[{"jwt": [READ_SCOPE]}],
+)
+def get_job(job_id: JobIdPath) -> JobView:
+    record = control_plane_factory().jobs.get(job_id)
+    if record is None:
+        raise UnknownJob(job_id)
+    return JobView.of(record)
+
+
+def _problem(status: HTTPStatus, body: BaseModel, **headers: str) -> Response[Any]:
+    if status < HTTPStatus.INTERNAL_SERVER_ERROR and status != HTTPStatus.NOT_FOUND:
+        metrics.add_metric(name="ArchiveRequestsRefused", unit=MetricUnit.Count, value=1)
+    return Response(
+        status_code=status,
+        content_type=content_types.APPLICATION_JSON,
+        body=body.model_dump(mode="json"),
+        headers=headers or None,
+    )
+
+
+def _unsupported_storage_class(error: UnsupportedStorageClassError) -> Response[Any]:
+    body = StorageClassProblem(message=str(error), given=error.given, allowed=list(error.allowed))
+    return _problem(HTTPStatus.BAD_REQUEST, body)
+
+
+def _project_not_registered(error: ProjectNotRegistered) -> Response[Any]:
+    logger.info("archive refused: project not registered", project=error.project)
+    return _problem(
+        HTTPStatus.FORBIDDEN, NotRegisteredProblem(message=str(error), project=error.project)
+    )
+
+
+def _source_not_registered(error: SourceNotRegistered) -> Response[Any]:
+    logger.info(
+        "archive refused: source not registered",
+        project=error.project,
+        bucket=error.bucket,
+        prefix=error.prefix,
+    )
+    body = NotRegisteredProblem(
+        message=str(error),
+        project=error.project,
+        bucket=error.bucket,
+        prefix=error.prefix,
+        registered=list(error.registered),
+    )
+    return _problem(HTTPStatus.FORBIDDEN, body)
+
+
+def _deployment_mismatch(error: DeploymentMismatch) -> Response[Any]:
+    body = MismatchProblem(
+        statusCode=HTTPStatus.UNPROCESSABLE_ENTITY,
+        detail=[
+            MismatchDetail(loc=["body", error.field], type="deployment_mismatch", msg=str(error))
+        ],
+    )
+    return _problem(HTTPStatus.UNPROCESSABLE_ENTITY, body)
+
+
+def _run_in_progress(error: RunInProgress) -> Response[Any]:
+    running = error.running
+    body = RunningProblem(
+        message=str(error),
+        run_key=running.settings.run_key,
+        job_id=running.job_id,
+        status=running.status,
+        status_url=status_url(running.job_id),
+    )
+    return _problem(HTTPStatus.CONFLICT, body)
+
+
+def _job_not_launched(error: JobNotLaunched) -> Response[Any]:
+    metrics.add_metric(name="ArchiveJobsNotLaunched", unit=MetricUnit.Count, value=1)
+    logger.error("planner job not submitted", job_id=error.job_id, reason=error.failure.reason)
+    body = NotLaunchedProblem(
+        message=str(error),
+        job_id=error.job_id,
+        status_url=status_url(error.job_id),
+        reason=error.failure.reason,
+    )
+    if error.failure.transient:
+        return _problem(
+            HTTPStatus.SERVICE_UNAVAILABLE, body, **{"Retry-After": str(RETRY_AFTER_SECONDS)}
+        )
+    return _problem(HTTPStatus.BAD_GATEWAY, body)
+
+
+def _unknown_job(error: UnknownJob) -> Response[Any]:
+    return _problem(
+        HTTPStatus.NOT_FOUND, UnknownJobProblem(message=str(error), job_id=error.job_id)
+    )
+
+
+app.exception_handler(UnsupportedStorageClassError)(_unsupported_storage_class)
+app.exception_handler(ProjectNotRegistered)(_project_not_registered)
+app.exception_handler(SourceNotRegistered)(_source_not_registered)
+app.exception_handler(DeploymentMismatch)(_deployment_mismatch)
+app.exception_handler(RunInProgress)(_run_in_progress)
+app.exception_handler(JobNotLaunched)(_job_not_launched)
+app.exception_handler(UnknownJob)(_unknown_job)
+
+
+@logger.inject_lambda_context(
+    correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True
+)
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,29 @@
+"""The archive API's OpenAPI document, generated from the resolver's routes and models.
+
+``python -m strongroom.deep_archive.openapi > docs/openapi/deep_archive.json`` regenerates the
+committed copy; a unit test fails while the two differ.
+"""
+
+from __future__ import annotations
+
+from strongroom.core.openapi import jwt_document
+from strongroom.deep_archive.handlers.api import ARCHIVE_SCOPE, READ_SCOPE, app
+
+TITLE = "strongroom deep_archive"
+
+
+def openapi_document() -> str:
+    return jwt_document(
+        app,
+        title=TITLE,
+        description=(
+            "Cold archive: packs a registered project's small S3 objects into ZIP archives in "
+            "Glacier Deep Archive (or another archive storage class) and catalogues every file. "
+            "A job archives only a bucket and prefix its project registered."
+        ),
+        scopes=f"({ARCHIVE_SCOPE} to start jobs, {READ_SCOPE} to read them)",
+    )
+
+
+if __name__ == "__main__":
+    print(openapi_document(), end="")
