@@ -1,0 +1,233 @@
+"""The packing phase: write planned archives, catalog their files, then (if asked) delete sources.
+
+Each archive advances through checkpoints (``ArchiveState``), each step idempotent, so a rerun
+after a crash resumes where the archive stood:
+
+1. no checkpoint: stream the members into a multipart upload (any unfinished upload of the same
+   key is aborted first), verify size, composite SHA-256 and storage class, write the sidecar
+   manifest -> UPLOADED;
+2. UPLOADED: write the catalog entries from the manifest -> CATALOGUED;
+3. CATALOGUED: delete each source only if it still has the archived ETag -> DONE.
+
+Nothing is deleted before its archive is verified and catalogued.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from botocore.exceptions import ClientError
+
+from strongroom.core.observability import logger
+from strongroom.deep_archive.adapters.job_files import manifest_key
+from strongroom.deep_archive.adapters.multipart_sink import (
+    CompletedArchive,
+    MultipartArchiveUpload,
+    abort_stale_uploads,
+    part_size_for,
+)
+from strongroom.deep_archive.adapters.object_reader import (
+    FetchFailure,
+    InMemoryObject,
+    ObjectDetails,
+    ObjectReader,
+)
+from strongroom.deep_archive.domain.catalog import CatalogEntry
+from strongroom.deep_archive.domain.grouping import ArchivePlan
+from strongroom.deep_archive.domain.jobs import (
+    ArchiveCheckpoint,
+    ArchiveState,
+    JobRecord,
+)
+from strongroom.deep_archive.domain.zip_writer import (
+    ArchiveWriter,
+    MemberRecord,
+    already_compressed,
+)
+from strongroom.deep_archive.jobs.services import PackerServices
+
+
+@dataclass
+class _Packed:
+    entries: list[CatalogEntry] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+
+def pack_archives(
+    record: JobRecord, plans: Iterable[ArchivePlan], services: PackerServices
+) -> None:
+    """Bring every archive in ``plans`` to DONE, resuming from its checkpoint."""
+    store = services.source_store(record.settings.bucket)
+    with ObjectReader(store, limits=services.reader_limits) as reader:
+        for plan in plans:
+            checkpoint = services.jobs.get_checkpoint(record.job_id, plan.index)
+            if checkpoint is None:
+                checkpoint = _write_archive(record, plan, reader, services)
+            if checkpoint.state is ArchiveState.UPLOADED:
+                checkpoint = _catalogue(record, checkpoint, services)
+            if checkpoint.state is ArchiveState.CATALOGUED:
+                checkpoint = _finish(record, checkpoint, services)
+
+
+def _write_archive(
+    record: JobRecord, plan: ArchivePlan, reader: ObjectReader, services: PackerServices
+) -> ArchiveCheckpoint:
+    settings = record.settings
+    bucket = services.archive_bucket
+    aborted = abort_stale_uploads(services.s3, bucket, plan.archive_key)
+    if aborted:
+        logger.info("aborted an unfinished upload", archive_key=plan.archive_key, uploads=aborted)
+    packed = _Packed()
+    with MultipartArchiveUpload(
+        services.s3,
+        bucket,
+        plan.archive_key,
+        storage_class=settings.storage_class,
+        part_size=part_size_for(plan.archive_bytes),
+        metadata={"strongroom-job-id": record.job_id, "strongroom-project": settings.project},
+    ) as upload:
+        writer = ArchiveWriter(upload)
+        for result in reader.fetch(plan.objects):
+            if isinstance(result, FetchFailure):
+                packed.failures.append(f"{result.planned.key}: {result.reason} ({result.detail})")
+                continue
+            if isinstance(result, InMemoryObject):
+                member = writer.add(
+                    result.details.key, result.data, modified=result.details.last_modified
+                )
+            else:
+                member = writer.add_stream(
+                    result.details.key,
+                    result.chunks,
+                    modified=result.details.last_modified,
+                    compress=not already_compressed(result.details.key),
+                )
+            packed.entries.append(_entry(record, plan, services, result.details, member))
+        if not packed.entries:
+            # Nothing readable: no archive (leaving the block without complete() aborts).
+            return _record_checkpoint(record, plan, services, packed, archive=None)
+        writer.close()
+        archive = upload.complete()
+    services.files.put_manifest(plan.archive_key, packed.entries)
+    logger.info(
+        "archive written",
+        archive_key=plan.archive_key,
+        members=len(packed.entries),
+        failed=len(packed.failures),
+        archive_bytes=archive.size,
+    )
+    return _record_checkpoint(record, plan, services, packed, archive=archive)
+
+
+def _record_checkpoint(
+    record: JobRecord,
+    plan: ArchivePlan,
+    services: PackerServices,
+    packed: _Packed,
+    *,
+    archive: CompletedArchive | None,
+) -> ArchiveCheckpoint:
+    if packed.failures:
+        services.jobs.append_errors(record.job_id, packed.failures)
+    checkpoint = ArchiveCheckpoint(
+        index=plan.index,
+        archive_key=plan.archive_key,
+        manifest_key=manifest_key(plan.archive_key),
+        state=ArchiveState.UPLOADED if archive is not None else ArchiveState.DONE,
+        members=len(packed.entries),
+        member_bytes=sum(entry.size for entry in packed.entries),
+        archive_bytes=0 if archive is None else archive.size,
+        etag="" if archive is None else archive.etag,
+        checksum_sha256="" if archive is None else archive.checksum_sha256,
+        failed_keys=[failure.split(": ", 1)[0] for failure in packed.failures],
+        updated_at=services.clock(),
+    )
+    services.jobs.put_checkpoint(record.job_id, checkpoint)
+    return checkpoint
+
+
+def _entry(
+    record: JobRecord,
+    plan: ArchivePlan,
+    services: PackerServices,
+    details: ObjectDetails,
+    member: MemberRecord,
+) -> CatalogEntry:
+    return CatalogEntry(
+        project=record.settings.project,
+        source_bucket=record.settings.bucket,
+        key=details.key,
+        etag=details.etag,
+        version_id=details.version_id,
+        last_modified=details.last_modified,
+        content_type=details.content_type,
+        metadata=details.metadata,
+        size=details.size,
+        archive_bucket=services.archive_bucket,
+        archive_key=plan.archive_key,
+        storage_class=record.settings.storage_class,
+        header_offset=member.header_offset,
+        data_offset=member.data_offset,
+        compressed_size=member.compressed_size,
+        method=member.method,
+        crc32=member.crc32,
+        sha256=member.sha256,
+        job_id=record.job_id,
+        archived_at=services.clock(),
+    )
+
+
+def _catalogue(
+    record: JobRecord, checkpoint: ArchiveCheckpoint, services: PackerServices
+) -> ArchiveCheckpoint:
+    entries = services.files.manifest(checkpoint.archive_key)
+    services.catalog.put_entries(entries)
+    updated = checkpoint.model_copy(
+        update={"state": ArchiveState.CATALOGUED, "updated_at": services.clock()}
+    )
+    services.jobs.put_checkpoint(record.job_id, updated)
+    return updated
+
+
+def _finish(
+    record: JobRecord, checkpoint: ArchiveCheckpoint, services: PackerServices
+) -> ArchiveCheckpoint:
+    deleted = 0
+    if record.settings.delete_source:
+        kept: list[str] = []
+        for entry in services.files.manifest(checkpoint.archive_key):
+            if _delete_if_unchanged(services, entry):
+                deleted += 1
+            else:
+                kept.append(f"{entry.key}: changed since archived, source kept")
+        if kept:
+            services.jobs.append_errors(record.job_id, kept)
+    services.jobs.add_counts(
+        record.job_id,
+        files_archived=checkpoint.members,
+        bytes_archived=checkpoint.member_bytes,
+        archive_bytes=checkpoint.archive_bytes,
+        archives_done=1,
+        files_failed=len(checkpoint.failed_keys),
+        sources_deleted=deleted,
+    )
+    updated = checkpoint.model_copy(
+        update={"state": ArchiveState.DONE, "updated_at": services.clock()}
+    )
+    services.jobs.put_checkpoint(record.job_id, updated)
+    return updated
+
+
+def _delete_if_unchanged(services: PackerServices, entry: CatalogEntry) -> bool:
+    """Delete the source only if it is still the archived version (S3 conditional delete)."""
+    try:
+        services.s3.delete_object(Bucket=entry.source_bucket, Key=entry.key, IfMatch=entry.etag)
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "")
+        if code in {"PreconditionFailed", "412"}:
+            return False
+        if code in {"NoSuchKey", "404"}:
+            return True  # already gone: a rerun after a crash mid-deletion
+        raise
+    return True
