@@ -1,0 +1,92 @@
+"""Demo data for the local stack: a source bucket full of small files and a project owning it.
+
+With ``strongroom up`` running, the seed's sample archive request works as is, adapted to the
+``demo`` project: ``{"project_name": "demo", "bucket_name": "strongroom-demo-source",
+"prefix": "20250410", ...}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from strongroom.deep_archive.adapters.project_store import DynamoDBProjectStore
+from strongroom.deep_archive.domain.projects import MonthlySchedule, Project, SourceLocation
+from strongroom.local.stack import LOCAL_PARAMETER_VALUES
+
+if TYPE_CHECKING:
+    from strongroom.local.provision.provisioner import ProvisionedStack
+    from strongroom.local.stack import LocalStack
+
+# The one source bucket the packer's role may read locally (the template's SourceBucketArns).
+DEMO_BUCKET = LOCAL_PARAMETER_VALUES["SourceBucketArns"].removeprefix("arn:aws:s3:::")
+DEMO_PROJECT = "demo"
+SEED_PREFIX = "20250410"
+BRANCHES = ("north", "south", "east", "west")
+UPLOAD_THREADS = 8
+
+
+@dataclass(frozen=True)
+class DemoFile:
+    key: str
+    body: bytes
+    content_type: str
+    metadata: dict[str, str]
+
+
+def demo_files(prefix: str, count: int) -> Iterator[DemoFile]:
+    """``count`` small CSV reports under ``prefix``, the same file names in every branch folder
+    (the seed's public implementation lost all but one of such files)."""
+    for index in range(count):
+        branch = BRANCHES[index % len(BRANCHES)]
+        number = index // len(BRANCHES)
+        rows = "".join(f"{number},{branch},{(number * 7919 + row) % 10007}\n" for row in range(40))
+        yield DemoFile(
+            key=f"{prefix}/{branch}/5000_{prefix}_{number:03d}.csv",
+            body=f"report,branch,value\n{rows}".encode(),
+            content_type="text/csv",
+            metadata={"branch": branch, "quality-check": "passed"},
+        )
+
+
+def put_demo_files(s3: Any, bucket: str, files: Iterator[DemoFile]) -> int:
+    def put(file: DemoFile) -> None:
+        s3.put_object(
+            Bucket=bucket,
+            Key=file.key,
+            Body=file.body,
+            ContentType=file.content_type,
+            Metadata=file.metadata,
+        )
+
+    with ThreadPoolExecutor(UPLOAD_THREADS) as pool:
+        return sum(1 for _ in pool.map(put, files))
+
+
+def ensure_bucket(s3: Any, bucket: str, region: str) -> None:
+    existing = {entry["Name"] for entry in s3.list_buckets().get("Buckets", [])}
+    if bucket not in existing:
+        s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
+
+
+def demo_project() -> Project:
+    return Project(
+        name=DEMO_PROJECT,
+        sources=(SourceLocation(bucket=DEMO_BUCKET, prefixes=("",)),),
+        storage_class="DEEP_ARCHIVE",
+        file_count=500,
+        archive_size_mb=50,
+        schedule=MonthlySchedule(),
+    )
+
+
+def seed(stack: LocalStack, provisioned: ProvisionedStack) -> None:
+    s3 = stack.client("s3")
+    ensure_bucket(s3, DEMO_BUCKET, stack.options.region)
+    put_demo_files(s3, DEMO_BUCKET, demo_files(SEED_PREFIX, 200))
+    projects = DynamoDBProjectStore(
+        provisioned.outputs["ProjectsTableName"], stack.client("dynamodb")
+    )
+    projects.put(demo_project())
