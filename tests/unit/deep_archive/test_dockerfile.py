@@ -1,0 +1,60 @@
+"""The packer image cannot be built here (no Docker engine): its Dockerfile is checked as text."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+from strongroom.local.template.yaml_loader import load_template
+
+REPO = Path(__file__).resolve().parents[3]
+PACKAGE = REPO / "src" / "strongroom" / "deep_archive"
+DOCKERFILE = PACKAGE / "Dockerfile"
+
+
+def _instructions() -> list[tuple[str, str]]:
+    joined = re.sub(r"\\\n\s*", " ", DOCKERFILE.read_text())
+    lines = [line.strip() for line in joined.splitlines()]
+    return [
+        (line.split(maxsplit=1)[0].upper(), line.split(maxsplit=1)[1])
+        for line in lines
+        if line and not line.startswith("#")
+    ]
+
+
+def test_the_base_image_is_the_lambda_runtimes_python_slim_and_pinned_to_a_minor() -> None:
+    (base,) = [argument for name, argument in _instructions() if name == "FROM"]
+    runtime = load_template(PACKAGE / "template.yaml")["Resources"]["ApiFunction"]["Properties"]
+    assert base == f"{runtime['Runtime'].replace('python', 'python:')}-slim"
+
+
+def test_the_image_runs_as_a_non_root_user_declared_after_installing() -> None:
+    names = [name for name, _ in _instructions()]
+    (user,) = [argument for name, argument in _instructions() if name == "USER"]
+    assert user not in {"root", "0"}
+    assert names.index("USER") > names.index("RUN")
+
+
+def test_it_installs_the_package_with_the_packer_extra_that_pyproject_declares() -> None:
+    runs = " ".join(argument for name, argument in _instructions() if name == "RUN")
+    extras = tomllib.loads((REPO / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"
+    ]
+    assert 'pip install ".[packer]"' in runs
+    assert any(requirement.startswith("obstore") for requirement in extras["packer"])
+
+
+def test_nothing_is_fetched_from_a_url_and_no_secret_is_baked_in() -> None:
+    for name, argument in _instructions():
+        assert name != "ADD", "COPY local files; ADD can fetch URLs and unpack archives"
+        assert not re.search(r"(?i)(secret|password|token|aws_access_key)", argument), argument
+
+
+def test_the_job_definition_runs_the_module_the_image_contains() -> None:
+    definition = load_template(PACKAGE / "template.yaml")["Resources"]["PackerJobDefinition"]
+    command = definition["Properties"]["ContainerProperties"]["Command"]
+    module = command[command.index("-m") + 1]
+    assert (REPO / "src" / Path(*module.split("."))).with_suffix(".py").is_file()
+    copied = [argument for name, argument in _instructions() if name == "COPY"]
+    assert "src ./src" in copied
