@@ -15,13 +15,15 @@ from http import HTTPStatus
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, PlainSerializer, WithJsonSchema
 
+from strongroom.core.http_errors import invalid_request
 from strongroom.core.observability import logger, metrics
 from strongroom.core.timefmt import iso_millis
 from strongroom.deep_archive.domain.intake import (
@@ -133,13 +135,14 @@ class NotRegisteredProblem(Problem):
 class MismatchDetail(BaseModel):
     loc: list[str | int]
     type: str
-    msg: str | None = Field(default=None, description="Only for a region or account mismatch.")
+    msg: str
 
 
 class MismatchProblem(BaseModel):
-    """Every 422 has this shape: Powertools' validation body, plus ``msg`` for a mismatch."""
+    """Every 422 has this shape (strongroom.core.http_errors): each field, rule and message."""
 
     statusCode: int  # noqa: N815 - Powertools' field name
+    message: str
     detail: list[MismatchDetail]
 
 
@@ -297,6 +300,7 @@ def _source_not_registered(error: SourceNotRegistered) -> Response[Any]:
 def _deployment_mismatch(error: DeploymentMismatch) -> Response[Any]:
     body = MismatchProblem(
         statusCode=HTTPStatus.UNPROCESSABLE_ENTITY,
+        message=f"invalid request: body.{error.field}: {error} [deployment_mismatch]",
         detail=[
             MismatchDetail(loc=["body", error.field], type="deployment_mismatch", msg=str(error))
         ],
@@ -345,6 +349,7 @@ app.exception_handler(DeploymentMismatch)(_deployment_mismatch)
 app.exception_handler(RunInProgress)(_run_in_progress)
 app.exception_handler(JobNotLaunched)(_job_not_launched)
 app.exception_handler(UnknownJob)(_unknown_job)
+app.exception_handler(RequestValidationError)(invalid_request)
 
 
 @logger.inject_lambda_context(
