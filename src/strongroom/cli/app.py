@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import typer
 
-from strongroom.cli import audit_commands, logins_commands, schedule_commands, stack_commands
+from strongroom.cli import (
+    archive_commands,
+    audit_commands,
+    logins_commands,
+    schedule_commands,
+    stack_commands,
+)
 
 app = typer.Typer(
     name="strongroom",
@@ -16,3 +22,4 @@ stack_commands.register(app)
 app.add_typer(schedule_commands.app, name="schedule")
 app.add_typer(audit_commands.app, name="audit")
 app.add_typer(logins_commands.app, name="logins")
+app.add_typer(archive_commands.app, name="archive")

@@ -22,6 +22,8 @@ StateDirOption = Annotated[
     ),
 ]
 DEFAULT_STATE = DEFAULT_STATE_DIR
+# Where commands that call an API on AWS find their access token.
+TOKEN_VARIABLE = "STRONGROOM_TOKEN"  # noqa: S105 - the variable's name, not a token
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

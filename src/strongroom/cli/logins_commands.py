@@ -14,6 +14,7 @@ from rich.table import Table
 from strongroom.cli.api_client import ApiClient, ApiUnreachableError
 from strongroom.cli.common import (
     DEFAULT_STATE,
+    TOKEN_VARIABLE,
     StateDirOption,
     aws_client,
     console,
@@ -25,7 +26,6 @@ from strongroom.core.timefmt import iso_millis, utc_now
 from strongroom.login_activity.domain.events import LoginEvent
 
 SYSTEM = "login_activity"
-TOKEN_VARIABLE = "STRONGROOM_TOKEN"  # noqa: S105 - the variable's name, not a token
 
 app = typer.Typer(help="Send login events and query who used which service.", no_args_is_help=True)
 

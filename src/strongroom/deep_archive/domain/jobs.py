@@ -112,4 +112,5 @@ class ArchiveCheckpoint(BaseModel):
     etag: str
     checksum_sha256: str
     failed_keys: list[str] = Field(default_factory=list)
+    sources_deleted: int = 0
     updated_at: datetime

@@ -91,10 +91,11 @@ def _finalise_if_complete(job_id: str, archives: int, services: PackerServices) 
         "archive_bytes": sum(point.archive_bytes for point in done),
         "archives_done": len(done),
         "files_failed": failed,
+        "sources_deleted": sum(point.sources_deleted for point in done),
     }
-    services.jobs.set_plan(
-        job_id, counts=exact, archive_keys=record.archives, estimate=record.estimate
-    )
+    # An archive whose every member was unreadable was never written: list only real ones.
+    written = [point.archive_key for point in done if point.archive_bytes]
+    services.jobs.set_plan(job_id, counts=exact, archive_keys=written, estimate=record.estimate)
     if failed:
         reason = f"{failed} file(s) could not be archived (see errors); they stay in the source"
         return _fail(services, job_id, reason)

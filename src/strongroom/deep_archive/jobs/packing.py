@@ -52,6 +52,8 @@ from strongroom.deep_archive.jobs.services import PackerServices
 class _Packed:
     entries: list[CatalogEntry] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    failed_keys: list[str] = field(default_factory=list)
+    """Kept apart from the messages: a key may itself contain ": "."""
 
 
 def pack_archives(
@@ -91,6 +93,7 @@ def _write_archive(
         for result in reader.fetch(plan.objects):
             if isinstance(result, FetchFailure):
                 packed.failures.append(f"{result.planned.key}: {result.reason} ({result.detail})")
+                packed.failed_keys.append(result.planned.key)
                 continue
             if isinstance(result, InMemoryObject):
                 member = writer.add(
@@ -140,7 +143,7 @@ def _record_checkpoint(
         archive_bytes=0 if archive is None else archive.size,
         etag="" if archive is None else archive.etag,
         checksum_sha256="" if archive is None else archive.checksum_sha256,
-        failed_keys=[failure.split(": ", 1)[0] for failure in packed.failures],
+        failed_keys=packed.failed_keys,
         updated_at=services.clock(),
     )
     services.jobs.put_checkpoint(record.job_id, checkpoint)
@@ -203,6 +206,8 @@ def _finish(
                 kept.append(f"{entry.key}: changed since archived, source kept")
         if kept:
             services.jobs.append_errors(record.job_id, kept)
+    # Live progress only: the finaliser recomputes exact counts from the checkpoints, so a
+    # crash between this and the checkpoint cannot leave a count wrong.
     services.jobs.add_counts(
         record.job_id,
         files_archived=checkpoint.members,
@@ -213,7 +218,11 @@ def _finish(
         sources_deleted=deleted,
     )
     updated = checkpoint.model_copy(
-        update={"state": ArchiveState.DONE, "updated_at": services.clock()}
+        update={
+            "state": ArchiveState.DONE,
+            "sources_deleted": deleted,
+            "updated_at": services.clock(),
+        }
     )
     services.jobs.put_checkpoint(record.job_id, updated)
     return updated

@@ -86,11 +86,13 @@ def plan_job(record: JobRecord, services: PackerServices) -> JobStatus:
         region=_price_region(services),
         archive_count=len(keys) if planned.files == listed.files else None,
     )
-    report = _estimate_report(cost, listed, skipped)
-    services.jobs.set_plan(record.job_id, counts=counts, archive_keys=keys, estimate=report)
+    report = job_estimate(cost, listed, skipped)
+    mismatch = _expectation_mismatch(settings, listed, skipped)
+    # The job lists archives it will write (or, dry run, would write); a mismatch writes none.
+    planned_keys = [] if mismatch is not None else keys
+    services.jobs.set_plan(record.job_id, counts=counts, archive_keys=planned_keys, estimate=report)
     logger.info("job planned", extra={**counts, "skipped": skipped.total})
 
-    mismatch = _expectation_mismatch(settings, listed, skipped)
     if mismatch is not None:
         services.jobs.append_errors(record.job_id, [mismatch])
         services.jobs.set_status(
@@ -164,9 +166,7 @@ def _price_region(services: PackerServices) -> str:
     return region if region in available_regions() else "us-east-1"
 
 
-def _estimate_report(
-    cost: CostEstimate, listed: ListingTally, skipped: SkipTally
-) -> dict[str, Any]:
+def job_estimate(cost: CostEstimate, listed: ListingTally, skipped: SkipTally) -> dict[str, Any]:
     pays_off = cost.packing_pays_off_after_months
     return {
         "verdict": cost.verdict,

@@ -1,0 +1,89 @@
+"""Follows an archive job until it finishes, showing its progress as it goes."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from types import TracebackType
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
+
+from strongroom.deep_archive.domain.jobs import JobStatus
+
+JobBody = Mapping[str, Any]
+DEFAULT_POLL_SECONDS = 2.0
+# Before planning ends the totals are unknown: the bars stay indeterminate.
+_UNPLANNED = {JobStatus.SUBMITTED, JobStatus.PLANNING}
+
+
+def is_finished(body: JobBody) -> bool:
+    try:
+        return JobStatus(str(body.get("status"))).finished
+    except ValueError:
+        return False
+
+
+def watch_job(
+    fetch: Callable[[], JobBody],
+    on_update: Callable[[JobBody], None],
+    *,
+    interval: float = DEFAULT_POLL_SECONDS,
+    sleep: Callable[[float], None] = time.sleep,
+) -> JobBody:
+    """Fetch the job until its status is finished; every body seen goes to ``on_update``.
+
+    ``fetch`` raises to stop watching (the job itself goes on either way).
+    """
+    while True:
+        body = fetch()
+        on_update(body)
+        if is_finished(body):
+            return body
+        sleep(interval)
+
+
+class JobProgress:
+    """Two bars: files archived of files planned, archives done of archives planned."""
+
+    def __init__(self, console: Console) -> None:
+        self.progress = Progress(
+            TextColumn("[bold]{task.description:<18}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[status]}"),
+            console=console,
+        )
+        self.files: TaskID = self.progress.add_task("files archived", total=None, status="")
+        self.archives: TaskID = self.progress.add_task("archives done", total=None, status="")
+
+    def __enter__(self) -> JobProgress:
+        self.progress.start()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.progress.stop()
+
+    def update(self, body: JobBody) -> None:
+        counts = body.get("counts", {})
+        status = str(body.get("status", "?"))
+        planned = status not in _UNPLANNED
+        listed = int(counts.get("files_listed", 0))
+        self.progress.update(
+            self.files,
+            completed=int(counts.get("files_archived", 0)),
+            total=int(counts.get("files_planned", 0)) if planned else None,
+            status=status if planned else f"{status}, {listed:,} files listed",
+        )
+        self.progress.update(
+            self.archives,
+            completed=int(counts.get("archives_done", 0)),
+            total=int(counts.get("archives_planned", 0)) if planned else None,
+            status=status,
+        )
