@@ -12,9 +12,7 @@ from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 VERSION = "1.0.0"
 
 
-def jwt_document(
-    app: APIGatewayHttpResolver, *, title: str, description: str, scopes: str
-) -> str:
+def jwt_document(app: APIGatewayHttpResolver, *, title: str, description: str, scopes: str) -> str:
     """The document as indented JSON ending with a newline, with the JWT bearer scheme."""
     document = app.get_openapi_json_schema(
         title=title,
