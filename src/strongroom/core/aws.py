@@ -12,7 +12,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-_CONFIG = Config(
+CLIENT_CONFIG = Config(
     retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5, read_timeout=30
 )
 
@@ -20,4 +20,4 @@ _CONFIG = Config(
 @cache
 def client(service: str) -> Any:
     """A cached low-level client for ``service`` (one per process, as Lambda reuses it)."""
-    return boto3.session.Session().client(service, config=_CONFIG)  # type: ignore[call-overload]
+    return boto3.session.Session().client(service, config=CLIENT_CONFIG)  # type: ignore[call-overload]

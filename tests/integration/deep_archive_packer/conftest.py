@@ -31,7 +31,7 @@ from strongroom.deep_archive.domain.catalog import CatalogEntry
 from strongroom.deep_archive.domain.grouping import MIB, megabytes
 from strongroom.deep_archive.domain.jobs import JobRecord, JobSettings, JobStatus
 from strongroom.deep_archive.jobs import packer
-from strongroom.deep_archive.jobs.services import Attempt, PackerServices
+from strongroom.deep_archive.jobs.services import Attempt, PackerServices, SourceAccess
 from tests.integration.deep_archive_api.tables import DeepArchiveTables, create_deep_archive_tables
 
 if TYPE_CHECKING:
@@ -140,7 +140,9 @@ class PackerWorld:
             files=JobFiles(client, self.archive_bucket),
             s3=client,
             launcher=self.launcher,
-            source_store=lambda bucket: s3_store(bucket, environment=environment),
+            source_access=lambda settings: SourceAccess(
+                client, s3_store(settings.bucket, environment=environment)
+            ),
             archive_bucket=self.archive_bucket,
             reader_limits=TEST_READER_LIMITS,
             clock=self.clock,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
@@ -45,7 +46,10 @@ from strongroom.deep_archive.domain.zip_writer import (
     MemberRecord,
     already_compressed,
 )
-from strongroom.deep_archive.jobs.services import PackerServices
+from strongroom.deep_archive.jobs.services import PackerServices, SourceAccess
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
 
 
 @dataclass
@@ -60,8 +64,8 @@ def pack_archives(
     record: JobRecord, plans: Iterable[ArchivePlan], services: PackerServices
 ) -> None:
     """Bring every archive in ``plans`` to DONE, resuming from its checkpoint."""
-    store = services.source_store(record.settings.bucket)
-    with ObjectReader(store, limits=services.reader_limits) as reader:
+    source = services.source_access(record.settings)
+    with ObjectReader(source.store, limits=services.reader_limits) as reader:
         for plan in plans:
             checkpoint = services.jobs.get_checkpoint(record.job_id, plan.index)
             if checkpoint is None:
@@ -69,7 +73,7 @@ def pack_archives(
             if checkpoint.state is ArchiveState.UPLOADED:
                 checkpoint = _catalogue(record, checkpoint, services)
             if checkpoint.state is ArchiveState.CATALOGUED:
-                checkpoint = _finish(record, checkpoint, services)
+                checkpoint = _finish(record, checkpoint, services, source)
 
 
 def _write_archive(
@@ -194,13 +198,16 @@ def _catalogue(
 
 
 def _finish(
-    record: JobRecord, checkpoint: ArchiveCheckpoint, services: PackerServices
+    record: JobRecord,
+    checkpoint: ArchiveCheckpoint,
+    services: PackerServices,
+    source: SourceAccess,
 ) -> ArchiveCheckpoint:
     deleted = 0
     if record.settings.delete_source:
         kept: list[str] = []
         for entry in services.files.manifest(checkpoint.archive_key):
-            if _delete_if_unchanged(services, entry):
+            if _delete_if_unchanged(source.s3, entry):
                 deleted += 1
             else:
                 kept.append(f"{entry.key}: changed since archived, source kept")
@@ -228,10 +235,10 @@ def _finish(
     return updated
 
 
-def _delete_if_unchanged(services: PackerServices, entry: CatalogEntry) -> bool:
+def _delete_if_unchanged(s3: S3Client, entry: CatalogEntry) -> bool:
     """Delete the source only if it is still the archived version (S3 conditional delete)."""
     try:
-        services.s3.delete_object(Bucket=entry.source_bucket, Key=entry.key, IfMatch=entry.etag)
+        s3.delete_object(Bucket=entry.source_bucket, Key=entry.key, IfMatch=entry.etag)
     except ClientError as error:
         code = error.response.get("Error", {}).get("Code", "")
         if code in {"PreconditionFailed", "412"}:

@@ -119,11 +119,12 @@ def plan_job(record: JobRecord, services: PackerServices) -> JobStatus:
 def _listing(
     settings: JobSettings, services: PackerServices, skipped: SkipTally
 ) -> Iterator[SourceObject]:
+    s3 = services.source_access(settings).s3
     if settings.inventory_manifest is None:
-        return list_source(services.s3, settings.bucket, settings.prefix, on_skipped=skipped)
+        return list_source(s3, settings.bucket, settings.prefix, on_skipped=skipped)
     # An inventory report is not sorted across its files; the plan needs key order.
     listed = read_inventory(
-        services.s3,
+        s3,
         settings.inventory_manifest,
         prefix=settings.prefix,
         on_skipped=skipped,
