@@ -146,9 +146,44 @@ class JobFiles:
                     yield plan_from_document(document)
 
     def put_manifest(self, archive_key: str, entries: Iterable[CatalogEntry]) -> None:
-        body = b"".join(entry.model_dump_json().encode() + b"\n" for entry in entries)
-        put_readable(self._s3, self.bucket, manifest_key(archive_key), body, "application/x-ndjson")
+        body = ManifestBuffer()
+        for entry in entries:
+            body.add(entry)
+        self.put_manifest_body(archive_key, body)
+
+    def put_manifest_body(self, archive_key: str, body: ManifestBuffer) -> None:
+        put_readable(
+            self._s3, self.bucket, manifest_key(archive_key), body.finish(), "application/x-ndjson"
+        )
 
     def manifest(self, archive_key: str) -> list[CatalogEntry]:
+        return list(self.iter_manifest(archive_key))
+
+    def iter_manifest(self, archive_key: str) -> Iterator[CatalogEntry]:
+        """The manifest's entries, parsed one line at a time as the body streams in."""
         body = self._s3.get_object(Bucket=self.bucket, Key=manifest_key(archive_key))["Body"]
-        return [CatalogEntry.model_validate_json(line) for line in body.iter_lines() if line]
+        for line in body.iter_lines():
+            if line:
+                yield CatalogEntry.model_validate_json(line)
+
+
+class ManifestBuffer:
+    """An archive's manifest as it grows: JSON lines, about 600 bytes per member.
+
+    Kept as text rather than as entry objects, which would cost several times as much memory
+    for an archive of tens of thousands of small files.
+    """
+
+    def __init__(self) -> None:
+        self._body = bytearray()
+        self.members = 0
+        self.member_bytes = 0
+
+    def add(self, entry: CatalogEntry) -> None:
+        self._body += entry.model_dump_json().encode()
+        self._body += b"\n"
+        self.members += 1
+        self.member_bytes += entry.size
+
+    def finish(self) -> bytes:
+        return bytes(self._body)

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
 from strongroom.core.observability import logger
-from strongroom.deep_archive.adapters.job_files import manifest_key
+from strongroom.deep_archive.adapters.job_files import ManifestBuffer, manifest_key
 from strongroom.deep_archive.adapters.multipart_sink import (
     CompletedArchive,
     MultipartArchiveUpload,
@@ -52,9 +53,12 @@ if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
 
+CATALOG_CHUNK = 1000
+
+
 @dataclass
 class _Packed:
-    entries: list[CatalogEntry] = field(default_factory=list)
+    manifest: ManifestBuffer = field(default_factory=ManifestBuffer)
     failures: list[str] = field(default_factory=list)
     failed_keys: list[str] = field(default_factory=list)
     """Kept apart from the messages: a key may itself contain ": "."""
@@ -110,17 +114,17 @@ def _write_archive(
                     modified=result.details.last_modified,
                     compress=not already_compressed(result.details.key),
                 )
-            packed.entries.append(_entry(record, plan, services, result.details, member))
-        if not packed.entries:
+            packed.manifest.add(_entry(record, plan, services, result.details, member))
+        if not packed.manifest.members:
             # Nothing readable: no archive (leaving the block without complete() aborts).
             return _record_checkpoint(record, plan, services, packed, archive=None)
         writer.close()
         archive = upload.complete()
-    services.files.put_manifest(plan.archive_key, packed.entries)
+    services.files.put_manifest_body(plan.archive_key, packed.manifest)
     logger.info(
         "archive written",
         archive_key=plan.archive_key,
-        members=len(packed.entries),
+        members=packed.manifest.members,
         failed=len(packed.failures),
         archive_bytes=archive.size,
     )
@@ -142,8 +146,8 @@ def _record_checkpoint(
         archive_key=plan.archive_key,
         manifest_key=manifest_key(plan.archive_key),
         state=ArchiveState.UPLOADED if archive is not None else ArchiveState.DONE,
-        members=len(packed.entries),
-        member_bytes=sum(entry.size for entry in packed.entries),
+        members=packed.manifest.members,
+        member_bytes=packed.manifest.member_bytes,
         archive_bytes=0 if archive is None else archive.size,
         etag="" if archive is None else archive.etag,
         checksum_sha256="" if archive is None else archive.checksum_sha256,
@@ -188,8 +192,9 @@ def _entry(
 def _catalogue(
     record: JobRecord, checkpoint: ArchiveCheckpoint, services: PackerServices
 ) -> ArchiveCheckpoint:
-    entries = services.files.manifest(checkpoint.archive_key)
-    services.catalog.put_entries(entries)
+    entries = services.files.iter_manifest(checkpoint.archive_key)
+    for chunk in iter(lambda: list(islice(entries, CATALOG_CHUNK)), []):
+        services.catalog.put_entries(chunk)
     updated = checkpoint.model_copy(
         update={"state": ArchiveState.CATALOGUED, "updated_at": services.clock()}
     )
@@ -206,7 +211,7 @@ def _finish(
     deleted = 0
     if record.settings.delete_source:
         kept: list[str] = []
-        for entry in services.files.manifest(checkpoint.archive_key):
+        for entry in services.files.iter_manifest(checkpoint.archive_key):
             if _delete_if_unchanged(source.s3, entry):
                 deleted += 1
             else:
