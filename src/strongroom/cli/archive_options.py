@@ -18,6 +18,7 @@ from strongroom.deep_archive.domain.names import BucketName, KeyPrefix
 from strongroom.deep_archive.domain.projects import (
     DEFAULT_ARCHIVE_SIZE_MB,
     DEFAULT_FILE_COUNT,
+    MAX_FILE_COUNT,
     MonthlySchedule,
     Project,
 )
@@ -139,7 +140,7 @@ class EstimateOptions(BaseModel):
     bucket: BucketName
     prefix: KeyPrefix
     storage_class: ArchiveStorageClass
-    file_count: int = Field(ge=1, le=1_000_000)
+    file_count: int = Field(ge=1, le=MAX_FILE_COUNT)
     archive_size_mb: int = Field(ge=1, le=5_000_000)
 
 

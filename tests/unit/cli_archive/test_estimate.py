@@ -128,7 +128,7 @@ def test_progress_is_reported_while_listing_and_once_at_the_end() -> None:
 
     estimate_source(
         listing(FakeS3(many)),
-        options(file_count=1_000_000, archive_size_mb=100),
+        options(file_count=200_000, archive_size_mb=100),
         region="eu-west-1",
         on_progress=lambda files, size: reports.append((files, size)),
     )

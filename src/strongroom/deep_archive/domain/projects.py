@@ -14,6 +14,9 @@ from strongroom.deep_archive.domain.names import BucketName, KeyPrefix, ProjectN
 from strongroom.deep_archive.domain.storage import ArchiveStorageClass
 
 DEFAULT_FILE_COUNT = 50_000
+MAX_FILE_COUNT = 200_000
+"""Most files per archive: the packer holds each member's manifest line and zip directory entry
+until the archive is complete (about 1 KiB each), which keeps it under 300 MB of memory."""
 DEFAULT_ARCHIVE_SIZE_MB = 500
 
 
@@ -49,7 +52,7 @@ class Project(BaseModel):
     sources: tuple[SourceLocation, ...] = Field(min_length=1)
     output_prefix: KeyPrefix = ""
     storage_class: ArchiveStorageClass = "DEEP_ARCHIVE"
-    file_count: int = Field(default=DEFAULT_FILE_COUNT, ge=1, le=1_000_000)
+    file_count: int = Field(default=DEFAULT_FILE_COUNT, ge=1, le=MAX_FILE_COUNT)
     archive_size_mb: int = Field(default=DEFAULT_ARCHIVE_SIZE_MB, ge=1, le=5_000_000)
     schedule: MonthlySchedule | None = None
     notification_topic_arns: tuple[str, ...] = ()

@@ -15,6 +15,7 @@ from strongroom.deep_archive.domain.names import (
     ProjectName,
     Region,
 )
+from strongroom.deep_archive.domain.projects import MAX_FILE_COUNT
 from strongroom.deep_archive.domain.storage import ARCHIVE_STORAGE_CLASSES
 
 MAX_WORKERS = 32
@@ -26,7 +27,7 @@ class ArchiveRequest(BaseModel):
     project_name: ProjectName
     bucket_name: BucketName
     prefix: KeyPrefix = ""
-    file_count: int | None = Field(default=None, ge=1, le=1_000_000)
+    file_count: int | None = Field(default=None, ge=1, le=MAX_FILE_COUNT)
     archive_size: int | None = Field(default=None, ge=1, le=5_000_000, description="MB")
     # Checked against the allowed classes by the handler, which answers 400 listing them.
     storage_class: str | None = Field(
