@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import boto3
 import typer
@@ -49,6 +49,7 @@ from strongroom.cli.common import (
     fail,
     local_client,
     running_stack,
+    stack_output,
 )
 from strongroom.deep_archive.adapters.project_store import DynamoDBProjectStore
 from strongroom.deep_archive.domain.projects import (
@@ -365,7 +366,7 @@ def _project_store(table_name: str | None, state_dir: Path) -> DynamoDBProjectSt
         return DynamoDBProjectStore(table_name, aws_client("dynamodb"))
     endpoints = running_stack(state_dir)
     return DynamoDBProjectStore(
-        _output(endpoints.outputs, "ProjectsTableName"), local_client(endpoints, "dynamodb")
+        stack_output(endpoints, SYSTEM, "ProjectsTableName"), local_client(endpoints, "dynamodb")
     )
 
 
@@ -379,7 +380,7 @@ def _api_client(api_url: str | None, state_dir: Path) -> ApiClient:
             )
         return ApiClient(api_url, token)
     endpoints = running_stack(state_dir)
-    return ApiClient(_output(endpoints.outputs, "ApiUrl"), endpoints.token)
+    return ApiClient(stack_output(endpoints, SYSTEM, "ApiUrl"), endpoints.token)
 
 
 def _fetch_job(client: ApiClient, job_id: str, *, while_following: bool = False) -> JobBody:
@@ -398,13 +399,6 @@ def _call(send: Callable[[], ApiResponse], *, expected: int, hint: str = "") -> 
     if answer.status != expected or not isinstance(answer.body, dict):
         raise fail(api_error_message(answer.status, answer.body) + hint)
     return answer
-
-
-def _output(outputs: dict[str, dict[str, Any]], name: str) -> str:
-    value = outputs.get(SYSTEM, {}).get(name)
-    if not isinstance(value, str):
-        raise fail(f"the local stack has no {SYSTEM} output {name}")
-    return value
 
 
 def _changed_fields(previous: Project, current: Project) -> list[str]:

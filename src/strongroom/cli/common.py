@@ -38,6 +38,14 @@ def running_stack(state_dir: Path) -> Endpoints:
         raise fail(str(error)) from error
 
 
+def stack_output(endpoints: Endpoints, system: str, name: str) -> str:
+    """One of a system's template outputs in the running local stack, or a clear error."""
+    value = endpoints.outputs.get(system, {}).get(name)
+    if not isinstance(value, str):
+        raise fail(f"the local stack has no {system} output {name}: is the stack current?")
+    return value
+
+
 def local_client(endpoints: Endpoints, service: str) -> Any:
     return boto3.session.Session().client(
         service,  # type: ignore[call-overload]

@@ -21,6 +21,7 @@ from strongroom.cli.common import (
     fail,
     local_client,
     running_stack,
+    stack_output,
 )
 from strongroom.core.timefmt import iso_millis, utc_now
 from strongroom.login_activity.domain.events import LoginEvent
@@ -60,7 +61,7 @@ def send(
         raise fail(_validation_message(error)) from error
     if queue_url is None:
         endpoints = running_stack(state_dir)
-        queue_url = _output(endpoints.outputs, "EventsQueueUrl")
+        queue_url = stack_output(endpoints, SYSTEM, "EventsQueueUrl")
         sqs = local_client(endpoints, "sqs")
     else:
         sqs = aws_client("sqs")
@@ -87,7 +88,7 @@ def show(
     """Call GET /users/{user_id}/services and print the services, newest first."""
     if api_url is None:
         endpoints = running_stack(state_dir)
-        api_url = _output(endpoints.outputs, "ApiUrl")
+        api_url = stack_output(endpoints, SYSTEM, "ApiUrl")
         token = endpoints.token
     else:
         token = os.environ.get(TOKEN_VARIABLE, "")
@@ -113,13 +114,6 @@ def services_table(record: dict[str, Any]) -> Table:
     for service in record["services"]:
         table.add_row(service["last_accessed"], service["service_id"], service["service_name"])
     return table
-
-
-def _output(outputs: dict[str, dict[str, Any]], name: str) -> str:
-    value = outputs.get(SYSTEM, {}).get(name)
-    if not isinstance(value, str):
-        raise fail(f"the local stack has no {SYSTEM} output {name}")
-    return value
 
 
 def _validation_message(error: ValidationError) -> str:

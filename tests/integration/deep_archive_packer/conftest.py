@@ -7,7 +7,6 @@ server is shared by the folder; each test gets its own tables and buckets.
 
 from __future__ import annotations
 
-import logging
 import threading
 import uuid
 from collections import Counter
@@ -19,7 +18,6 @@ from typing import TYPE_CHECKING, Any, Final, cast
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from strongroom.deep_archive.adapters.catalog_store import DynamoDBCatalogStore
 from strongroom.deep_archive.adapters.job_files import JobFiles
@@ -33,6 +31,7 @@ from strongroom.deep_archive.domain.jobs import JobRecord, JobSettings, JobStatu
 from strongroom.deep_archive.jobs import packer
 from strongroom.deep_archive.jobs.services import Attempt, PackerServices, SourceAccess
 from tests.integration.deep_archive_api.tables import DeepArchiveTables, create_deep_archive_tables
+from tests.integration.moto_server import serve_moto
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -233,12 +232,7 @@ class PackerWorld:
 
 @pytest.fixture(scope="package")
 def endpoint_url() -> Iterator[str]:
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
+    yield from serve_moto()
 
 
 def _client(service: str, endpoint_url: str) -> Any:

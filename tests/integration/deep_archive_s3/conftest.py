@@ -6,17 +6,16 @@ real (as the local stack runs it) and both clients are pointed at its URL.
 
 from __future__ import annotations
 
-import logging
 import uuid
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 from obstore.store import S3Store
 
 from strongroom.deep_archive.adapters.obstore_config import s3_store
+from tests.integration.moto_server import serve_moto
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -26,12 +25,7 @@ REGION = "eu-west-1"
 
 @pytest.fixture(scope="module")
 def endpoint_url() -> Iterator[str]:
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
+    yield from serve_moto()
 
 
 @pytest.fixture(scope="module")
