@@ -253,3 +253,16 @@ def test_the_latest_job_of_a_run_key(store: JobStore) -> None:
     assert latest is not None
     assert latest.job_id == "job-1"
     assert latest == store.get("job-1")
+
+
+def test_a_run_key_is_claimed_by_one_job_at_a_time(store: JobStore) -> None:
+    assert store.run_holder("finance#bucket#daily/") is None
+    assert store.claim_run("finance#bucket#daily/", "first", replacing=None)
+    # A second request that also saw no holder loses the race.
+    assert not store.claim_run("finance#bucket#daily/", "second", replacing=None)
+    # Once the first finished, a request that saw it as the holder takes over; a stale one not.
+    assert store.claim_run("finance#bucket#daily/", "third", replacing="first")
+    assert not store.claim_run("finance#bucket#daily/", "fourth", replacing="first")
+
+    assert store.run_holder("finance#bucket#daily/") == "third"
+    assert store.run_holder("finance#bucket#other/") is None

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 BY_RUN_KEY_INDEX = "byRunKey"
 JOB_RECORD = "JOB"
+RUN_CLAIM_RECORD = "RUN_CLAIM"
+"""The item naming the job that holds a run key: key ``("run#<run_key>", RUN_CLAIM)``."""
 CHECKPOINT_PREFIX = "ARCHIVE#"
 MAX_ERRORS = 100
 """Errors kept per job; later ones are only counted (``errors_truncated``)."""
@@ -124,6 +126,18 @@ class JobStore(Protocol):
         """The most recently created job archiving ``run_key``, if any."""
         ...
 
+    def run_holder(self, run_key: str) -> str | None:
+        """The job that last claimed ``run_key`` (see ``claim_run``), if any."""
+        ...
+
+    def claim_run(self, run_key: str, job_id: str, *, replacing: str | None) -> bool:
+        """Make ``job_id`` the holder of ``run_key`` if the holder is still ``replacing``.
+
+        A conditional write, so of two requests that saw the same holder only one wins: two
+        jobs can never both start archiving the same prefix.
+        """
+        ...
+
 
 class JobsTableSettings(BaseModel):
     model_config = ConfigDict(frozen=True)
@@ -140,6 +154,10 @@ def checkpoint_record(index: int) -> str:
     if not 0 <= index <= 999_999:
         raise ValueError(f"archive index {index} is outside 0..999999")
     return f"{CHECKPOINT_PREFIX}{index:06d}"
+
+
+def _claim_key(run_key: str) -> Item:
+    return {"job_id": attribute(f"run#{run_key}"), "record": attribute(RUN_CLAIM_RECORD)}
 
 
 def job_item(record: JobRecord) -> Item:
@@ -356,6 +374,28 @@ class DynamoDBJobStore:
         )
         items = response["Items"]
         return job_from_item(items[0]) if items else None
+
+    def run_holder(self, run_key: str) -> str | None:
+        item = self._client.get_item(
+            TableName=self._table_name, Key=_claim_key(run_key), ConsistentRead=True
+        ).get("Item")
+        return None if item is None else str(from_item(item)["holder"])
+
+    def claim_run(self, run_key: str, job_id: str, *, replacing: str | None) -> bool:
+        arguments: dict[str, Any] = {
+            "TableName": self._table_name,
+            "Item": {**_claim_key(run_key), "holder": attribute(job_id)},
+        }
+        if replacing is None:
+            arguments["ConditionExpression"] = "attribute_not_exists(job_id)"
+        else:
+            arguments["ConditionExpression"] = "holder = :previous"
+            arguments["ExpressionAttributeValues"] = {":previous": attribute(replacing)}
+        try:
+            self._client.put_item(**arguments)
+        except self._client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
 
     def _key(self, job_id: str) -> Item:
         return {"job_id": attribute(job_id), "record": attribute(JOB_RECORD)}

@@ -74,6 +74,18 @@ class InMemoryJobStore:
         self._lock = threading.Lock()
         self._jobs: dict[str, JobRecord] = {}
         self._checkpoints: dict[tuple[str, int], Item] = {}
+        self._claims: dict[str, str] = {}
+
+    def run_holder(self, run_key: str) -> str | None:
+        with self._lock:
+            return self._claims.get(run_key)
+
+    def claim_run(self, run_key: str, job_id: str, *, replacing: str | None) -> bool:
+        with self._lock:
+            if self._claims.get(run_key) != replacing:
+                return False
+            self._claims[run_key] = job_id
+            return True
 
     def create(self, record: JobRecord) -> None:
         with self._lock:

@@ -39,6 +39,7 @@ from strongroom.deep_archive.domain.storage import UnsupportedStorageClassError
 from strongroom.deep_archive.handlers.job_start import (
     ControlPlane,
     JobNotLaunched,
+    RunInProgress,
     control_plane_from_environment,
     start_job,
     status_url,
@@ -163,15 +164,6 @@ class UnknownJobProblem(Problem):
     job_id: str
 
 
-class RunInProgress(Exception):
-    def __init__(self, running: JobRecord) -> None:
-        super().__init__(
-            f"job {running.job_id} is already archiving {running.settings.run_key!r} "
-            f"({running.status.value}); wait for it to finish"
-        )
-        self.running = running
-
-
 class UnknownJob(Exception):
     def __init__(self, job_id: str) -> None:
         super().__init__(f"no archive job {job_id!r}")
@@ -223,9 +215,6 @@ def archive(request: ArchiveRequest) -> Response[JobAccepted]:
     plane = control_plane_factory()
     project = plane.projects.get(request.project_name)
     settings = resolve(request, project, plane.deployment, trigger="api")
-    latest = plane.jobs.latest_for_run_key(settings.run_key)
-    if latest is not None and not latest.status.finished:
-        raise RunInProgress(latest)
     record = start_job(plane, settings)
     metrics.add_metric(name="ArchiveJobsStarted", unit=MetricUnit.Count, value=1)
     return Response(
@@ -309,13 +298,12 @@ def _deployment_mismatch(error: DeploymentMismatch) -> Response[Any]:
 
 
 def _run_in_progress(error: RunInProgress) -> Response[Any]:
-    running = error.running
     body = RunningProblem(
         message=str(error),
-        run_key=running.settings.run_key,
-        job_id=running.job_id,
-        status=running.status,
-        status_url=status_url(running.job_id),
+        run_key=error.run_key,
+        job_id=error.job_id,
+        status=error.status,
+        status_url=status_url(error.job_id),
     )
     return _problem(HTTPStatus.CONFLICT, body)
 

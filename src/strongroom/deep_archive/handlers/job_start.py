@@ -86,14 +86,39 @@ class JobNotLaunched(Exception):
         self.failure = failure
 
 
+class RunInProgress(Exception):
+    """Another job is archiving the same project, bucket and prefix."""
+
+    def __init__(self, job_id: str, run_key: str, status: JobStatus) -> None:
+        super().__init__(
+            f"job {job_id} is already archiving {run_key!r} ({status.value}); wait for it to finish"
+        )
+        self.job_id = job_id
+        self.run_key = run_key
+        self.status = status
+
+
 def start_job(plane: ControlPlane, settings: JobSettings) -> JobRecord:
     """Record a SUBMITTED job for ``settings`` and submit its planner; the record as created.
 
-    The caller has checked that no job of the same run key is running.
+    Raises RunInProgress if a job of the same run key is still running, including one that a
+    simultaneous request claimed a moment ago (the claim is a conditional write).
     """
+    run_key = settings.run_key
+    latest = plane.jobs.latest_for_run_key(run_key)
+    if latest is not None and not latest.status.finished:
+        raise RunInProgress(latest.job_id, run_key, latest.status)
+    holder_id = plane.jobs.run_holder(run_key)
+    holder = None if holder_id is None else plane.jobs.get(holder_id)
+    if holder is not None and not holder.status.finished:
+        raise RunInProgress(holder.job_id, run_key, holder.status)
+    job_id = plane.new_job_id()
+    if not plane.jobs.claim_run(run_key, job_id, replacing=holder_id):
+        winner = plane.jobs.run_holder(run_key) or "another job"
+        raise RunInProgress(winner, run_key, JobStatus.SUBMITTED)
     now = to_millis(plane.clock())
     record = JobRecord(
-        job_id=plane.new_job_id(),
+        job_id=job_id,
         settings=settings,
         status=JobStatus.SUBMITTED,
         created_at=now,

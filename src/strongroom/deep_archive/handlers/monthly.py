@@ -33,6 +33,7 @@ from strongroom.deep_archive.domain.schedule import (
 )
 from strongroom.deep_archive.handlers.job_start import (
     ControlPlane,
+    RunInProgress,
     control_plane_from_environment,
     start_job,
 )
@@ -123,6 +124,11 @@ def _archive_run(
             logger.info("monthly run skipped", run_key=settings.run_key, reason=reason)
             return
         record = start_job(plane, settings)
+    except RunInProgress as running:
+        # The quality-check system started the same month a moment ago: nothing to do.
+        summary.skipped.append(Skipped(**run.model_dump(), reason=str(running)))
+        logger.info("monthly run skipped", reason=str(running))
+        return
     except Exception as error:
         _record_failure(summary, Failed(**run.model_dump(), error=_describe(error)))
         return
