@@ -206,4 +206,4 @@ def test_limits_that_cannot_work_are_refused(changes: dict[str, int]) -> None:
 
 
 def test_the_documented_memory_bound_of_the_defaults() -> None:
-    assert ReaderLimits().bytes_bound == (128 + 24) * 1024 * KIB
+    assert ReaderLimits().bytes_bound == (64 + 24) * 1024 * KIB

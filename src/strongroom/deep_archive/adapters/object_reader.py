@@ -23,8 +23,9 @@ The window admits objects while their sizes (the first range only, for large obj
 most ``window_bytes`` and there are fewer than ``window`` of them; one object is always admitted
 so that an object above the budget cannot stall the reader. Defaults: 128 in flight (S3 answers
 small GETs in tens of milliseconds, so 32 in flight would cap a packer near 1,600 objects/s),
-a window of 256 objects or 128 MiB, 8 MiB in memory, 8 MiB ranges two ahead: at most
-128 + 24 MiB, under half the packer's 300 MB memory target.
+a window of 256 objects or 64 MiB, 8 MiB in memory, 8 MiB ranges two ahead: at most
+64 + 24 MiB. 64 MiB still keeps 64 objects of 1 MiB in flight, more than a packer can deflate,
+and leaves room under its 300 MB target for members being deflated ahead on other threads.
 
 Retries of throttling (503 SlowDown), 5xx, dropped connections and timeouts happen inside
 obstore (see ``obstore_config.StoreTuning``), which does not report how many it made; what
@@ -147,7 +148,7 @@ class StreamedObjectError(Exception):
 class ReaderLimits:
     max_in_flight: int = 128
     window: int = 256
-    window_bytes: int = 128 * MIB
+    window_bytes: int = 64 * MIB
     in_memory_max: int = 8 * MIB
     chunk_size: int = 8 * MIB
     stream_read_ahead: int = 2

@@ -166,22 +166,25 @@ class ArchiveWriter:
         ``False`` force deflate or store. ``name`` is kept verbatim (the full S3 key).
         """
         self._ensure_open()
-        header = self._header(name, modified, "stored", streamed=False)
-        original = _bytes_view(data)
-        method, payload = self._encode(name, original, compress)
+        _encode_name(name)
+        encoded = encode_member(name, data, level=self._level, compress=compress)
+        return self.add_encoded(name, encoded, modified=modified)
+
+    def add_encoded(self, name: str, encoded: EncodedMember, *, modified: datetime) -> MemberRecord:
+        """Add a member already encoded by :func:`encode_member` (perhaps on another thread:
+        deflate and the hashes release the GIL, so a packer can encode ahead in parallel)."""
+        self._ensure_open()
         header = replace(
-            header,
-            method=method,
-            crc32=zlib.crc32(original),
-            compressed_size=len(payload),
-            size=len(original),
+            self._header(name, modified, encoded.method, streamed=False),
+            crc32=encoded.crc32,
+            compressed_size=len(encoded.payload),
+            size=encoded.size,
         )
-        sha256 = hashlib.sha256(original).hexdigest()
         local_header = header.local_header()
         with self._failing_on_error():
             self._emit(local_header)
-            self._emit(payload)
-        return self._finish_member(name, header, len(local_header), sha256)
+            self._emit(encoded.payload)
+        return self._finish_member(name, header, len(local_header), encoded.sha256)
 
     def add_stream(
         self,
@@ -277,16 +280,6 @@ class ArchiveWriter:
             streamed=streamed,
         )
 
-    def _encode(
-        self, name: str, original: memoryview, compress: bool | None
-    ) -> tuple[CompressionMethod, bytes | memoryview]:
-        if compress is False or (compress is None and _not_worth_deflating(name, original)):
-            return "stored", original
-        deflated = zlib.compress(original, self._level, wbits=_RAW_DEFLATE)
-        if compress is None and len(deflated) >= len(original):
-            return "stored", original
-        return "deflated", deflated
-
     def _emit(self, data: bytes | memoryview) -> None:
         if data:
             self._sink.write(data)
@@ -307,6 +300,37 @@ class ArchiveWriter:
             crc32=header.crc32,
             sha256=sha256,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedMember:
+    """A member's bytes as they go into the archive, with what its headers and catalog need."""
+
+    method: CompressionMethod
+    payload: bytes | memoryview
+    crc32: int
+    size: int
+    sha256: str
+
+
+def encode_member(
+    name: str, data: Buffer, *, level: int = 6, compress: bool | None = None
+) -> EncodedMember:
+    """Deflate (or not, as ``ArchiveWriter.add`` decides) and checksum one in-memory member."""
+    original = _bytes_view(data)
+    method: CompressionMethod = "stored"
+    payload: bytes | memoryview = original
+    if compress is True or (compress is None and not _not_worth_deflating(name, original)):
+        deflated = zlib.compress(original, level, wbits=_RAW_DEFLATE)
+        if compress is True or len(deflated) < len(original):
+            method, payload = "deflated", deflated
+    return EncodedMember(
+        method=method,
+        payload=payload,
+        crc32=zlib.crc32(original),
+        size=len(original),
+        sha256=hashlib.sha256(original).hexdigest(),
+    )
 
 
 def _encode_name(name: str) -> bytes:

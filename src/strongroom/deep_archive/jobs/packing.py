@@ -14,7 +14,9 @@ Nothing is deleted before its archive is verified and catalogued.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import TYPE_CHECKING
@@ -31,9 +33,11 @@ from strongroom.deep_archive.adapters.multipart_sink import (
 )
 from strongroom.deep_archive.adapters.object_reader import (
     FetchFailure,
+    FetchResult,
     InMemoryObject,
     ObjectDetails,
     ObjectReader,
+    StreamedObject,
 )
 from strongroom.deep_archive.domain.catalog import CatalogEntry
 from strongroom.deep_archive.domain.grouping import ArchivePlan
@@ -44,8 +48,10 @@ from strongroom.deep_archive.domain.jobs import (
 )
 from strongroom.deep_archive.domain.zip_writer import (
     ArchiveWriter,
+    EncodedMember,
     MemberRecord,
     already_compressed,
+    encode_member,
 )
 from strongroom.deep_archive.jobs.services import PackerServices, SourceAccess
 
@@ -54,6 +60,15 @@ if TYPE_CHECKING:
 
 
 CATALOG_CHUNK = 1000
+COMPRESSION_LEVEL = 6
+ENCODE_THREADS = 2
+ENCODE_AHEAD = 32
+ENCODE_AHEAD_BYTES = 8 * 1024 * 1024
+"""Members deflated and hashed ahead of the writer, on threads (zlib and hashlib release the
+GIL): the writer's thread alone was the packer's bound (docs/performance.md). The byte bound
+keeps the extra memory small next to the reader's look-ahead."""
+
+Encoded = tuple[FetchResult, "Future[EncodedMember] | None"]
 
 
 @dataclass
@@ -69,19 +84,59 @@ def pack_archives(
 ) -> None:
     """Bring every archive in ``plans`` to DONE, resuming from its checkpoint."""
     source = services.source_access(record.settings)
-    with ObjectReader(source.store, limits=services.reader_limits) as reader:
+    with (
+        ObjectReader(source.store, limits=services.reader_limits) as reader,
+        ThreadPoolExecutor(ENCODE_THREADS, "member-encode") as encoders,
+    ):
         for plan in plans:
             checkpoint = services.jobs.get_checkpoint(record.job_id, plan.index)
             if checkpoint is None:
-                checkpoint = _write_archive(record, plan, reader, services)
+                fetched = _encoded_in_order(reader.fetch(plan.objects), encoders)
+                checkpoint = _write_archive(record, plan, fetched, services)
             if checkpoint.state is ArchiveState.UPLOADED:
                 checkpoint = _catalogue(record, checkpoint, services)
             if checkpoint.state is ArchiveState.CATALOGUED:
                 checkpoint = _finish(record, checkpoint, services, source)
 
 
+def _encoded_in_order(
+    results: Iterator[FetchResult], encoders: ThreadPoolExecutor
+) -> Iterator[Encoded]:
+    """Each result with its member being encoded ahead, in order, within a bounded window.
+
+    A streamed (large) object must be read to its end before the reader is asked for the next
+    result, so the window is flushed before one is handed over, and refilled after.
+    """
+    window: deque[tuple[FetchResult, Future[EncodedMember] | None, int]] = deque()
+    held = 0
+    for result in results:
+        if isinstance(result, StreamedObject):
+            while window:
+                ahead, future, _ = window.popleft()
+                yield ahead, future
+            held = 0
+            yield result, None
+            continue
+        if isinstance(result, InMemoryObject):
+            future = encoders.submit(
+                encode_member, result.details.key, result.data, level=COMPRESSION_LEVEL
+            )
+            cost = len(result.data)
+        else:
+            future, cost = None, 0
+        window.append((result, future, cost))
+        held += cost
+        while len(window) > ENCODE_AHEAD or held > ENCODE_AHEAD_BYTES:
+            ahead, ahead_future, ahead_cost = window.popleft()
+            held -= ahead_cost
+            yield ahead, ahead_future
+    while window:
+        ahead, future, _ = window.popleft()
+        yield ahead, future
+
+
 def _write_archive(
-    record: JobRecord, plan: ArchivePlan, reader: ObjectReader, services: PackerServices
+    record: JobRecord, plan: ArchivePlan, fetched: Iterator[Encoded], services: PackerServices
 ) -> ArchiveCheckpoint:
     settings = record.settings
     bucket = services.archive_bucket
@@ -97,15 +152,16 @@ def _write_archive(
         part_size=part_size_for(plan.archive_bytes),
         metadata={"strongroom-job-id": record.job_id, "strongroom-project": settings.project},
     ) as upload:
-        writer = ArchiveWriter(upload)
-        for result in reader.fetch(plan.objects):
+        writer = ArchiveWriter(upload, compression_level=COMPRESSION_LEVEL)
+        for result, encoded in fetched:
             if isinstance(result, FetchFailure):
                 packed.failures.append(f"{result.planned.key}: {result.reason} ({result.detail})")
                 packed.failed_keys.append(result.planned.key)
                 continue
             if isinstance(result, InMemoryObject):
-                member = writer.add(
-                    result.details.key, result.data, modified=result.details.last_modified
+                assert encoded is not None
+                member = writer.add_encoded(
+                    result.details.key, encoded.result(), modified=result.details.last_modified
                 )
             else:
                 member = writer.add_stream(
