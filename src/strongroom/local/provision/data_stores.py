@@ -6,9 +6,12 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from botocore.exceptions import ClientError
-
-from strongroom.local.provision.model import ClientFactory, ProvisionContext, ProvisionedResource
+from strongroom.local.provision.model import (
+    ClientFactory,
+    ProvisionContext,
+    ProvisionedResource,
+    answers,
+)
 
 
 def _drop_none(values: dict[str, Any]) -> dict[str, Any]:
@@ -63,11 +66,7 @@ class DynamoDbTable:
         )
 
     def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
-        try:
-            clients("dynamodb").describe_table(TableName=resource.physical_id)
-        except ClientError:
-            return False
-        return True
+        return answers(lambda: clients("dynamodb").describe_table(TableName=resource.physical_id))
 
 
 def _sse(specification: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -122,11 +121,7 @@ class SqsQueue:
         )
 
     def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
-        try:
-            clients("sqs").get_queue_attributes(QueueUrl=resource.physical_id)
-        except ClientError:
-            return False
-        return True
+        return answers(lambda: clients("sqs").get_queue_attributes(QueueUrl=resource.physical_id))
 
 
 class SqsQueuePolicy:
@@ -182,11 +177,7 @@ class SnsTopic:
         )
 
     def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
-        try:
-            clients("sns").get_topic_attributes(TopicArn=resource.physical_id)
-        except ClientError:
-            return False
-        return True
+        return answers(lambda: clients("sns").get_topic_attributes(TopicArn=resource.physical_id))
 
 
 class SnsSubscription:
@@ -202,11 +193,9 @@ class SnsSubscription:
         return ProvisionedResource(context.system, logical_id, "AWS::SNS::Subscription", arn, arn)
 
     def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
-        try:
-            clients("sns").get_subscription_attributes(SubscriptionArn=resource.physical_id)
-        except ClientError:
-            return False
-        return True
+        return answers(
+            lambda: clients("sns").get_subscription_attributes(SubscriptionArn=resource.physical_id)
+        )
 
 
 class S3Bucket:
@@ -268,11 +257,7 @@ class S3Bucket:
             )
 
     def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
-        try:
-            clients("s3").head_bucket(Bucket=resource.physical_id)
-        except ClientError:
-            return False
-        return True
+        return answers(lambda: clients("s3").head_bucket(Bucket=resource.physical_id))
 
 
 def _encryption_rule(rule: dict[str, Any]) -> dict[str, Any]:
@@ -339,8 +324,4 @@ class S3BucketPolicy:
         )
 
     def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
-        try:
-            clients("s3").head_bucket(Bucket=resource.physical_id)
-        except ClientError:
-            return False
-        return True
+        return answers(lambda: clients("s3").head_bucket(Bucket=resource.physical_id))

@@ -8,12 +8,11 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from strongroom.local.provision.model import (
     ClientFactory,
     ProvisionContext,
     ProvisionedResource,
+    answers,
     function_name_of,
 )
 from strongroom.local.provision.operations import create_role, role_exists, trust_policy
@@ -110,9 +109,7 @@ class ServerlessFunction:
         )
 
     def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
-        try:
-            clients("lambda").get_function(FunctionName=resource.physical_id)
-        except ClientError:
+        if not answers(lambda: clients("lambda").get_function(FunctionName=resource.physical_id)):
             return False
         role_name = str(resource.attributes["RoleArn"]).rsplit("/", 1)[-1]
         return role_exists(clients, role_name)
@@ -235,8 +232,4 @@ class LambdaPermission:
 
     def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
         """Recorded only, so it exists while the function it names does."""
-        try:
-            clients("lambda").get_function(FunctionName=resource.physical_id)
-        except ClientError:
-            return False
-        return True
+        return answers(lambda: clients("lambda").get_function(FunctionName=resource.physical_id))

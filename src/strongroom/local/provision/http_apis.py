@@ -5,13 +5,12 @@ from __future__ import annotations
 import socket
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from strongroom.local.provision.model import (
     ClientFactory,
     PendingHttpApi,
     ProvisionContext,
     ProvisionedResource,
+    answers,
 )
 from strongroom.local.specs import JwtAuthorizerSpec
 
@@ -70,8 +69,4 @@ class ServerlessHttpApi:
         )
 
     def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
-        try:
-            clients("apigatewayv2").get_api(ApiId=resource.physical_id)
-        except ClientError:
-            return False
-        return True
+        return answers(lambda: clients("apigatewayv2").get_api(ApiId=resource.physical_id))

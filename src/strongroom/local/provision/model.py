@@ -7,6 +7,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from botocore.exceptions import ClientError
+
 from strongroom.local.specs import (
     FunctionSpec,
     HttpApiSpec,
@@ -103,3 +105,13 @@ def function_name_of(reference: str) -> str:
     if reference.startswith("arn:"):
         return reference.split(":")[6]
     return reference.split(":", 1)[0]
+
+
+def answers(call: Callable[[], object]) -> bool:
+    """Whether the emulator answers ``call`` without an error: how a provisioner checks that
+    the resource it made still exists."""
+    try:
+        call()
+    except ClientError:
+        return False
+    return True

@@ -7,9 +7,12 @@ import secrets
 import string
 from typing import Any
 
-from botocore.exceptions import ClientError
-
-from strongroom.local.provision.model import ClientFactory, ProvisionContext, ProvisionedResource
+from strongroom.local.provision.model import (
+    ClientFactory,
+    ProvisionContext,
+    ProvisionedResource,
+    answers,
+)
 
 
 class Secret:
@@ -29,11 +32,9 @@ class Secret:
         )
 
     def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
-        try:
-            clients("secretsmanager").describe_secret(SecretId=resource.physical_id)
-        except ClientError:
-            return False
-        return True
+        return answers(
+            lambda: clients("secretsmanager").describe_secret(SecretId=resource.physical_id)
+        )
 
 
 def _generated_secret(generate: dict[str, Any]) -> str:
@@ -173,8 +174,4 @@ def create_role(
 
 
 def role_exists(clients: ClientFactory, name: str) -> bool:
-    try:
-        clients("iam").get_role(RoleName=name)
-    except ClientError:
-        return False
-    return True
+    return answers(lambda: clients("iam").get_role(RoleName=name))

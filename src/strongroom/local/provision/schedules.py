@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from strongroom.local.provision.model import (
     ClientFactory,
     ProvisionContext,
     ProvisionedResource,
+    answers,
     function_name_of,
 )
 from strongroom.local.specs import ScheduleSpec
@@ -132,11 +131,7 @@ class EventsRule:
         )
 
     def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
-        try:
-            clients("events").describe_rule(Name=resource.physical_id)
-        except ClientError:
-            return False
-        return True
+        return answers(lambda: clients("events").describe_rule(Name=resource.physical_id))
 
 
 class SchedulerSchedule:
@@ -165,8 +160,4 @@ class SchedulerSchedule:
         )
 
     def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
-        try:
-            clients("scheduler").get_schedule(Name=resource.physical_id)
-        except ClientError:
-            return False
-        return True
+        return answers(lambda: clients("scheduler").get_schedule(Name=resource.physical_id))
