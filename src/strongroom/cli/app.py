@@ -8,6 +8,7 @@ from strongroom.cli import (
     archive_commands,
     audit_commands,
     logins_commands,
+    notifications_commands,
     schedule_commands,
     stack_commands,
 )
@@ -19,6 +20,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 stack_commands.register(app)
+notifications_commands.register(app)
 app.add_typer(schedule_commands.app, name="schedule")
 app.add_typer(audit_commands.app, name="audit")
 app.add_typer(logins_commands.app, name="logins")

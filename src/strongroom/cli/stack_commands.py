@@ -14,7 +14,18 @@ from rich.table import Table
 from strongroom.cli.common import DEFAULT_STATE, StateDirOption, console, fail, running_stack
 from strongroom.cli.control_client import ControlError, call
 from strongroom.local.issuer import LocalIssuer
+from strongroom.local.s3_restore import DEFAULT_RESTORE_DELAY_SECONDS
 from strongroom.local.stack import DEFAULT_REGION, LocalStack, StackOptions
+
+RestoreDelayOption = Annotated[
+    float,
+    typer.Option(
+        "--restore-delay",
+        min=0.0,
+        metavar="SECONDS",
+        help="Seconds an archived object takes to restore locally (AWS: 12-48 h for Deep Archive)",
+    ),
+]
 
 
 def _log_line(line: str) -> None:
@@ -25,6 +36,7 @@ def _log_line(line: str) -> None:
 def up(
     state_dir: StateDirOption = DEFAULT_STATE,
     region: Annotated[str, typer.Option(help="Region the emulator reports.")] = DEFAULT_REGION,
+    restore_delay: RestoreDelayOption = DEFAULT_RESTORE_DELAY_SECONDS,
 ) -> None:
     """Start the local stack and keep it running until Ctrl-C or SIGTERM."""
     stopping = threading.Event()
@@ -34,13 +46,21 @@ def up(
 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
-    stack = LocalStack(StackOptions(state_dir=state_dir, region=region, log=_log_line))
+    stack = LocalStack(
+        StackOptions(
+            state_dir=state_dir,
+            region=region,
+            log=_log_line,
+            restore_delay_seconds=restore_delay,
+        )
+    )
     try:
         with console.status("Starting the local stack..."):
             endpoints = stack.start()
         table = Table(title="strongroom local stack", show_header=False)
         table.add_row("AWS endpoint", endpoints.aws_endpoint_url)
         table.add_row("region", endpoints.region)
+        table.add_row("restore delay", f"{restore_delay:g} s (archived S3 objects)")
         for system, url in endpoints.apis.items():
             table.add_row(f"API {system}", url)
         table.add_row("endpoints file", str(state_dir / "endpoints.json"))
@@ -53,11 +73,14 @@ def up(
         stack.stop()
 
 
-def demo(state_dir: StateDirOption = DEFAULT_STATE) -> None:
+def demo(
+    state_dir: StateDirOption = DEFAULT_STATE,
+    restore_delay: RestoreDelayOption = DEFAULT_RESTORE_DELAY_SECONDS,
+) -> None:
     """Run a narrated scenario through every system on a fresh local stack; exit 1 on failure."""
     from strongroom.local.demo.runner import run_demo  # noqa: PLC0415 - loads every scenario
 
-    if not run_demo(state_dir / "demo", console):
+    if not run_demo(state_dir / "demo", console, restore_delay_seconds=restore_delay):
         raise typer.Exit(1)
 
 

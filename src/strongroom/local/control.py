@@ -1,7 +1,8 @@
 """A small loopback HTTP endpoint to talk to a running stack.
 
-It serves the local issuer's discovery documents (the issuer is this URL) and lets the CLI
-list and fire schedules. Changing requests need the control secret from endpoints.json.
+It serves the local issuer's discovery documents (the issuer is this URL), lets the CLI list
+and fire schedules, and shows what SNS topics delivered. Changing requests need the control
+secret from endpoints.json.
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from strongroom.local.emulator import LOCAL_ACCOUNT_ID
+from strongroom.local.notifications import UnknownTopic, sns_deliveries
 
 if TYPE_CHECKING:
     from strongroom.local.stack import LocalStack
@@ -83,6 +87,12 @@ class ControlServer:
         return Handler
 
     def get(self, path: str) -> tuple[HTTPStatus, Any]:
+        route = urlsplit(path)
+        if route.path == "/notifications":
+            return self._notifications(route.query)
+        return self._get_fixed(path)
+
+    def _get_fixed(self, path: str) -> tuple[HTTPStatus, Any]:
         stack = self._stack
         if path == "/health":
             return HTTPStatus.OK, {"status": "ok"}
@@ -108,6 +118,15 @@ class ControlServer:
                 for resource in provisioned.resources.values()
             ]
         return HTTPStatus.NOT_FOUND, {"message": f"no such control path {path}"}
+
+    def _notifications(self, query: str) -> tuple[HTTPStatus, Any]:
+        """``GET /notifications[?topic=<arn>]``: SNS deliveries, in publish order per topic."""
+        topic = parse_qs(query).get("topic", [None])[0]
+        try:
+            deliveries = sns_deliveries(LOCAL_ACCOUNT_ID, self._stack.options.region, topic)
+        except UnknownTopic as error:
+            return HTTPStatus.NOT_FOUND, {"message": str(error)}
+        return HTTPStatus.OK, [delivery.as_dict() for delivery in deliveries]
 
     def post(self, path: str) -> tuple[HTTPStatus, Any]:
         prefix, suffix = "/schedules/", "/run"

@@ -26,6 +26,7 @@ from strongroom.local.provision.provisioner import (
     provision_root,
     provision_stack,
 )
+from strongroom.local.s3_restore import DEFAULT_RESTORE_DELAY_SECONDS, RestoreDelay
 from strongroom.local.schedules.scheduler import LocalScheduler
 from strongroom.local.sources.dynamodb_streams import DynamoDbStreamEventSource
 from strongroom.local.sources.sqs import SqsEventSource
@@ -42,6 +43,7 @@ LOCAL_PARAMETER_VALUES = {
     "SubnetIds": "subnet-00000000000000000",
     "SecurityGroupIds": "sg-00000000000000000",
     "SourceBucketArns": "arn:aws:s3:::strongroom-demo-source",
+    "RestoreTopicArns": "arn:aws:sns:*:123456789012:strongroom-demo-restores",
 }
 DEV_TOKEN_TTL_SECONDS = 12 * 3600
 
@@ -60,6 +62,8 @@ class StackOptions:
     region: str = DEFAULT_REGION
     seed_demo_data: bool = True
     log: Callable[[str], None] = print
+    # How long an archived S3 object takes to restore (AWS: 12-48 h for Deep Archive).
+    restore_delay_seconds: float = DEFAULT_RESTORE_DELAY_SECONDS
 
 
 class LocalStack:
@@ -78,6 +82,7 @@ class LocalStack:
         self.issuer: LocalIssuer | None = None
         self.endpoints: Endpoints | None = None
         self._iterator_expiry = IteratorExpiry()
+        self.restore_delay = RestoreDelay(options.restore_delay_seconds)
 
     def __enter__(self) -> LocalStack:
         self.start()
@@ -93,6 +98,7 @@ class LocalStack:
         options = self.options
         options.state_dir.mkdir(parents=True, exist_ok=True)
         aws_url = self.emulator.start()
+        self.restore_delay.install()
         self._iterator_expiry.start()
         moto_bridge.install(
             LocalBatchRunner(
@@ -246,5 +252,6 @@ class LocalStack:
         self._control.stop()
         self._iterator_expiry.stop()
         moto_bridge.uninstall()
+        self.restore_delay.uninstall()
         self.emulator.stop()
         remove_endpoints(self.options.state_dir)

@@ -11,15 +11,25 @@ from rich.table import Table
 
 from strongroom.local.demo.narration import Narrator, StepFailed, StepResult
 from strongroom.local.demo.scenarios import SCENARIOS
+from strongroom.local.s3_restore import DEFAULT_RESTORE_DELAY_SECONDS
 from strongroom.local.stack import LocalStack, StackOptions
 
 
-def run_demo(state_dir: Path, console: Console) -> bool:
+def run_demo(
+    state_dir: Path,
+    console: Console,
+    *,
+    restore_delay_seconds: float = DEFAULT_RESTORE_DELAY_SECONDS,
+) -> bool:
     """True when every step of every scenario was verified."""
     shutil.rmtree(state_dir, ignore_errors=True)
     narrator = Narrator(console)
     invocations: list[str] = []
-    options = StackOptions(state_dir=state_dir, log=invocations.append)
+    options = StackOptions(
+        state_dir=state_dir,
+        log=invocations.append,
+        restore_delay_seconds=restore_delay_seconds,
+    )
     with console.status("Starting the local stack (emulator, templates, functions)..."):
         stack = LocalStack(options)
         stack.start()

@@ -12,6 +12,7 @@ from strongroom.local.provision.model import (
     ProvisionedResource,
     answers,
 )
+from strongroom.local.template.intrinsics import TemplateError
 
 
 def _drop_none(values: dict[str, Any]) -> dict[str, Any]:
@@ -211,8 +212,15 @@ class S3Bucket:
             request["CreateBucketConfiguration"] = {"LocationConstraint": context.region}
         if properties.get("ObjectLockEnabled"):
             request["ObjectLockEnabledForBucket"] = True
+        notifications = bucket_notification_configuration(
+            logical_id, properties.get("NotificationConfiguration") or {}
+        )
         client.create_bucket(**request)
         self._configure(client, name, properties)
+        if notifications:
+            client.put_bucket_notification_configuration(
+                Bucket=name, NotificationConfiguration=notifications
+            )
         return ProvisionedResource(
             context.system,
             logical_id,
@@ -258,6 +266,58 @@ class S3Bucket:
 
     def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
         return answers(lambda: clients("s3").head_bucket(Bucket=resource.physical_id))
+
+
+_UNHONOURED_NOTIFICATIONS = {
+    "LambdaConfigurations": "the local stack invokes functions only from the event sources "
+    "it runs (SQS, DynamoDB Streams, schedules, HTTP APIs)",
+    "EventBridgeConfiguration": "the local stack has no EventBridge bus to deliver to",
+}
+
+
+def bucket_notification_configuration(
+    logical_id: str, configuration: Mapping[str, Any]
+) -> dict[str, Any]:
+    """CloudFormation's NotificationConfiguration in the S3 API's shape (empty: none).
+
+    Destinations the local stack cannot honour are refused rather than silently dropped.
+    """
+    for name, reason in _UNHONOURED_NOTIFICATIONS.items():
+        if configuration.get(name):
+            raise TemplateError(
+                f"{logical_id}: NotificationConfiguration.{name} is not supported locally: {reason}"
+            )
+    unknown = set(configuration) - {"QueueConfigurations", "TopicConfigurations"}
+    unknown -= set(_UNHONOURED_NOTIFICATIONS)
+    if unknown:
+        raise TemplateError(
+            f"{logical_id}: NotificationConfiguration has unknown properties {sorted(unknown)}"
+        )
+    translated: dict[str, Any] = {}
+    for section, destination, api_destination in (
+        ("QueueConfigurations", "Queue", "QueueArn"),
+        ("TopicConfigurations", "Topic", "TopicArn"),
+    ):
+        if configuration.get(section):
+            translated[section] = [
+                _notification_target(api_destination, entry[destination], entry)
+                for entry in configuration[section]
+            ]
+    return translated
+
+
+def _notification_target(
+    api_destination: str, arn: str, entry: Mapping[str, Any]
+) -> dict[str, Any]:
+    target: dict[str, Any] = {api_destination: arn, "Events": [entry["Event"]]}
+    rules = ((entry.get("Filter") or {}).get("S3Key") or {}).get("Rules") or []
+    if rules:
+        target["Filter"] = {
+            "Key": {
+                "FilterRules": [{"Name": rule["Name"], "Value": rule["Value"]} for rule in rules]
+            }
+        }
+    return target
 
 
 def _encryption_rule(rule: dict[str, Any]) -> dict[str, Any]:
