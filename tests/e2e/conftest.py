@@ -29,6 +29,8 @@ def local_stack(
         state_dir=tmp_path_factory.mktemp("strongroom-state"),
         extra_templates=[FIXTURE_TEMPLATE],
         log=invocation_log.append,
+        # Archived objects take this long to restore: restores are seen in progress, then done.
+        restore_delay_seconds=2.0,
     )
     with LocalStack(options) as stack:
         yield stack

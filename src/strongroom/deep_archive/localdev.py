@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from strongroom.deep_archive.adapters.project_store import DynamoDBProjectStore
 from strongroom.deep_archive.domain.projects import MonthlySchedule, Project, SourceLocation
+from strongroom.local.emulator import LOCAL_ACCOUNT_ID
 from strongroom.local.stack import LOCAL_PARAMETER_VALUES
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 # The one source bucket the packer's role may read locally (the template's SourceBucketArns).
 DEMO_BUCKET = LOCAL_PARAMETER_VALUES["SourceBucketArns"].removeprefix("arn:aws:s3:::")
 DEMO_PROJECT = "demo"
+DEMO_TOPIC = "strongroom-demo-restores"
 SEED_PREFIX = "20250410"
 BRANCHES = ("north", "south", "east", "west")
 UPLOAD_THREADS = 8
@@ -71,7 +73,13 @@ def ensure_bucket(s3: Any, bucket: str, region: str) -> None:
         s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
 
 
-def demo_project() -> Project:
+def demo_topic_arn(region: str) -> str:
+    """The topic the demo project registers for restore notifications (the template's
+    RestoreTopicArns allows publishing to it)."""
+    return f"arn:aws:sns:{region}:{LOCAL_ACCOUNT_ID}:{DEMO_TOPIC}"
+
+
+def demo_project(topic_arns: tuple[str, ...] = ()) -> Project:
     return Project(
         name=DEMO_PROJECT,
         sources=(SourceLocation(bucket=DEMO_BUCKET, prefixes=("",)),),
@@ -79,6 +87,7 @@ def demo_project() -> Project:
         file_count=500,
         archive_size_mb=50,
         schedule=MonthlySchedule(),
+        notification_topic_arns=topic_arns,
     )
 
 
@@ -89,4 +98,5 @@ def seed(stack: LocalStack, provisioned: ProvisionedStack) -> None:
     projects = DynamoDBProjectStore(
         provisioned.outputs["ProjectsTableName"], stack.client("dynamodb")
     )
-    projects.put(demo_project())
+    stack.client("sns").create_topic(Name=DEMO_TOPIC)
+    projects.put(demo_project((demo_topic_arn(stack.options.region),)))

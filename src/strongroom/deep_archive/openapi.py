@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from strongroom.core.openapi import jwt_document
 from strongroom.deep_archive.handlers.api import ARCHIVE_SCOPE, READ_SCOPE, app
+from strongroom.deep_archive.handlers.restore_api import RESTORE_SCOPE
 
 TITLE = "strongroom deep_archive"
 
@@ -19,9 +20,15 @@ def openapi_document() -> str:
         description=(
             "Cold archive: packs a registered project's small S3 objects into ZIP archives in "
             "Glacier Deep Archive (or another archive storage class) and catalogues every file. "
-            "A job archives only a bucket and prefix its project registered."
+            "A job archives only a bucket and prefix its project registered. Restores bring "
+            "single files back by name, key or prefix, each read with one ranged GET from its "
+            "restored archive, checked and written to the restore bucket; one SNS message per "
+            "request reports the result."
         ),
-        scopes=f"({ARCHIVE_SCOPE} to start jobs, {READ_SCOPE} to read them)",
+        scopes=(
+            f"({ARCHIVE_SCOPE} to start jobs, {RESTORE_SCOPE} to restore files, "
+            f"{READ_SCOPE} to read jobs and restores)"
+        ),
     )
 
 

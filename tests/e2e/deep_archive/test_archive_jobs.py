@@ -16,6 +16,7 @@ import pytest
 
 from strongroom.cli.api_client import ApiClient
 from strongroom.deep_archive.adapters.catalog_store import DynamoDBCatalogStore
+from strongroom.deep_archive.domain.restore_header import parse_restore_header
 from strongroom.deep_archive.localdev import DEMO_BUCKET, DEMO_PROJECT, demo_files, put_demo_files
 from strongroom.local.endpoints import Endpoints
 from strongroom.local.stack import LocalStack
@@ -114,6 +115,13 @@ def test_the_seed_request_posted_with_curl_archives_every_file_into_deep_archive
         Bucket=archive_bucket,
         Key=first,
         RestoreRequest={"Days": 1, "GlacierJobParameters": {"Tier": "Bulk"}},
+    )
+    eventually(
+        lambda: (
+            parse_restore_header(
+                s3.head_object(Bucket=archive_bucket, Key=first).get("Restore")
+            ).readable
+        )
     )
     data = s3.get_object(Bucket=archive_bucket, Key=first)["Body"].read()
     with zipfile.ZipFile(io.BytesIO(data)) as opened:

@@ -78,3 +78,28 @@ def create_deep_archive_tables(
     create_jobs_table(client, tables.jobs)
     create_catalog_table(client, tables.catalog)
     return tables
+
+
+RESTORES_TABLE = "test-DeepArchiveRestores"
+
+
+def create_restores_table(client: Any, name: str = RESTORES_TABLE) -> None:
+    """The restore requests: sparse KEYS_ONLY indexes of open requests and waiting files."""
+    client.create_table(
+        TableName=name,
+        AttributeDefinitions=_strings("restore_id", "item", "open_request", "waiting_archive"),
+        KeySchema=_key("restore_id", "item"),
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": "openRequests",
+                "KeySchema": _key("open_request"),
+                "Projection": {"ProjectionType": "KEYS_ONLY"},
+            },
+            {
+                "IndexName": "byArchive",
+                "KeySchema": _key("waiting_archive"),
+                "Projection": {"ProjectionType": "KEYS_ONLY"},
+            },
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )

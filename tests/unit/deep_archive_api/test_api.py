@@ -300,4 +300,5 @@ def test_a_job_shows_its_status_settings_progress_and_errors(bound: Fakes) -> No
 
 
 def test_other_routes_are_404(bound: Fakes) -> None:
-    assert call("POST", "/restore", {"filename": "x.csv"})[0] == 404
+    assert call("POST", "/restores", {"filename": "x.csv"})[0] == 404
+    assert call("DELETE", "/restore")[0] == 404

@@ -17,7 +17,7 @@ def test_the_committed_document_matches_the_routes() -> None:
     )
 
 
-def test_the_document_describes_both_routes_with_their_answers() -> None:
+def test_the_document_describes_the_archive_routes_with_their_answers() -> None:
     document = json.loads(openapi_document())
 
     assert document["info"]["title"] == TITLE == "strongroom deep_archive"

@@ -22,7 +22,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final, cast
+from typing import TYPE_CHECKING, Final, Literal, cast
 
 from botocore.exceptions import ClientError
 
@@ -133,7 +133,7 @@ class MultipartArchiveUpload:
         bucket: str,
         key: str,
         *,
-        storage_class: ArchiveStorageClass,
+        storage_class: ArchiveStorageClass | Literal["STANDARD"],
         part_size: int = DEFAULT_PART_SIZE,
         metadata: Mapping[str, str] | None = None,
         content_type: str = ARCHIVE_CONTENT_TYPE,

@@ -61,7 +61,7 @@ class DeploymentMismatch(IntakeError):
     def __init__(self, field: Literal["region", "account"], given: str, expected: str) -> None:
         super().__init__(
             f"{field} {given!r} is not this deployment's {field} ({expected!r}): "
-            "this service archives only within its own account and region"
+            "this service works only within its own account and region"
         )
         self.field = field
         self.given = given

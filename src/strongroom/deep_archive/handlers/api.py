@@ -9,7 +9,6 @@ registered ones is 403, a region or account other than this deployment's 422. In
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from functools import cache
 from http import HTTPStatus
 from typing import Annotated, Any
@@ -17,15 +16,13 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.params import Path
-from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel, ConfigDict, PlainSerializer, WithJsonSchema
+from pydantic import BaseModel
 
 from strongroom.core.http_errors import invalid_request
 from strongroom.core.observability import logger, metrics
-from strongroom.core.timefmt import iso_millis
 from strongroom.deep_archive.domain.intake import (
     DeploymentMismatch,
     ProjectNotRegistered,
@@ -36,6 +33,15 @@ from strongroom.deep_archive.domain.jobs import JobCounts, JobRecord, JobSetting
 from strongroom.deep_archive.domain.projects import SourceLocation
 from strongroom.deep_archive.domain.requests import ArchiveRequest
 from strongroom.deep_archive.domain.storage import UnsupportedStorageClassError
+from strongroom.deep_archive.handlers import restore_api
+from strongroom.deep_archive.handlers.api_models import (
+    MismatchDetail,
+    MismatchProblem,
+    Problem,
+    Timestamp,
+    json_response,
+    problem,
+)
 from strongroom.deep_archive.handlers.job_start import (
     ControlPlane,
     JobNotLaunched,
@@ -51,13 +57,6 @@ READ_SCOPE = "deep_archive/read"
 JOB_ID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 RETRY_AFTER_SECONDS = 30
 
-Timestamp = Annotated[
-    datetime,
-    PlainSerializer(iso_millis, return_type=str, when_used="json"),
-    WithJsonSchema(
-        {"type": "string", "format": "date-time", "examples": ["2026-11-10T03:00:00.000Z"]}
-    ),
-]
 JobIdPath = Annotated[
     str,
     Path(
@@ -112,14 +111,6 @@ class JobView(BaseModel):
         )
 
 
-class Problem(BaseModel):
-    """An error body: what went wrong, in a sentence."""
-
-    model_config = ConfigDict(frozen=True)
-
-    message: str
-
-
 class StorageClassProblem(Problem):
     field: str = "storage_class"
     given: str
@@ -131,20 +122,6 @@ class NotRegisteredProblem(Problem):
     bucket: str | None = None
     prefix: str | None = None
     registered: list[SourceLocation] | None = None
-
-
-class MismatchDetail(BaseModel):
-    loc: list[str | int]
-    type: str
-    msg: str
-
-
-class MismatchProblem(BaseModel):
-    """Every 422 has this shape (strongroom.core.http_errors): each field, rule and message."""
-
-    statusCode: int  # noqa: N815 - Powertools' field name
-    message: str
-    detail: list[MismatchDetail]
 
 
 class RunningProblem(Problem):
@@ -180,13 +157,7 @@ def aws_control_plane() -> ControlPlane:
 control_plane_factory: Callable[[], ControlPlane] = aws_control_plane
 
 app = APIGatewayHttpResolver(enable_validation=True)
-
-
-def _json(model: type[BaseModel], description: str) -> OpenAPIResponse:
-    return {
-        "description": description,
-        "content": {content_types.APPLICATION_JSON: {"model": model}},
-    }
+app.include_router(restore_api.router)
 
 
 @app.post(
@@ -199,13 +170,15 @@ def _json(model: type[BaseModel], description: str) -> OpenAPIResponse:
     ),
     status_code=202,
     responses={
-        202: _json(JobAccepted, "The job is recorded and its planner submitted"),
-        400: _json(StorageClassProblem, "The storage class is not one archives may use"),
-        403: _json(NotRegisteredProblem, "The project, bucket or prefix is not registered"),
-        409: _json(RunningProblem, "A job archiving the same prefix is still running"),
-        422: _json(MismatchProblem, "A field is invalid, or names another region or account"),
-        502: _json(NotLaunchedProblem, "AWS Batch refused the job (the job is FAILED)"),
-        503: _json(NotLaunchedProblem, "AWS Batch was unavailable (the job is FAILED)"),
+        202: json_response(JobAccepted, "The job is recorded and its planner submitted"),
+        400: json_response(StorageClassProblem, "The storage class is not one archives may use"),
+        403: json_response(NotRegisteredProblem, "The project, bucket or prefix is not registered"),
+        409: json_response(RunningProblem, "A job archiving the same prefix is still running"),
+        422: json_response(
+            MismatchProblem, "A field is invalid, or names another region or account"
+        ),
+        502: json_response(NotLaunchedProblem, "AWS Batch refused the job (the job is FAILED)"),
+        503: json_response(NotLaunchedProblem, "AWS Batch was unavailable (the job is FAILED)"),
     },
     operation_id="startArchiveJob",
     tags=["deep_archive"],
@@ -232,8 +205,8 @@ def archive(request: ArchiveRequest) -> Response[JobAccepted]:
     summary="An archive job's status and progress",
     description="Status, settings, counters, archives written, errors and the cost estimate.",
     responses={
-        200: _json(JobView, "The job"),
-        404: _json(UnknownJobProblem, "No job has this id"),
+        200: json_response(JobView, "The job"),
+        404: json_response(UnknownJobProblem, "No job has this id"),
     },
     operation_id="getArchiveJob",
     tags=["deep_archive"],
@@ -249,12 +222,7 @@ def get_job(job_id: JobIdPath) -> JobView:
 def _problem(status: HTTPStatus, body: BaseModel, **headers: str) -> Response[Any]:
     if status < HTTPStatus.INTERNAL_SERVER_ERROR and status != HTTPStatus.NOT_FOUND:
         metrics.add_metric(name="ArchiveRequestsRefused", unit=MetricUnit.Count, value=1)
-    return Response(
-        status_code=status,
-        content_type=content_types.APPLICATION_JSON,
-        body=body.model_dump(mode="json"),
-        headers=headers or None,
-    )
+    return problem(status, body, **headers)
 
 
 def _unsupported_storage_class(error: UnsupportedStorageClassError) -> Response[Any]:

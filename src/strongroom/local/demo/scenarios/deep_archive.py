@@ -9,6 +9,7 @@ from typing import Any
 from strongroom.cli.api_client import ApiClient
 from strongroom.cli.archive_views import estimate_table, job_report
 from strongroom.deep_archive.adapters.catalog_store import DynamoDBCatalogStore
+from strongroom.deep_archive.domain.restore_header import parse_restore_header
 from strongroom.deep_archive.domain.zip_reader import member_range, read_member
 from strongroom.deep_archive.localdev import DEMO_BUCKET, DEMO_PROJECT, demo_files, put_demo_files
 from strongroom.local.demo.narration import Narrator, check, wait_for
@@ -118,6 +119,14 @@ def _check_archive(narrator: Narrator, archive: _Archive, report: dict[str, Any]
             Bucket=archive.archive_bucket,
             Key=key,
             RestoreRequest={"Days": 1, "GlacierJobParameters": {"Tier": "Bulk"}},
+        )
+        wait_for(
+            lambda: (
+                parse_restore_header(
+                    archive.s3.head_object(Bucket=archive.archive_bucket, Key=key).get("Restore")
+                ).readable
+            ),
+            what="the archive's restore to complete",
         )
         body = archive.s3.get_object(Bucket=archive.archive_bucket, Key=key)["Body"].read()
         with zipfile.ZipFile(io.BytesIO(body)) as opened:

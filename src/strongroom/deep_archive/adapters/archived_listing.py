@@ -1,0 +1,181 @@
+"""Every archived file under a key prefix, found without scanning the catalog.
+
+The catalog's keys (``project#bucket#key``) answer no prefix query, but what the archive jobs
+keep does: each JOB item names its project, bucket, source prefix and archive keys, and each
+archive's sidecar manifest lists its catalog entries. Only jobs whose prefix overlaps the
+wanted one are read, and their manifests stream line by line.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Self
+
+from botocore.exceptions import ClientError
+from pydantic import BaseModel, ConfigDict, Field
+
+from strongroom.core import aws
+from strongroom.deep_archive.adapters.item_codec import attribute
+from strongroom.deep_archive.adapters.job_files import JobFiles
+from strongroom.deep_archive.adapters.job_store import (
+    JOB_RECORD,
+    JobsTableSettings,
+    job_from_item,
+)
+from strongroom.deep_archive.domain.catalog import CatalogEntry
+from strongroom.deep_archive.domain.jobs import JobRecord
+from strongroom.deep_archive.domain.names import BucketName
+from strongroom.deep_archive.domain.projects import Project
+from strongroom.deep_archive.domain.restore_lookup import newest_per_file
+from strongroom.deep_archive.domain.restores import MAX_FILES_PER_REQUEST
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+    from strongroom.deep_archive.adapters.memory import InMemoryCatalogStore
+
+ENOUGH_FILES = MAX_FILES_PER_REQUEST + 1
+"""Distinct files after which a listing stops reading: the request is refused as too large."""
+
+
+class ArchiveBucketSettings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    bucket: BucketName = Field(alias="ARCHIVE_BUCKET_NAME")
+
+    @classmethod
+    def from_environment(cls, environment: Mapping[str, str] = os.environ) -> Self:
+        return cls.model_validate(dict(environment))
+
+
+def listed_buckets(project: Project, bucket: str | None) -> frozenset[str]:
+    """``bucket``, or every bucket the project registered."""
+    if bucket is not None:
+        return frozenset({bucket})
+    return frozenset(source.bucket for source in project.sources)
+
+
+def prefixes_overlap(first: str, second: str) -> bool:
+    """One prefix starts with the other: some key can start with both."""
+    return first.startswith(second) or second.startswith(first)
+
+
+def selected(entry: CatalogEntry, project: str, buckets: frozenset[str], prefix: str) -> bool:
+    return (
+        entry.project == project and entry.source_bucket in buckets and entry.key.startswith(prefix)
+    )
+
+
+def newest_of_first_files(
+    entries: Iterable[CatalogEntry], enough: int | None
+) -> list[CatalogEntry]:
+    """The newest entry of each file, reading until ``enough`` distinct files are found.
+
+    Up to ``enough - 1`` files the answer is exact. At ``enough`` reading stops: the caller
+    only counts them (to refuse the request), so a newer version of one of them that a later
+    archive holds is not looked for.
+    """
+    matched: list[CatalogEntry] = []
+    files: set[tuple[str, str]] = set()
+    for entry in entries:
+        matched.append(entry)
+        files.add((entry.source_bucket, entry.key))
+        if enough is not None and len(files) >= enough:
+            break
+    return newest_per_file(matched)
+
+
+class ArchivedListing:
+    """PrefixListing over the Jobs table and the archives' manifests.
+
+    Jobs are found by a Scan filtered on the project: a jobs table holds a few items per job
+    and a project runs about one job a month, so the table stays small; the manifests, which
+    hold the files, are read only for the jobs that can hold a matching key.
+    """
+
+    def __init__(
+        self,
+        jobs_table: str,
+        job_files: JobFiles,
+        client: DynamoDBClient | None = None,
+        *,
+        enough: int | None = ENOUGH_FILES,
+    ) -> None:
+        self._jobs_table = jobs_table
+        self._job_files = job_files
+        self._client: DynamoDBClient = client or aws.client("dynamodb")
+        self._enough = enough
+
+    @classmethod
+    def from_environment(cls) -> Self:
+        bucket = ArchiveBucketSettings.from_environment().bucket
+        return cls(
+            JobsTableSettings.from_environment().table_name, JobFiles(aws.client("s3"), bucket)
+        )
+
+    def under_prefix(
+        self, project: Project, bucket: str | None, prefix: str
+    ) -> Iterator[CatalogEntry]:
+        buckets = listed_buckets(project, bucket)
+        jobs = [
+            job
+            for job in self.project_jobs(project.name)
+            if not job.settings.dry_run
+            and job.settings.bucket in buckets
+            and prefixes_overlap(job.settings.prefix, prefix)
+        ]
+        entries = (
+            entry
+            for job in jobs
+            for archive_key in job.archives
+            for entry in self._manifest(archive_key)
+            if selected(entry, project.name, buckets, prefix)
+        )
+        yield from newest_of_first_files(entries, self._enough)
+
+    def project_jobs(self, project: str) -> list[JobRecord]:
+        """The project's jobs, oldest first."""
+        pages = self._client.get_paginator("scan").paginate(
+            TableName=self._jobs_table,
+            FilterExpression="#record = :job AND #settings.#project = :project",
+            ExpressionAttributeNames={
+                "#record": "record",
+                "#settings": "settings",
+                "#project": "project",
+            },
+            ExpressionAttributeValues={
+                ":job": attribute(JOB_RECORD),
+                ":project": attribute(project),
+            },
+        )
+        jobs = [job_from_item(item) for page in pages for item in page["Items"]]
+        return sorted(jobs, key=lambda job: (job.created_at, job.job_id))
+
+    def _manifest(self, archive_key: str) -> Iterator[CatalogEntry]:
+        # A job still packing lists archives it has not written yet: nothing to read there.
+        try:
+            yield from self._job_files.iter_manifest(archive_key)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") not in {"NoSuchKey", "404"}:
+                raise
+
+
+class InMemoryPrefixListing:
+    """PrefixListing over an in-memory catalog, for unit tests: what ArchivedListing finds
+    when every archived file is catalogued."""
+
+    def __init__(self, catalog: InMemoryCatalogStore, *, enough: int | None = ENOUGH_FILES) -> None:
+        self._catalog = catalog
+        self._enough = enough
+
+    def under_prefix(
+        self, project: Project, bucket: str | None, prefix: str
+    ) -> Iterator[CatalogEntry]:
+        buckets = listed_buckets(project, bucket)
+        entries = (
+            entry
+            for entry in self._catalog.entries()
+            if selected(entry, project.name, buckets, prefix)
+        )
+        yield from newest_of_first_files(entries, self._enough)

@@ -1,0 +1,59 @@
+"""Response pieces every deep_archive route shares: timestamps, error bodies, OpenAPI helpers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from http import HTTPStatus
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from pydantic import BaseModel, ConfigDict, PlainSerializer, WithJsonSchema
+
+from strongroom.core.timefmt import iso_millis
+
+Timestamp = Annotated[
+    datetime,
+    PlainSerializer(iso_millis, return_type=str, when_used="json"),
+    WithJsonSchema(
+        {"type": "string", "format": "date-time", "examples": ["2026-11-10T03:00:00.000Z"]}
+    ),
+]
+
+
+class Problem(BaseModel):
+    """An error body: what went wrong, in a sentence."""
+
+    model_config = ConfigDict(frozen=True)
+
+    message: str
+
+
+class MismatchDetail(BaseModel):
+    loc: list[str | int]
+    type: str
+    msg: str
+
+
+class MismatchProblem(BaseModel):
+    """Every 422 has this shape (strongroom.core.http_errors): each field, rule and message."""
+
+    statusCode: int  # noqa: N815 - Powertools' field name
+    message: str
+    detail: list[MismatchDetail]
+
+
+def json_response(model: type[BaseModel], description: str) -> OpenAPIResponse:
+    return {
+        "description": description,
+        "content": {content_types.APPLICATION_JSON: {"model": model}},
+    }
+
+
+def problem(status: HTTPStatus, body: BaseModel, **headers: str) -> Response[Any]:
+    return Response(
+        status_code=status,
+        content_type=content_types.APPLICATION_JSON,
+        body=body.model_dump(mode="json"),
+        headers=headers or None,
+    )

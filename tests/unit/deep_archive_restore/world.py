@@ -1,0 +1,100 @@
+"""A restore world of in-memory fakes: archives, catalog, restore store, restore bucket, SNS."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from strongroom.deep_archive.adapters.archived_listing import InMemoryPrefixListing
+from strongroom.deep_archive.adapters.memory import InMemoryCatalogStore, InMemoryProjectStore
+from strongroom.deep_archive.adapters.memory_archive_objects import (
+    InMemoryArchiveStore,
+    InMemoryRestoredFiles,
+    RecordingNotifier,
+)
+from strongroom.deep_archive.adapters.memory_restores import InMemoryRestoreStore
+from strongroom.deep_archive.adapters.restore_queue import RecordingRestoreQueue
+from strongroom.deep_archive.domain.catalog import CatalogEntry
+from strongroom.deep_archive.domain.intake import Deployment
+from strongroom.deep_archive.domain.restore_progress import AdvanceReport, RestoreServices, advance
+from strongroom.deep_archive.domain.restores import RestoreRequest
+from strongroom.deep_archive.handlers.restore_start import RestorePlane, start_restore
+
+from .archives import ARCHIVE_BUCKET, PROJECT, TOPIC, SourceFile, pack, project
+
+RESTORE_BUCKET = "restore-bucket"
+DEPLOYMENT = Deployment(region="eu-west-1", account_id="123456789012")
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
+
+
+@dataclass
+class RestoreWorld:
+    clock: Clock = field(default_factory=Clock)
+    catalog: InMemoryCatalogStore = field(default_factory=InMemoryCatalogStore)
+    archives: InMemoryArchiveStore = field(default_factory=InMemoryArchiveStore)
+    restored: InMemoryRestoredFiles = field(default_factory=InMemoryRestoredFiles)
+    notifier: RecordingNotifier = field(default_factory=RecordingNotifier)
+    queue: RecordingRestoreQueue = field(default_factory=RecordingRestoreQueue)
+    sources: dict[str, bytes] = field(default_factory=dict)
+    _ids: itertools.count[int] = field(default_factory=itertools.count)
+
+    def __post_init__(self) -> None:
+        self.store = InMemoryRestoreStore(clock=self.clock)
+        self.projects = InMemoryProjectStore([project()])
+
+    def archive(
+        self, key: str, files: list[SourceFile], storage_class: str = "DEEP_ARCHIVE"
+    ) -> list[CatalogEntry]:
+        data, entries = pack(key, files, storage_class=storage_class)
+        self.archives.put(ARCHIVE_BUCKET, key, data, storage_class)
+        self.catalog.put_entries(entries)
+        self.sources.update({file.key: file.body for file in files})
+        return entries
+
+    @property
+    def plane(self) -> RestorePlane:
+        return RestorePlane(
+            projects=self.projects,
+            catalog=self.catalog,
+            listing=InMemoryPrefixListing(self.catalog),
+            store=self.store,
+            queue=self.queue,
+            deployment=DEPLOYMENT,
+            restore_bucket=RESTORE_BUCKET,
+            clock=self.clock,
+            new_restore_id=lambda: f"00000000-0000-4000-8000-{next(self._ids):012d}",
+        )
+
+    @property
+    def services(self) -> RestoreServices:
+        return RestoreServices(
+            store=self.store,
+            archives=self.archives,
+            restored=self.restored,
+            notifier=self.notifier,
+            clock=self.clock,
+        )
+
+    def request(self, *names: str, tier: str = "Standard") -> str:
+        body: dict[str, object] = {
+            "project_name": PROJECT,
+            "retrieval_tier": tier,
+            "sns_topic_arn": TOPIC,
+            "files": list(names),
+        }
+        record, _ = start_restore(self.plane, RestoreRequest.model_validate(body))
+        return record.restore_id
+
+    def advance(self, restore_id: str) -> AdvanceReport:
+        return advance(restore_id, self.services)
