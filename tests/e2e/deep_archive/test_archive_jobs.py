@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import os
 import shutil
 import subprocess
@@ -20,10 +19,10 @@ from strongroom.deep_archive.domain.restore_header import parse_restore_header
 from strongroom.deep_archive.localdev import DEMO_BUCKET, DEMO_PROJECT, demo_files, put_demo_files
 from strongroom.local.endpoints import Endpoints
 from strongroom.local.stack import LocalStack
+from tests.e2e.deep_archive.helpers import curl_post, finished
 from tests.e2e.waiting import eventually
 
 pytestmark = pytest.mark.e2e
-FINISHED = {"SUCCEEDED", "FAILED", "PLANNED"}
 
 
 @pytest.fixture(scope="module")
@@ -41,43 +40,9 @@ def catalog(aws: Any, outputs: dict[str, str]) -> DynamoDBCatalogStore:
     return DynamoDBCatalogStore(outputs["CatalogTableName"], aws("dynamodb"))
 
 
-def _finished(api: ApiClient, job_id: str) -> dict[str, Any]:
-    def done() -> dict[str, Any] | None:
-        body = api.get("jobs", job_id).body
-        return dict(body) if body["status"] in FINISHED else None
-
-    return eventually(done, timeout=120, interval=0.5)
-
-
 def _source_keys(aws: Any, prefix: str) -> list[str]:
     pages = aws("s3").get_paginator("list_objects_v2").paginate(Bucket=DEMO_BUCKET, Prefix=prefix)
     return [entry["Key"] for page in pages for entry in page.get("Contents", [])]
-
-
-def _curl_post(url: str, token: str, body: dict[str, Any]) -> tuple[int, Any]:
-    completed = subprocess.run(
-        [
-            "curl",
-            "--silent",
-            "--max-time",
-            "30",
-            "--write-out",
-            "\n%{http_code}",
-            "--header",
-            f"Authorization: Bearer {token}",
-            "--header",
-            "Content-Type: application/json",
-            "--data-raw",
-            json.dumps(body),
-            url,
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
-    text, _, status = completed.stdout.rpartition("\n")
-    return int(status), json.loads(text)
 
 
 def test_the_seed_request_posted_with_curl_archives_every_file_into_deep_archive(
@@ -95,10 +60,10 @@ def test_the_seed_request_posted_with_curl_archives_every_file_into_deep_archive
         "storage_class": "DEEP_ARCHIVE",
         "output_prefix": "demo-20250410",
     }
-    status, accepted = _curl_post(f"{outputs['ApiUrl']}/archive", endpoints.token, body)
+    status, accepted = curl_post(f"{outputs['ApiUrl']}/archive", endpoints.token, body)
     assert status == 202, accepted
 
-    report = _finished(api, accepted["job_id"])
+    report = finished(api, accepted["job_id"])
 
     assert report["status"] == "SUCCEEDED", report
     sources = _source_keys(aws, "20250410/")
@@ -178,7 +143,7 @@ def test_an_expected_files_mismatch_archives_nothing(
         },
     ).body
 
-    report = _finished(api, accepted["job_id"])
+    report = finished(api, accepted["job_id"])
 
     assert report["status"] == "FAILED"
     assert "expected_files is 13" in report["status_reason"]
@@ -206,7 +171,7 @@ def test_delete_source_removes_sources_only_once_archived_and_catalogued(
         },
     ).body
 
-    report = _finished(api, accepted["job_id"])
+    report = finished(api, accepted["job_id"])
 
     assert report["status"] == "SUCCEEDED", report
     assert report["counts"]["sources_deleted"] == 40

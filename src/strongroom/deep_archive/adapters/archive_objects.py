@@ -72,8 +72,11 @@ class S3ArchiveStore:
             raise RangeLengthError(
                 f"s3://{bucket}/{key} bytes {first}-{last}: got {response['ContentLength']} bytes"
             )
-        with response["Body"] as body:
+        body = response["Body"]
+        try:
             yield from body.iter_chunks(READ_CHUNK)
+        finally:
+            body.close()
 
 
 def error_code(error: ClientError) -> str:
