@@ -128,7 +128,7 @@ def put_project(
     ] = None,
     notify_topic: Annotated[
         list[str] | None,
-        typer.Option("--notify-topic", help="SNS topic ARN told about finished jobs; repeat."),
+        typer.Option("--notify-topic", help="SNS topic ARN restore requests may notify; repeat."),
     ] = None,
     table_name: TableNameOption = None,
     state_dir: StateDirOption = DEFAULT_STATE,

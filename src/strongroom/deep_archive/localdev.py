@@ -40,13 +40,19 @@ class DemoFile:
 
 def demo_files(prefix: str, count: int) -> Iterator[DemoFile]:
     """``count`` small CSV reports under ``prefix``, the same file names in every branch folder
-    (the seed's public implementation lost all but one of such files)."""
+    (the seed's public implementation lost all but one of such files), the last one a summary
+    whose name is unique (a bare name a restore request can use as the seed does)."""
     for index in range(count):
         branch = BRANCHES[index % len(BRANCHES)]
         number = index // len(BRANCHES)
         rows = "".join(f"{number},{branch},{(number * 7919 + row) % 10007}\n" for row in range(40))
+        name = (
+            f"5000_{prefix}_summary.csv"
+            if index == count - 1
+            else f"5000_{prefix}_{number:03d}.csv"
+        )
         yield DemoFile(
-            key=f"{prefix}/{branch}/5000_{prefix}_{number:03d}.csv",
+            key=f"{prefix}/{branch}/{name}",
             body=f"report,branch,value\n{rows}".encode(),
             content_type="text/csv",
             metadata={"branch": branch, "quality-check": "passed"},
