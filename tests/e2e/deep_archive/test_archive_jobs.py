@@ -26,16 +26,6 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def outputs(endpoints: Endpoints) -> dict[str, str]:
-    return endpoints.outputs["deep_archive"]
-
-
-@pytest.fixture(scope="module")
-def api(endpoints: Endpoints, outputs: dict[str, str]) -> ApiClient:
-    return ApiClient(outputs["ApiUrl"], endpoints.token)
-
-
-@pytest.fixture(scope="module")
 def catalog(aws: Any, outputs: dict[str, str]) -> DynamoDBCatalogStore:
     return DynamoDBCatalogStore(outputs["CatalogTableName"], aws("dynamodb"))
 

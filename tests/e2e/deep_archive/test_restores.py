@@ -40,16 +40,6 @@ SWEEP = "deep_archive.RestoreSweepFunction.Hourly"
 
 
 @pytest.fixture(scope="module")
-def outputs(endpoints: Endpoints) -> dict[str, str]:
-    return endpoints.outputs["deep_archive"]
-
-
-@pytest.fixture(scope="module")
-def api(endpoints: Endpoints, outputs: dict[str, str]) -> ApiClient:
-    return ApiClient(outputs["ApiUrl"], endpoints.token)
-
-
-@pytest.fixture(scope="module")
 def archived(aws: Any, api: ApiClient, outputs: dict[str, str]) -> list[CatalogEntry]:
     """42 files (CSV and one incompressible blob) archived into 3 Deep Archive archives."""
     s3 = aws("s3")

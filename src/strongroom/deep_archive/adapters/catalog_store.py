@@ -126,6 +126,19 @@ def chunks(values: Sequence[T], size: int) -> Iterable[Sequence[T]]:
         yield values[start : start + size]
 
 
+def put_batch(client: Any, table_name: str, items: Sequence[Item], backoff: Backoff) -> None:
+    """One BatchWriteItem of up to 25 puts, resending what DynamoDB left unprocessed."""
+    requests: list[Any] = [{"PutRequest": {"Item": item}} for item in items]
+    for attempt in range(1, backoff.max_attempts + 1):
+        response = client.batch_write_item(RequestItems={table_name: requests})
+        requests = list(response.get("UnprocessedItems", {}).get(table_name, []))
+        if not requests:
+            return
+        if attempt < backoff.max_attempts:
+            backoff.pause(attempt)
+    raise UnprocessedItemsError("BatchWriteItem", len(requests), backoff.max_attempts)
+
+
 class DynamoDBCatalogStore:
     def __init__(
         self,
@@ -186,15 +199,7 @@ class DynamoDBCatalogStore:
         return archived
 
     def _write_chunk(self, items: Sequence[Item]) -> None:
-        requests: list[Any] = [{"PutRequest": {"Item": item}} for item in items]
-        for attempt in range(1, self._backoff.max_attempts + 1):
-            response = self._client.batch_write_item(RequestItems={self._table_name: requests})
-            requests = list(response.get("UnprocessedItems", {}).get(self._table_name, []))
-            if not requests:
-                return
-            if attempt < self._backoff.max_attempts:
-                self._backoff.pause(attempt)
-        raise UnprocessedItemsError("BatchWriteItem", len(requests), self._backoff.max_attempts)
+        put_batch(self._client, self._table_name, items, self._backoff)
 
     def _read_chunk(self, keys: Sequence[Item]) -> list[Mapping[str, Any]]:
         request: Any = {

@@ -23,8 +23,8 @@ from strongroom.core.timefmt import utc_now
 from strongroom.deep_archive.adapters.catalog_store import (
     WRITE_BATCH,
     Backoff,
-    UnprocessedItemsError,
     chunks,
+    put_batch,
 )
 from strongroom.deep_archive.adapters.item_codec import Item, attribute, from_item, to_item
 from strongroom.deep_archive.adapters.project_store import TABLE_NAME_PATTERN
@@ -328,15 +328,7 @@ class DynamoDBRestoreStore:
         return {"restore_id": attribute(restore_id), "item": attribute(item)}
 
     def _write_chunk(self, items: Sequence[Item]) -> None:
-        requests: list[Any] = [{"PutRequest": {"Item": item}} for item in items]
-        for attempt in range(1, self._backoff.max_attempts + 1):
-            response = self._client.batch_write_item(RequestItems={self._table_name: requests})
-            requests = list(response.get("UnprocessedItems", {}).get(self._table_name, []))
-            if not requests:
-                return
-            if attempt < self._backoff.max_attempts:
-                self._backoff.pause(attempt)
-        raise UnprocessedItemsError("BatchWriteItem", len(requests), self._backoff.max_attempts)
+        put_batch(self._client, self._table_name, items, self._backoff)
 
 
 def already_recorded(restore_id: str, record: RestoreRecord | None) -> None:
