@@ -9,6 +9,7 @@ from strongroom.cli import (
     audit_commands,
     logins_commands,
     notifications_commands,
+    restore_commands,
     schedule_commands,
     stack_commands,
 )
@@ -25,3 +26,4 @@ app.add_typer(schedule_commands.app, name="schedule")
 app.add_typer(audit_commands.app, name="audit")
 app.add_typer(logins_commands.app, name="logins")
 app.add_typer(archive_commands.app, name="archive")
+app.add_typer(restore_commands.app, name="restore")

@@ -177,7 +177,7 @@ def option_name(location: Sequence[str | int], options: Mapping[str, str]) -> st
 def api_error_message(status: int, body: Any) -> str:
     """What the API said, for a person: ``HTTP 403: project 'x' is not registered``."""
     if status == 422 and isinstance(body, dict) and isinstance(body.get("detail"), list):
-        return f"HTTP 422: invalid request: {_invalid_fields(body['detail'])}"
+        return f"HTTP 422: invalid request: {invalid_fields(body['detail'], SUBMIT_OPTIONS)}"
     message = _message(body)
     if status in (401, 403) and message in ("Unauthorized", "Forbidden"):
         # The gateway's own refusal: no token, a bad one, or one without the route's scope.
@@ -194,7 +194,8 @@ def api_error_message(status: int, body: Any) -> str:
     return "; ".join([f"HTTP {status}: {message}", *extra])
 
 
-def _invalid_fields(details: list[Any]) -> str:
+def invalid_fields(details: Sequence[Any], options: Mapping[str, str]) -> str:
+    """A 422's details as ``option (body.field): message [rule]``, one per problem."""
     problems = []
     for detail in details:
         if not isinstance(detail, dict):
@@ -202,7 +203,7 @@ def _invalid_fields(details: list[Any]) -> str:
             continue
         location = [part for part in detail.get("loc", []) if isinstance(part, str | int)]
         where = ".".join(str(part) for part in location) or "request"
-        option = option_name(location, SUBMIT_OPTIONS)
+        option = option_name(location, options)
         named = where if option == where else f"{option} ({where})"
         rule, text = detail.get("type"), detail.get("msg")
         if text and rule:

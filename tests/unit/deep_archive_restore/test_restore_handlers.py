@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from urllib.parse import quote_plus
 
@@ -150,6 +151,7 @@ def test_status_shows_each_file_from_accepted_to_restored(world: RestoreWorld) -
     assert body["status"] == "COMPLETED"
     assert body["counts"]["restored"] == 2
     assert body["notification"]["state"] == "SENT"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", body["notification"]["sent_at"])
     assert {file["location"] for file in body["files"]} == {
         f"s3://restore-bucket/restores/{restore_id}/2025/b.csv",
         f"s3://restore-bucket/restores/{restore_id}/2025/north/a.csv",

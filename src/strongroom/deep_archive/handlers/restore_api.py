@@ -31,7 +31,6 @@ from strongroom.deep_archive.domain.restore_lookup import (
 from strongroom.deep_archive.domain.restore_progress import file_result
 from strongroom.deep_archive.domain.restores import (
     FileCounts,
-    Notification,
     RestoreFile,
     RestoreRecord,
     RestoreRequest,
@@ -81,6 +80,13 @@ class FileView(BaseModel):
     updated_at: Timestamp
 
 
+class NotificationView(BaseModel):
+    state: str
+    claimed_at: Timestamp
+    message_id: str | None
+    sent_at: Timestamp | None
+
+
 class RestoreAccepted(BaseModel):
     """The 202 body: the request is recorded and its restore started."""
 
@@ -100,7 +106,7 @@ class RestoreView(BaseModel):
     retrieval_tier: RetrievalTier
     sns_topic_arn: str
     counts: FileCounts
-    notification: Notification | None
+    notification: NotificationView | None
     created_at: Timestamp
     files: list[FileView]
 
@@ -234,7 +240,11 @@ def get_restore(restore_id: RestoreIdPath) -> RestoreView:
         retrieval_tier=record.retrieval_tier,
         sns_topic_arn=record.sns_topic_arn,
         counts=file_counts(files),
-        notification=record.notification,
+        notification=(
+            None
+            if record.notification is None
+            else NotificationView.model_validate(record.notification.model_dump())
+        ),
         created_at=record.created_at,
         files=file_views(record, files),
     )

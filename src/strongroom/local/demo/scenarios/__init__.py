@@ -7,9 +7,15 @@ from collections.abc import Callable
 from strongroom.local.demo.narration import Narrator
 from strongroom.local.demo.scenarios.config_audit import config_audit_scenario
 from strongroom.local.demo.scenarios.deep_archive import deep_archive_scenario
+from strongroom.local.demo.scenarios.deep_archive_restore import deep_archive_restore_scenario
 from strongroom.local.demo.scenarios.login_activity import login_activity_scenario
 from strongroom.local.stack import LocalStack
 
 Scenario = Callable[[LocalStack, Narrator], None]
 
-SCENARIOS: list[Scenario] = [config_audit_scenario, login_activity_scenario, deep_archive_scenario]
+SCENARIOS: list[Scenario] = [
+    config_audit_scenario,
+    login_activity_scenario,
+    deep_archive_scenario,
+    deep_archive_restore_scenario,
+]
