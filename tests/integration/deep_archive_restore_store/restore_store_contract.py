@@ -288,3 +288,30 @@ class RestoreStoreContract:
             store.record_notification("r-2", "msg-1", MOVED_AT)
         assert not store.claim_notification("r-2", MOVED_AT, MOVED_AT)
         assert store.open_restore_ids() == ["r-1"]
+
+    def test_one_run_at_a_time_may_extract_a_file_until_its_claim_expires(
+        self, store: RestoreStore
+    ) -> None:
+        create(store, "r-1", ARCHIVE_X, ARCHIVE_X)
+        until = MOVED_AT + timedelta(minutes=15)
+
+        first = store.claim_extraction("r-1", 0, MOVED_AT, until)
+        second = store.claim_extraction("r-1", 0, MOVED_AT + timedelta(minutes=1), until)
+        other_file = store.claim_extraction("r-1", 1, MOVED_AT, until)
+        after_expiry = store.claim_extraction(
+            "r-1", 0, until + timedelta(seconds=1), until + timedelta(minutes=15)
+        )
+
+        assert (first, second, other_file, after_expiry) == (True, False, True, True)
+        assert state_of(store, "r-1", 0).extracting_until == until + timedelta(minutes=15)
+
+    def test_a_final_file_cannot_be_claimed_and_loses_its_claim(self, store: RestoreStore) -> None:
+        create(store, "r-1", ARCHIVE_X)
+        store.claim_extraction("r-1", 0, MOVED_AT, MOVED_AT + timedelta(minutes=15))
+
+        store.set_file_state("r-1", 0, "RESTORED", expected=("PENDING",))
+
+        assert state_of(store, "r-1", 0).extracting_until is None
+        later = MOVED_AT + timedelta(hours=1)
+        assert not store.claim_extraction("r-1", 0, later, later + timedelta(minutes=15))
+        assert not store.claim_extraction("r-9", 0, later, later + timedelta(minutes=15))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import timedelta
 
 import pytest
 
@@ -249,3 +250,38 @@ def test_waiting_requests_are_found_by_their_archive(world: RestoreWorld) -> Non
     second = world.request("c.csv", "d.csv")
     assert sorted(world.store.waiting_on(ARCHIVE_BUCKET, ARCHIVE_A)) == sorted([first, second])
     assert world.store.waiting_on(ARCHIVE_BUCKET, ARCHIVE_B) == [second]
+
+
+def test_a_file_another_run_is_extracting_is_left_to_it(world: RestoreWorld) -> None:
+    restore_id = world.request("a.csv", "c.csv")
+    world.advance(restore_id)
+    world.archives.finish_restores()
+    now = world.clock()
+    assert world.store.claim_extraction(restore_id, 0, now, now + timedelta(minutes=15))
+
+    report = world.advance(restore_id)
+
+    assert (report.files_restored, report.files_skipped) == (1, 1)
+    assert world.restored.writes == 1
+    assert world.notifier.messages == []
+    world.clock.advance(timedelta(minutes=16))
+    assert world.advance(restore_id).outcome == "notified"
+    assert world.restored.writes == 2
+
+
+def test_an_archives_event_advances_only_that_archive(world: RestoreWorld) -> None:
+    restore_id = world.request("a.csv", "d.csv")
+    world.advance(restore_id)
+    world.archives.finish_restores()
+
+    report = advance(restore_id, world.services, archive=(ARCHIVE_BUCKET, ARCHIVE_B))
+
+    assert report.files_restored == 1
+    assert _states(world, restore_id) == {
+        "2025/north/a.csv": "RESTORING",
+        "2025/south/d.csv": "RESTORED",
+    }
+    assert (
+        advance(restore_id, world.services, archive=(ARCHIVE_BUCKET, ARCHIVE_A)).outcome
+        == "notified"
+    )

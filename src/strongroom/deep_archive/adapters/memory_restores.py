@@ -28,6 +28,7 @@ from strongroom.deep_archive.adapters.restore_store import (
     request_item,
 )
 from strongroom.deep_archive.domain.restores import (
+    FINAL_FILE_STATES,
     FileState,
     Notification,
     RestoreFile,
@@ -82,10 +83,28 @@ class InMemoryRestoreStore:
             file = file_from_item(item)
             if file.state not in allowed:
                 return False
-            moved = file.model_copy(
-                update={"state": state, "error": error, "updated_at": self._clock()}
-            )
-            self._items[address] = file_item(restore_id, moved)
+            changes: dict[str, object] = {
+                "state": state,
+                "error": error,
+                "updated_at": self._clock(),
+            }
+            if state in FINAL_FILE_STATES:
+                changes["extracting_until"] = None
+            self._items[address] = file_item(restore_id, file.model_copy(update=changes))
+            return True
+
+    def claim_extraction(self, restore_id: str, index: int, now: datetime, until: datetime) -> bool:
+        address = (restore_id, file_item_key(index))
+        with self._lock:
+            item = self._items.get(address)
+            if item is None:
+                return False
+            file = file_from_item(item)
+            held = file.extracting_until is not None and file.extracting_until >= now
+            if file.final or held:
+                return False
+            claimed = file.model_copy(update={"extracting_until": until})
+            self._items[address] = file_item(restore_id, claimed)
             return True
 
     def waiting_on(self, archive_bucket: str, archive_key: str) -> list[str]:

@@ -112,8 +112,9 @@ def file_item(restore_id: str, file: RestoreFile) -> Item:
     if not file.final:
         extra["waiting_archive"] = archive_address(*file.archive)
     item = to_item(file, **extra)
-    if file.error is None:
-        del item["error"]  # as set_file_state leaves it: removed, not NULL
+    for optional in ("error", "extracting_until"):
+        if getattr(file, optional) is None:
+            del item[optional]  # as the updates leave them: removed, not NULL
     return item
 
 
@@ -235,7 +236,7 @@ class DynamoDBRestoreStore:
             assignments.append("#error = :error")
             values[":error"] = attribute(error)
         if state in FINAL_FILE_STATES:
-            removals.append("waiting_archive")
+            removals.extend(["waiting_archive", "extracting_until"])
         update = "SET " + ", ".join(assignments)
         if removals:
             update += " REMOVE " + ", ".join(removals)
@@ -249,6 +250,28 @@ class DynamoDBRestoreStore:
                 ),
                 ExpressionAttributeNames={"#state": "state", "#error": "error"},
                 ExpressionAttributeValues=values,
+            )
+        except self._client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
+
+    def claim_extraction(self, restore_id: str, index: int, now: datetime, until: datetime) -> bool:
+        try:
+            self._client.update_item(
+                TableName=self._table_name,
+                Key=self._key(restore_id, file_item_key(index)),
+                UpdateExpression="SET extracting_until = :until",
+                ConditionExpression=(
+                    "#state IN (:pending, :restoring) AND "
+                    "(attribute_not_exists(extracting_until) OR extracting_until < :now)"
+                ),
+                ExpressionAttributeNames={"#state": "state"},
+                ExpressionAttributeValues={
+                    ":until": attribute(until),
+                    ":now": attribute(now),
+                    ":pending": attribute("PENDING"),
+                    ":restoring": attribute("RESTORING"),
+                },
             )
         except self._client.exceptions.ConditionalCheckFailedException:
             return False

@@ -36,6 +36,9 @@ from strongroom.deep_archive.domain.zip_reader import (
     member_range,
 )
 
+EXTRACTION_LEASE = timedelta(minutes=15)
+"""How long a run may take to extract one file before another run may take it over (Lambda's
+longest invocation: the run that claimed it has ended by then)."""
 NOTIFICATION_CLAIM_TIMEOUT = timedelta(minutes=15)
 """A claim older than this belongs to a run that died before publishing: it may be taken over."""
 
@@ -72,6 +75,11 @@ class RestoreStore(Protocol):
         error: str | None = None,
     ) -> bool:
         """Move one file to ``state`` if it is in one of ``expected``; False if it was not."""
+        ...
+
+    def claim_extraction(self, restore_id: str, index: int, now: datetime, until: datetime) -> bool:
+        """Take one file to extract until ``until``: True for one caller while the file is not
+        final and nobody else holds an unexpired claim."""
         ...
 
     def waiting_on(self, archive_bucket: str, archive_key: str) -> list[str]:
@@ -143,6 +151,8 @@ class AdvanceReport:
     restores_joined: int = 0
     files_restored: int = 0
     files_failed: int = 0
+    files_skipped: int = 0
+    """Files another run was extracting (or had just finished) when this one came to them."""
     bytes_read: int = 0
     failures: list[str] = field(default_factory=list)
 
@@ -157,9 +167,17 @@ def next_step(archive: ArchiveObject) -> Step:
 
 
 def advance(
-    restore_id: str, services: RestoreServices, *, out_of_time: Callable[[], bool] = lambda: False
+    restore_id: str,
+    services: RestoreServices,
+    *,
+    archive: tuple[str, str] | None = None,
+    out_of_time: Callable[[], bool] = lambda: False,
 ) -> AdvanceReport:
-    """Take one restore request as far as it can go now (see the module's docstring)."""
+    """Take one restore request as far as it can go now (see the module's docstring).
+
+    With ``archive`` (bucket, key), only that archive's files: an archive's restore-completed
+    event concerns that archive, and other archives have their own events.
+    """
     report = AdvanceReport(restore_id)
     found = services.store.get(restore_id)
     if found is None:
@@ -170,7 +188,10 @@ def advance(
         report.outcome = "finished"
         return report
     open_files = [file for file in files if not file.final]
-    for (bucket, key), members in by_archive(open_files).items():
+    groups = by_archive(open_files)
+    if archive is not None:
+        groups = {archive: groups[archive]} if archive in groups else {}
+    for (bucket, key), members in groups.items():
         if out_of_time():
             report.outcome = "deferred"
             return report
@@ -245,6 +266,12 @@ def _ensure_readable(
 def _extract(
     record: RestoreRecord, file: RestoreFile, services: RestoreServices, report: AdvanceReport
 ) -> None:
+    now = services.clock()
+    if not services.store.claim_extraction(
+        record.restore_id, file.index, now, now + EXTRACTION_LEASE
+    ):
+        report.files_skipped += 1
+        return
     entry = file.entry
     pieces = inflate_member(_compressed(entry, services, report), entry)
     try:

@@ -112,6 +112,8 @@ class RestoreFile(BaseModel):
     entry: CatalogEntry
     state: FileState = "PENDING"
     error: str | None = None
+    extracting_until: datetime | None = None
+    """Set while one run reads and writes the file, so concurrent runs do not do it again."""
     updated_at: datetime
 
     @property

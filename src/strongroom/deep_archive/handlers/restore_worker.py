@@ -47,17 +47,23 @@ processor = BatchProcessor(event_type=EventType.SQS)
 def _record_handler(record: SQSRecord, context: LambdaContext) -> None:
     services, queue = worker_factory()
     work = parse_work(record.body)
-    restore_ids = list(work.restore_ids)
-    for bucket, key in work.completed_archives:
-        waiting = services.store.waiting_on(bucket, key)
-        logger.info("archive restored", archive=f"s3://{bucket}/{key}", requests=len(waiting))
-        restore_ids.extend(waiting)
+    # A request named directly is advanced in every archive; an archive's completion event
+    # advances the requests waiting on it in that archive only (the others have their events).
+    tasks: list[tuple[str, tuple[str, str] | None]] = [
+        (restore_id, None) for restore_id in work.restore_ids
+    ]
+    for archive in work.completed_archives:
+        waiting = services.store.waiting_on(*archive)
+        logger.info(
+            "archive restored", archive="s3://{}/{}".format(*archive), requests=len(waiting)
+        )
+        tasks.extend((restore_id, archive) for restore_id in waiting)
 
     def out_of_time() -> bool:
         return context.get_remaining_time_in_millis() < TIME_RESERVE_MS
 
-    for restore_id in dict.fromkeys(restore_ids):
-        report = advance(restore_id, services, out_of_time=out_of_time)
+    for restore_id, only in dict.fromkeys(tasks):
+        report = advance(restore_id, services, archive=only, out_of_time=out_of_time)
         _account(report)
         if report.outcome == "deferred":
             queue.start(restore_id)
@@ -72,6 +78,7 @@ def _account(report: AdvanceReport) -> None:
         restores_joined=report.restores_joined,
         files_restored=report.files_restored,
         files_failed=report.files_failed,
+        files_skipped=report.files_skipped,
         bytes_read=report.bytes_read,
     )
     for failure in report.failures:
