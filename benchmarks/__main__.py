@@ -5,12 +5,18 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-from benchmarks import config_audit_throughput, deep_archive_packer, login_activity_ingest
+from benchmarks import (
+    config_audit_throughput,
+    deep_archive_packer,
+    deep_archive_restore,
+    login_activity_ingest,
+)
 
 BENCHMARKS: dict[str, Callable[[], str]] = {
     "config_audit": config_audit_throughput.run,
     "login_activity": login_activity_ingest.run,
     "deep_archive": deep_archive_packer.run,
+    "deep_archive_restore": deep_archive_restore.run,
 }
 
 
