@@ -8,8 +8,8 @@ from typing import Any
 
 from rich.console import Console, RenderableType
 
-from strongroom.deep_archive.handlers import api, restore_worker
-from tests.unit.deep_archive_api.support import FakeLambdaContext, http_event
+from strongroom.deep_archive.handlers import restore_worker
+from tests.unit.deep_archive_api.support import FakeLambdaContext
 from tests.unit.deep_archive_restore.archives import PROJECT, TOPIC, csv_file
 from tests.unit.deep_archive_restore.world import RestoreWorld
 
@@ -32,11 +32,6 @@ def archived_world() -> RestoreWorld:
     world = RestoreWorld()
     world.archive(ARCHIVE, [csv_file(key) for key in KEYS])
     return world
-
-
-def call(method: str, path: str, body: Any | None = None) -> tuple[int, Any]:
-    response = api.handler(http_event(method, path, body), FakeLambdaContext())
-    return response["statusCode"], json.loads(response["body"])
 
 
 def restore_body(**changes: Any) -> dict[str, Any]:

@@ -22,9 +22,9 @@ from strongroom.cli.restore_views import (
 )
 from strongroom.deep_archive.domain.restore_progress import NOT_STARTED
 from tests.unit.deep_archive_restore.archives import TOPIC
-from tests.unit.deep_archive_restore.world import RestoreWorld
+from tests.unit.deep_archive_restore.world import RestoreWorld, call
 
-from .support import advance, call, rendered, restore_body, words
+from .support import advance, rendered, restore_body, words
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics:UserWarning")
 

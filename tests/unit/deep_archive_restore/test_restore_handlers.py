@@ -10,12 +10,12 @@ from urllib.parse import quote_plus
 import pytest
 
 from strongroom.core.observability import metrics
-from strongroom.deep_archive.handlers import api, restore_api, restore_sweep, restore_worker
+from strongroom.deep_archive.handlers import restore_api, restore_sweep, restore_worker
 from strongroom.deep_archive.handlers.restore_messages import UnrecognisedMessage, parse_work
-from tests.unit.deep_archive_api.support import FakeLambdaContext, http_event
+from tests.unit.deep_archive_api.support import FakeLambdaContext
 
 from .archives import ARCHIVE_BUCKET, PROJECT, TOPIC, csv_file
-from .world import RestoreWorld
+from .world import RestoreWorld, call
 
 ARCHIVE = "archives/demo/job-1/part 000000.zip"
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics:UserWarning")
@@ -33,11 +33,6 @@ def world(monkeypatch: pytest.MonkeyPatch) -> RestoreWorld:
     monkeypatch.setattr(restore_worker, "worker_factory", lambda: (world.services, world.queue))
     monkeypatch.setattr(restore_sweep, "sweep_factory", lambda: (world.store, world.queue))
     return world
-
-
-def call(method: str, path: str, body: Any | None = None) -> tuple[int, Any]:
-    response = api.handler(http_event(method, path, body), FakeLambdaContext())
-    return response["statusCode"], json.loads(response["body"])
 
 
 def seed_body(**changes: Any) -> dict[str, Any]:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import itertools
+import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from strongroom.deep_archive.adapters.archived_listing import InMemoryPrefixListing
 from strongroom.deep_archive.adapters.memory import InMemoryCatalogStore, InMemoryProjectStore
@@ -19,7 +21,9 @@ from strongroom.deep_archive.domain.catalog import CatalogEntry
 from strongroom.deep_archive.domain.intake import Deployment
 from strongroom.deep_archive.domain.restore_progress import AdvanceReport, RestoreServices, advance
 from strongroom.deep_archive.domain.restores import RestoreRequest
+from strongroom.deep_archive.handlers import api
 from strongroom.deep_archive.handlers.restore_start import RestorePlane, start_restore
+from tests.unit.deep_archive_api.support import FakeLambdaContext, http_event
 
 from .archives import ARCHIVE_BUCKET, PROJECT, TOPIC, SourceFile, pack, project
 
@@ -98,3 +102,9 @@ class RestoreWorld:
 
     def advance(self, restore_id: str) -> AdvanceReport:
         return advance(restore_id, self.services)
+
+
+def call(method: str, path: str, body: Any | None = None) -> tuple[int, Any]:
+    """The API function's answer (status, JSON body) to one HTTP API request."""
+    response = api.handler(http_event(method, path, body), FakeLambdaContext())
+    return response["statusCode"], json.loads(response["body"])
