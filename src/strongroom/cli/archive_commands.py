@@ -7,7 +7,6 @@ access token in STRONGROOM_TOKEN), ``--aws`` for ``estimate`` (standard credenti
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
@@ -17,7 +16,7 @@ import typer
 from botocore.exceptions import BotoCoreError, ClientError
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
-from strongroom.cli.api_client import ApiClient, ApiResponse, ApiUnreachableError
+from strongroom.cli.api_client import ApiClient, ApiResponse
 from strongroom.cli.archive_estimate import (
     UnpricedRegionError,
     estimate_source,
@@ -41,25 +40,25 @@ from strongroom.cli.archive_views import (
 from strongroom.cli.archive_watch import DEFAULT_POLL_SECONDS, JobBody, JobProgress, watch_job
 from strongroom.cli.common import (
     DEFAULT_STATE,
-    TOKEN_VARIABLE,
     StateDirOption,
-    aws_client,
     console,
     errors,
     fail,
     local_client,
     running_stack,
-    stack_output,
 )
-from strongroom.deep_archive.adapters.project_store import DynamoDBProjectStore
+from strongroom.cli.deep_archive_access import (
+    INTERRUPTED,
+    ApiUrlOption,
+    api_client,
+    call_api,
+    project_store,
+)
 from strongroom.deep_archive.domain.projects import (
     DEFAULT_ARCHIVE_SIZE_MB,
     DEFAULT_FILE_COUNT,
     Project,
 )
-
-SYSTEM = "deep_archive"
-INTERRUPTED = 130  # the shell's code for a command stopped by Ctrl-C
 
 app = typer.Typer(
     help="Pack S3 prefixes into zip archives in Glacier Deep Archive, and follow the jobs.",
@@ -73,13 +72,6 @@ app.add_typer(project_app, name="project")
 TableNameOption = Annotated[
     str | None,
     typer.Option(help="Projects table on AWS; without it the running local stack's table."),
-]
-ApiUrlOption = Annotated[
-    str | None,
-    typer.Option(
-        help=f"Archive API base URL on AWS (token from {TOKEN_VARIABLE}); "
-        "without it the local stack's API."
-    ),
 ]
 StorageClassOption = Annotated[
     str | None,
@@ -150,7 +142,7 @@ def put_project(
         project = build_project(options)
     except OptionError as error:
         raise fail(str(error)) from error
-    store = _project_store(table_name, state_dir)
+    store = project_store(table_name, state_dir)
     try:
         previous = store.get(project.name)
         store.put(project)
@@ -175,7 +167,7 @@ def list_projects(
     state_dir: StateDirOption = DEFAULT_STATE,
 ) -> None:
     """Every registered project, by name."""
-    store = _project_store(table_name, state_dir)
+    store = project_store(table_name, state_dir)
     try:
         projects = store.list()
     except (BotoCoreError, ClientError) as error:
@@ -361,26 +353,8 @@ def estimate(
         console.print(substituted, style="yellow")
 
 
-def _project_store(table_name: str | None, state_dir: Path) -> DynamoDBProjectStore:
-    if table_name is not None:
-        return DynamoDBProjectStore(table_name, aws_client("dynamodb"))
-    endpoints = running_stack(state_dir)
-    return DynamoDBProjectStore(
-        stack_output(endpoints, SYSTEM, "ProjectsTableName"), local_client(endpoints, "dynamodb")
-    )
-
-
 def _api_client(api_url: str | None, state_dir: Path) -> ApiClient:
-    if api_url is not None:
-        token = os.environ.get(TOKEN_VARIABLE, "")
-        if not token:
-            raise fail(
-                f"set {TOKEN_VARIABLE} to an access token with scopes "
-                "deep_archive/archive and deep_archive/read"
-            )
-        return ApiClient(api_url, token)
-    endpoints = running_stack(state_dir)
-    return ApiClient(stack_output(endpoints, SYSTEM, "ApiUrl"), endpoints.token)
+    return api_client(api_url, state_dir, scopes="deep_archive/archive and deep_archive/read")
 
 
 def _fetch_job(client: ApiClient, job_id: str, *, while_following: bool = False) -> JobBody:
@@ -392,13 +366,7 @@ def _fetch_job(client: ApiClient, job_id: str, *, while_following: bool = False)
 
 
 def _call(send: Callable[[], ApiResponse], *, expected: int, hint: str = "") -> ApiResponse:
-    try:
-        answer = send()
-    except ApiUnreachableError as error:
-        raise fail(f"{error}{hint}") from error
-    if answer.status != expected or not isinstance(answer.body, dict):
-        raise fail(api_error_message(answer.status, answer.body) + hint)
-    return answer
+    return call_api(send, expected=expected, describe=api_error_message, hint=hint)
 
 
 def _changed_fields(previous: Project, current: Project) -> list[str]:

@@ -7,7 +7,6 @@ Locally every command finds the running stack through endpoints.json. On AWS, gi
 
 from __future__ import annotations
 
-import os
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -19,19 +18,21 @@ import typer
 from botocore.exceptions import BotoCoreError, ClientError
 from rich.markup import escape
 
-from strongroom.cli.api_client import ApiClient, ApiResponse, ApiUnreachableError
+from strongroom.cli.api_client import ApiClient, ApiResponse
 from strongroom.cli.archive_options import OptionError, validated
 from strongroom.cli.common import (
     DEFAULT_STATE,
-    TOKEN_VARIABLE,
     StateDirOption,
-    aws_client,
     console,
     errors,
     fail,
-    local_client,
-    running_stack,
-    stack_output,
+)
+from strongroom.cli.deep_archive_access import (
+    INTERRUPTED,
+    ApiUrlOption,
+    api_client,
+    call_api,
+    project_store,
 )
 from strongroom.cli.restore_views import (
     RESTORE_OPTIONS,
@@ -43,12 +44,9 @@ from strongroom.cli.restore_views import (
     restore_exit_code,
     restore_report,
 )
-from strongroom.deep_archive.adapters.project_store import DynamoDBProjectStore
 from strongroom.deep_archive.domain.projects import Project
 from strongroom.deep_archive.domain.restores import RETRIEVAL_TIERS, RestoreRequest
 
-SYSTEM = "deep_archive"
-INTERRUPTED = 130  # the shell's code for a command stopped by Ctrl-C
 DEFAULT_POLL_SECONDS = 2.0
 DEFAULT_TIMEOUT_SECONDS = 600.0
 # Stands in for a topic still to be read from the Projects table, so every other option can be
@@ -60,13 +58,6 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-ApiUrlOption = Annotated[
-    str | None,
-    typer.Option(
-        help=f"Archive API base URL on AWS (token from {TOKEN_VARIABLE}); "
-        "without it the local stack's API."
-    ),
-]
 TimeoutOption = Annotated[
     float,
     typer.Option(min=1, help="With --wait: give up watching after this many seconds (exit 2)."),
@@ -340,35 +331,18 @@ def _goes_on(restore_id: str) -> str:
 def _read_project(
     name: str, api_url: str | None, table_name: str | None, state_dir: Path
 ) -> Project | None:
-    if table_name is not None:
-        store = DynamoDBProjectStore(table_name, aws_client("dynamodb"))
-    elif api_url is not None:
+    if table_name is None and api_url is not None:
         raise OptionError(
             "with --api-url give --topic, or --table-name to read the project's registered topic"
         )
-    else:
-        endpoints = running_stack(state_dir)
-        store = DynamoDBProjectStore(
-            stack_output(endpoints, SYSTEM, "ProjectsTableName"),
-            local_client(endpoints, "dynamodb"),
-        )
     try:
-        return store.get(name)
+        return project_store(table_name, state_dir).get(name)
     except (BotoCoreError, ClientError) as error:
         raise OptionError(f"could not read project {name!r} for its topic: {error}") from error
 
 
 def _api_client(api_url: str | None, state_dir: Path) -> ApiClient:
-    if api_url is not None:
-        token = os.environ.get(TOKEN_VARIABLE, "")
-        if not token:
-            raise fail(
-                f"set {TOKEN_VARIABLE} to an access token with scopes "
-                "deep_archive/restore and deep_archive/read"
-            )
-        return ApiClient(api_url, token)
-    endpoints = running_stack(state_dir)
-    return ApiClient(stack_output(endpoints, SYSTEM, "ApiUrl"), endpoints.token)
+    return api_client(api_url, state_dir, scopes="deep_archive/restore and deep_archive/read")
 
 
 def _fetch_restore(
@@ -382,10 +356,4 @@ def _fetch_restore(
 
 
 def _call(send: Callable[[], ApiResponse], *, expected: int, hint: str = "") -> ApiResponse:
-    try:
-        answer = send()
-    except ApiUnreachableError as error:
-        raise fail(escape(f"{error}{hint}")) from error
-    if answer.status != expected or not isinstance(answer.body, dict):
-        raise fail(escape(restore_error_message(answer.status, answer.body) + hint))
-    return answer
+    return call_api(send, expected=expected, describe=restore_error_message, hint=hint)

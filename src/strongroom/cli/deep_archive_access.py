@@ -1,0 +1,75 @@
+"""How the deep_archive commands reach the system: its API and its Projects table.
+
+Locally both come from the running stack's endpoints.json; on AWS the user names them
+(``--api-url`` with a token in STRONGROOM_TOKEN, ``--table-name``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from strongroom.cli.api_client import ApiClient, ApiResponse, ApiUnreachableError
+from strongroom.cli.common import (
+    TOKEN_VARIABLE,
+    aws_client,
+    fail,
+    local_client,
+    running_stack,
+    stack_output,
+)
+from strongroom.deep_archive.adapters.project_store import DynamoDBProjectStore
+
+SYSTEM = "deep_archive"
+INTERRUPTED = 130  # the shell's code for a command stopped by Ctrl-C
+
+ApiUrlOption = Annotated[
+    str | None,
+    typer.Option(
+        help=f"Archive API base URL on AWS (token from {TOKEN_VARIABLE}); "
+        "without it the local stack's API."
+    ),
+]
+
+
+def project_store(table_name: str | None, state_dir: Path) -> DynamoDBProjectStore:
+    """The named Projects table on AWS, or the running local stack's."""
+    if table_name is not None:
+        return DynamoDBProjectStore(table_name, aws_client("dynamodb"))
+    endpoints = running_stack(state_dir)
+    return DynamoDBProjectStore(
+        stack_output(endpoints, SYSTEM, "ProjectsTableName"), local_client(endpoints, "dynamodb")
+    )
+
+
+def api_client(api_url: str | None, state_dir: Path, *, scopes: str) -> ApiClient:
+    """The API at ``api_url`` with the user's token, or the local stack's with its dev token."""
+    if api_url is not None:
+        token = os.environ.get(TOKEN_VARIABLE, "")
+        if not token:
+            raise fail(f"set {TOKEN_VARIABLE} to an access token with scopes {scopes}")
+        return ApiClient(api_url, token)
+    endpoints = running_stack(state_dir)
+    return ApiClient(stack_output(endpoints, SYSTEM, "ApiUrl"), endpoints.token)
+
+
+def call_api(
+    send: Callable[[], ApiResponse],
+    *,
+    expected: int,
+    describe: Callable[[int, object], str],
+    hint: str = "",
+) -> ApiResponse:
+    """The answer to ``send`` if it has the expected status; otherwise exit 1 saying why."""
+    try:
+        answer = send()
+    except ApiUnreachableError as error:
+        raise fail(escape(f"{error}{hint}")) from error
+    if answer.status != expected or not isinstance(answer.body, dict):
+        raise fail(escape(describe(answer.status, answer.body) + hint))
+    return answer
