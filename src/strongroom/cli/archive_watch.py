@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
@@ -44,21 +44,19 @@ def watch_job(
         sleep(interval)
 
 
-class JobProgress:
-    """Two bars: files archived of files planned, archives done of archives planned."""
+class CountBars:
+    """Rich progress bars of counted things with a status text, shown while in a ``with``."""
 
-    def __init__(self, console: Console) -> None:
+    def __init__(self, console: Console, label: str) -> None:
         self.progress = Progress(
-            TextColumn("[bold]{task.description:<18}"),
+            TextColumn(label),
             BarColumn(),
             MofNCompleteColumn(),
             TextColumn("{task.fields[status]}"),
             console=console,
         )
-        self.files: TaskID = self.progress.add_task("files archived", total=None, status="")
-        self.archives: TaskID = self.progress.add_task("archives done", total=None, status="")
 
-    def __enter__(self) -> JobProgress:
+    def __enter__(self) -> Self:
         self.progress.start()
         return self
 
@@ -69,6 +67,15 @@ class JobProgress:
         trace: TracebackType | None,
     ) -> None:
         self.progress.stop()
+
+
+class JobProgress(CountBars):
+    """Two bars: files archived of files planned, archives done of archives planned."""
+
+    def __init__(self, console: Console) -> None:
+        super().__init__(console, "[bold]{task.description:<18}")
+        self.files: TaskID = self.progress.add_task("files archived", total=None, status="")
+        self.archives: TaskID = self.progress.add_task("archives done", total=None, status="")
 
     def update(self, body: JobBody) -> None:
         counts = body.get("counts", {})

@@ -7,15 +7,15 @@ an error body) so the CLI and the demo show restores the same way; nothing here 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from types import TracebackType
 from typing import Any
 
 from rich.console import Console, Group, RenderableType
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
+from rich.progress import TaskID
 from rich.table import Table
 from rich.text import Text
 
 from strongroom.cli.archive_options import api_error_message, invalid_fields
+from strongroom.cli.archive_watch import CountBars
 
 RestoreBody = Mapping[str, Any]
 FINAL_STATUSES = frozenset({"COMPLETED", "PARTIAL", "FAILED"})
@@ -179,30 +179,12 @@ def _message(body: Any) -> str:
     return "" if body is None else str(body)
 
 
-class RestoreProgress:
+class RestoreProgress(CountBars):
     """One bar: files restored or failed, of the files requested."""
 
     def __init__(self, console: Console) -> None:
-        self.progress = Progress(
-            TextColumn("[bold]files final"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[status]}"),
-            console=console,
-        )
+        super().__init__(console, "[bold]files final")
         self.files: TaskID = self.progress.add_task("files", total=None, status="")
-
-    def __enter__(self) -> RestoreProgress:
-        self.progress.start()
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.progress.stop()
 
     def update(self, body: RestoreBody) -> None:
         counts = body.get("counts", {})
