@@ -23,6 +23,7 @@ test: lint
 	$(BIN)/pytest
 
 lint: $(STAMP) typecheck templates
+	$(BIN)/lint-imports
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 

@@ -16,13 +16,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.lambda_context import BenchmarkContext
+from tests.support.lambda_context import FakeLambdaContext
+
 from benchmarks.machine import describe
 from strongroom.local.stack import LocalStack, StackOptions
 
 RECORDS = 2000
 BATCH = 100
-CONTEXT = BenchmarkContext("audit_producer:learn")
+CONTEXT = FakeLambdaContext("audit_producer:learn", aws_request_id="benchmark")
 
 
 def _insert_record(index: int, stream_arn: str) -> dict[str, Any]:

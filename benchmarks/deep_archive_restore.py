@@ -52,6 +52,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import boto3
 from botocore.config import Config
+from tests.support.waiting import eventually
 
 from benchmarks.machine import describe
 from strongroom.cli.api_client import ApiClient
@@ -162,17 +163,6 @@ def bench_client(stack: LocalStack, service: str) -> Any:
         config=Config(user_agent_extra=BENCH_USER_AGENT, retries={"mode": "standard"}),
         **LOCAL_CREDENTIALS,
     )
-
-
-def eventually(probe: Callable[[], T | None], *, timeout: float, interval: float = 0.2) -> T:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = probe()
-        if value is not None:
-            return value
-        if time.monotonic() > deadline:
-            raise BenchmarkFailed(f"gave up after {timeout:.0f}s waiting for {probe.__name__}")
-        time.sleep(interval)
 
 
 def put_sources(s3: Any, files: list[SourceFile]) -> None:

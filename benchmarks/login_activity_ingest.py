@@ -21,7 +21,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.lambda_context import BenchmarkContext
+from tests.support.lambda_context import FakeLambdaContext
+
 from benchmarks.machine import describe
 from strongroom.cli.api_client import ApiClient
 from strongroom.local.stack import LocalStack, StackOptions
@@ -31,7 +32,7 @@ USERS = 250
 SERVICES = 12
 BATCH = 100
 QUERIES = 500
-CONTEXT = BenchmarkContext("login_activity-ingest:live")
+CONTEXT = FakeLambdaContext("login_activity-ingest:live", aws_request_id="benchmark")
 
 
 def _events(queue_arn: str) -> list[dict[str, Any]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 _FAKE_AWS = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -33,3 +34,10 @@ def _fake_aws_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL"):
         if name in os.environ:
             monkeypatch.delenv(name)
+
+
+# Machines here are shared and noisy: a slow draw is not a failure, and no example has a deadline.
+settings.register_profile(
+    "shared-machine", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("shared-machine")

@@ -54,11 +54,7 @@ from strongroom.cli.deep_archive_access import (
     call_api,
     project_store,
 )
-from strongroom.deep_archive.domain.projects import (
-    DEFAULT_ARCHIVE_SIZE_MB,
-    DEFAULT_FILE_COUNT,
-    Project,
-)
+from strongroom.deep_archive.public import DEFAULT_ARCHIVE_SIZE_MB, DEFAULT_FILE_COUNT, Project
 
 app = typer.Typer(
     help="Pack S3 prefixes into zip archives in Glacier Deep Archive, and follow the jobs.",

@@ -15,11 +15,17 @@ from rich.console import RenderableType
 
 from strongroom.cli.archive_options import EstimateOptions
 from strongroom.cli.archive_views import estimate_view, histogram_rows
-from strongroom.deep_archive.adapters.source_listing import SkipTally, list_source
-from strongroom.deep_archive.domain.cost import CostEstimate, estimate
-from strongroom.deep_archive.domain.cost_prices import available_regions
-from strongroom.deep_archive.domain.grouping import SourceObject, iter_archive_plans, megabytes
-from strongroom.deep_archive.domain.tally import ListingTally
+from strongroom.deep_archive.public import (
+    CostEstimate,
+    ListingTally,
+    SkipTally,
+    SourceObject,
+    available_regions,
+    estimate,
+    iter_archive_plans,
+    list_source,
+    megabytes,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client

@@ -14,16 +14,17 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from strongroom.deep_archive.domain.names import BucketName, KeyPrefix
-from strongroom.deep_archive.domain.projects import (
+from strongroom.deep_archive.public import (
     DEFAULT_ARCHIVE_SIZE_MB,
     DEFAULT_FILE_COUNT,
     MAX_FILE_COUNT,
+    ArchiveRequest,
+    ArchiveStorageClass,
+    BucketName,
+    KeyPrefix,
     MonthlySchedule,
     Project,
 )
-from strongroom.deep_archive.domain.requests import ArchiveRequest
-from strongroom.deep_archive.domain.storage import ArchiveStorageClass
 
 PROJECT_OPTIONS = {
     "name": "NAME",

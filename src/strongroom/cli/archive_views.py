@@ -13,9 +13,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from strongroom.deep_archive.domain.grouping import MIB, SizeBucket
-from strongroom.deep_archive.domain.jobs import JobStatus
-from strongroom.deep_archive.domain.projects import Project
+from strongroom.deep_archive.public import MIB, JobStatus, Project, SizeBucket
 
 ARCHIVES_SHOWN = 20
 STATUS_STYLES = {

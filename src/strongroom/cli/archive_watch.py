@@ -10,7 +10,7 @@ from typing import Any, Self
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
-from strongroom.deep_archive.domain.jobs import JobStatus
+from strongroom.deep_archive.public import JobStatus
 
 JobBody = Mapping[str, Any]
 DEFAULT_POLL_SECONDS = 2.0

@@ -18,8 +18,7 @@ from strongroom.cli.common import (
     local_client,
     running_stack,
 )
-from strongroom.config_audit.adapters.dynamodb_store import DynamoDBAuditStore
-from strongroom.config_audit.domain import AuditEntry
+from strongroom.config_audit.public import AuditEntry, DynamoDBAuditStore
 from strongroom.core.dynamodb_json import to_plain
 
 app = typer.Typer(help="Read the configuration audit trail.", no_args_is_help=True)

@@ -23,7 +23,7 @@ from strongroom.cli.common import (
     running_stack,
     stack_output,
 )
-from strongroom.deep_archive.adapters.project_store import DynamoDBProjectStore
+from strongroom.deep_archive.public import DynamoDBProjectStore
 
 SYSTEM = "deep_archive"
 INTERRUPTED = 130  # the shell's code for a command stopped by Ctrl-C

@@ -24,7 +24,7 @@ from strongroom.cli.common import (
     stack_output,
 )
 from strongroom.core.timefmt import iso_millis, utc_now
-from strongroom.login_activity.domain.events import LoginEvent
+from strongroom.login_activity.public import LoginEvent
 
 SYSTEM = "login_activity"
 

@@ -44,8 +44,7 @@ from strongroom.cli.restore_views import (
     restore_exit_code,
     restore_report,
 )
-from strongroom.deep_archive.domain.projects import Project
-from strongroom.deep_archive.domain.restores import RETRIEVAL_TIERS, RestoreRequest
+from strongroom.deep_archive.public import RETRIEVAL_TIERS, Project, RestoreRequest
 
 DEFAULT_POLL_SECONDS = 2.0
 DEFAULT_TIMEOUT_SECONDS = 600.0

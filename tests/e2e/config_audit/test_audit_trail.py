@@ -14,7 +14,7 @@ from strongroom.local.iterator_expiry import IteratorExpiry, moto_iterator_table
 from strongroom.local.replay import stream_events
 from strongroom.local.stack import LocalStack
 from tests.e2e.aws_cli import aws_cli
-from tests.e2e.waiting import eventually
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 FUNCTION = "audit_producer:learn"

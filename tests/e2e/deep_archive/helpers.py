@@ -7,7 +7,7 @@ import subprocess
 from typing import Any
 
 from strongroom.cli.api_client import ApiClient
-from tests.e2e.waiting import eventually
+from tests.support.waiting import eventually
 
 FINISHED = {"SUCCEEDED", "FAILED", "PLANNED"}
 

@@ -20,7 +20,7 @@ from strongroom.deep_archive.localdev import DEMO_BUCKET, DEMO_PROJECT, demo_fil
 from strongroom.local.endpoints import Endpoints
 from strongroom.local.stack import LocalStack
 from tests.e2e.deep_archive.helpers import curl_post, finished
-from tests.e2e.waiting import eventually
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 

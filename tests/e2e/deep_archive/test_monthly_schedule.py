@@ -17,7 +17,7 @@ from strongroom.deep_archive.domain.schedule import previous_month
 from strongroom.deep_archive.localdev import DEMO_BUCKET, demo_files, put_demo_files
 from strongroom.local.endpoints import Endpoints
 from strongroom.local.stack import LocalStack
-from tests.e2e.waiting import eventually
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 SCHEDULE = "deep_archive.MonthlyFunction.Monthly"

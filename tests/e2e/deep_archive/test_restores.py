@@ -29,7 +29,7 @@ from strongroom.deep_archive.localdev import (
 from strongroom.local.endpoints import Endpoints
 from strongroom.local.stack import LocalStack
 from tests.e2e.deep_archive.helpers import curl_post, finished
-from tests.e2e.waiting import eventually
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 PREFIX = "e2e-restore"

@@ -19,7 +19,7 @@ from strongroom.local.emulator import LOCAL_ACCOUNT_ID
 from strongroom.local.endpoints import Endpoints
 from strongroom.local.stack import LocalStack
 from tests.e2e.deep_archive.helpers import finished
-from tests.e2e.waiting import eventually
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 

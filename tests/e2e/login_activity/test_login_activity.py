@@ -15,7 +15,7 @@ from strongroom.cli.api_client import ApiClient
 from strongroom.local.endpoints import Endpoints
 from strongroom.local.stack import LocalStack
 from tests.e2e.aws_cli import aws_cli
-from tests.e2e.waiting import eventually
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 SEED_EVENT = {

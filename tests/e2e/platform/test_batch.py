@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from strongroom.local.endpoints import Endpoints
-from tests.e2e.waiting import eventually
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 

@@ -23,7 +23,7 @@ from strongroom.local.provision.provisioner import Environment, provision_stack
 from strongroom.local.s3_restore import RestoreDelay
 from strongroom.local.stack import LocalStack
 from strongroom.local.template.stacks import StackTemplate
-from tests.e2e.waiting import eventually
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 REGION = "eu-west-1"

@@ -15,8 +15,8 @@ from strongroom.config_audit.domain import AuditEntry
 from strongroom.config_audit.handlers import audit_producer
 from strongroom.core import aws
 from strongroom.core.observability import metrics
+from tests.support.lambda_context import FakeLambdaContext
 from tests.unit.config_audit.support import (
-    FakeLambdaContext,
     load_event,
     load_template,
     stream_record,

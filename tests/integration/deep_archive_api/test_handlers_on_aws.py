@@ -15,10 +15,10 @@ from strongroom.deep_archive.domain.jobs import JobStatus
 from strongroom.deep_archive.handlers import api, monthly
 from tests.integration.deep_archive_api.conftest import BatchSetup
 from tests.integration.deep_archive_api.tables import DeepArchiveTables
+from tests.support.lambda_context import FakeLambdaContext
 from tests.unit.deep_archive_api.support import (
     ACCOUNT,
     REGION,
-    FakeLambdaContext,
     finance_project,
     http_event,
     scheduled_event,

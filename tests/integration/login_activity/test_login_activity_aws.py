@@ -18,10 +18,10 @@ from strongroom.login_activity.adapters import DynamoDBActivityStore, VersionCon
 from strongroom.login_activity.domain import LoginEvent, UserActivity, merge_activity
 from strongroom.login_activity.handlers import ingest, query
 from strongroom.login_activity.recording import RetryPolicy
+from tests.support.lambda_context import FakeLambdaContext
 from tests.unit.login_activity.support import (
     QUEUE_ARN,
     SEED_BODY,
-    FakeLambdaContext,
     http_get,
     lambda_context,
     load_event,

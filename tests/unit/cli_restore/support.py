@@ -9,7 +9,7 @@ from typing import Any
 from rich.console import Console, RenderableType
 
 from strongroom.deep_archive.handlers import restore_worker
-from tests.unit.deep_archive_api.support import FakeLambdaContext
+from tests.support.lambda_context import FakeLambdaContext
 from tests.unit.deep_archive_restore.archives import PROJECT, TOPIC, csv_file
 from tests.unit.deep_archive_restore.world import RestoreWorld
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -56,21 +55,6 @@ def stream_record(
         "dynamodb": body,
         "eventSourceARN": STREAM_ARN,
     }
-
-
-@dataclass
-class FakeLambdaContext:
-    """What Powertools reads from the Lambda context object."""
-
-    function_name: str = "audit_producer"
-    memory_limit_in_mb: int = 256
-    invoked_function_arn: str = (
-        "arn:aws:lambda:eu-west-1:123456789012:function:audit_producer:learn"
-    )
-    aws_request_id: str = "5f1c2d3e-0000-4000-8000-000000000001"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 60_000
 
 
 TEMPLATE = (

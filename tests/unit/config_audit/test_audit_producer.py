@@ -15,7 +15,8 @@ from strongroom.config_audit.adapters import InMemoryAuditStore
 from strongroom.config_audit.domain import AuditEntry
 from strongroom.config_audit.handlers import audit_producer
 from strongroom.core.observability import logger, metrics
-from tests.unit.config_audit.support import FakeLambdaContext, load_event
+from tests.support.lambda_context import FakeLambdaContext
+from tests.unit.config_audit.support import load_event
 
 MALFORMED_SEQUENCE_NUMBER = "440000000000000004001"
 

@@ -154,16 +154,3 @@ def scheduled_event(time: str) -> dict[str, Any]:
         "resources": [f"arn:aws:events:{REGION}:{ACCOUNT}:rule/deep-archive-monthly"],
         "detail": {},
     }
-
-
-@dataclass
-class FakeLambdaContext:
-    """What Powertools reads from the Lambda context object."""
-
-    function_name: str = "deep_archive"
-    memory_limit_in_mb: int = 256
-    invoked_function_arn: str = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:deep_archive"
-    aws_request_id: str = "5f1c2d3e-0000-4000-8000-000000000001"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 60_000

@@ -13,8 +13,8 @@ from strongroom.deep_archive.domain.jobs import JobRecord, JobStatus
 from strongroom.deep_archive.domain.projects import MonthlySchedule, Project, SourceLocation
 from strongroom.deep_archive.handlers import monthly
 from strongroom.deep_archive.handlers.monthly import MonthlyRunIncomplete
+from tests.support.lambda_context import FakeLambdaContext
 from tests.unit.deep_archive_api.support import (
-    FakeLambdaContext,
     Fakes,
     fakes,
     finance_project,

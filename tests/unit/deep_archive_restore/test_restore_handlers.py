@@ -12,7 +12,7 @@ import pytest
 from strongroom.core.observability import metrics
 from strongroom.deep_archive.handlers import restore_api, restore_sweep, restore_worker
 from strongroom.deep_archive.handlers.restore_messages import UnrecognisedMessage, parse_work
-from tests.unit.deep_archive_api.support import FakeLambdaContext
+from tests.support.lambda_context import FakeLambdaContext
 
 from .archives import ARCHIVE_BUCKET, PROJECT, TOPIC, csv_file
 from .world import RestoreWorld, call

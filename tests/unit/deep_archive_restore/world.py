@@ -23,7 +23,8 @@ from strongroom.deep_archive.domain.restore_progress import AdvanceReport, Resto
 from strongroom.deep_archive.domain.restores import RestoreRequest
 from strongroom.deep_archive.handlers import api
 from strongroom.deep_archive.handlers.restore_start import RestorePlane, start_restore
-from tests.unit.deep_archive_api.support import FakeLambdaContext, http_event
+from tests.support.lambda_context import FakeLambdaContext
+from tests.unit.deep_archive_api.support import http_event
 
 from .archives import ARCHIVE_BUCKET, PROJECT, TOPIC, SourceFile, pack, project
 

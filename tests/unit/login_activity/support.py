@@ -5,9 +5,10 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from tests.support.lambda_context import FakeLambdaContext
 
 EVENTS = Path(__file__).resolve().parents[2] / "events" / "login_activity"
 QUEUE_ARN = "arn:aws:sqs:eu-west-1:123456789012:login_activity-events"
@@ -96,21 +97,6 @@ def http_get(raw_path: str, method: str = "GET") -> dict[str, Any]:
         },
         "isBase64Encoded": False,
     }
-
-
-@dataclass
-class FakeLambdaContext:
-    """What Powertools reads from the Lambda context object."""
-
-    function_name: str = "login_activity-ingest"
-    memory_limit_in_mb: int = 256
-    invoked_function_arn: str = (
-        "arn:aws:lambda:eu-west-1:123456789012:function:login_activity-ingest:live"
-    )
-    aws_request_id: str = "5f1c2d3e-0000-4000-8000-000000000101"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 30_000
 
 
 def lambda_context() -> Any:

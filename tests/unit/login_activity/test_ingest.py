@@ -21,10 +21,10 @@ from strongroom.login_activity.adapters import (
 from strongroom.login_activity.domain import UserActivity
 from strongroom.login_activity.handlers import ingest
 from strongroom.login_activity.recording import RetryPolicy
+from tests.support.lambda_context import FakeLambdaContext
 from tests.unit.login_activity.support import (
     QUEUE_ARN,
     SEED_BODY,
-    FakeLambdaContext,
     emitted_metrics,
     load_event,
     login,
