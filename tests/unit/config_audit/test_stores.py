@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from pydantic import ValidationError
 
 from strongroom.config_audit.adapters import AuditTableSettings, InMemoryAuditStore
 from strongroom.config_audit.domain import AuditEntry
+from strongroom.core.settings import SettingsError
 
 
 def entry(entry_id: str, item_key: str, time: str) -> AuditEntry:
@@ -50,5 +50,5 @@ def test_settings_read_the_audit_table_name_from_the_environment() -> None:
     ],
 )
 def test_settings_name_the_variable_when_it_is_wrong(environment: dict[str, str]) -> None:
-    with pytest.raises(ValidationError, match="AUDIT_TABLE_NAME"):
+    with pytest.raises(SettingsError, match="AUDIT_TABLE_NAME"):
         AuditTableSettings.from_environment(environment)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from strongroom.config_audit.adapters.audit_item import (
     ID,
@@ -17,6 +15,7 @@ from strongroom.config_audit.adapters.audit_item import (
 from strongroom.config_audit.adapters.binary_form import from_boto_item, to_boto_item
 from strongroom.config_audit.domain import AuditEntry
 from strongroom.core import aws
+from strongroom.core.settings import EnvironmentSettings
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -25,16 +24,10 @@ BY_ITEM_KEY_INDEX = "byItemKey"
 """GSI of the Audit table: hash ``itemKey``, range ``modificationTime`` (see template.yaml)."""
 
 
-class AuditTableSettings(BaseModel):
+class AuditTableSettings(EnvironmentSettings):
     """Where the audit entries go, from the function's environment."""
 
-    model_config = ConfigDict(frozen=True)
-
     table_name: str = Field(alias="AUDIT_TABLE_NAME", pattern=r"^[A-Za-z0-9_.-]{3,255}$")
-
-    @classmethod
-    def from_environment(cls, environment: Mapping[str, str] = os.environ) -> Self:
-        return cls.model_validate(dict(environment))
 
 
 class DynamoDBAuditStore:

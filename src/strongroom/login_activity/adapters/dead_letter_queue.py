@@ -6,14 +6,14 @@ until SQS's redrive moves it) so the reason travels with it as message attribute
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from strongroom.core import aws
+from strongroom.core.settings import EnvironmentSettings
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
@@ -33,14 +33,8 @@ class DeadLetterQueue(Protocol):
         ...
 
 
-class DeadLetterQueueSettings(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class DeadLetterQueueSettings(EnvironmentSettings):
     queue_url: str = Field(alias="DEAD_LETTER_QUEUE_URL", pattern=r"^https?://\S+$")
-
-    @classmethod
-    def from_environment(cls, environment: Mapping[str, str] = os.environ) -> Self:
-        return cls.model_validate(dict(environment))
 
 
 class SqsDeadLetterQueue:

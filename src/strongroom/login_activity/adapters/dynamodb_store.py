@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from strongroom.core import aws
+from strongroom.core.settings import EnvironmentSettings
 from strongroom.login_activity.adapters.activity_item import USER_ID, VERSION, from_item, to_item
 from strongroom.login_activity.adapters.activity_store import StoredActivity, VersionConflict
 from strongroom.login_activity.domain import UserActivity
@@ -17,16 +16,10 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 
-class ActivityTableSettings(BaseModel):
+class ActivityTableSettings(EnvironmentSettings):
     """Which table holds the records, from the function's environment."""
 
-    model_config = ConfigDict(frozen=True)
-
     table_name: str = Field(alias="LOGIN_ACTIVITY_TABLE_NAME", pattern=r"^[A-Za-z0-9_.-]{3,255}$")
-
-    @classmethod
-    def from_environment(cls, environment: Mapping[str, str] = os.environ) -> Self:
-        return cls.model_validate(dict(environment))
 
 
 class DynamoDBActivityStore:
