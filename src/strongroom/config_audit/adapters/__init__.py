@@ -2,6 +2,6 @@
 
 from strongroom.config_audit.adapters.audit_store import AuditStore
 from strongroom.config_audit.adapters.dynamodb_store import AuditTableSettings, DynamoDBAuditStore
-from strongroom.config_audit.adapters.memory_store import InMemoryAuditStore
+from strongroom.config_audit.adapters.in_memory_audit_store import InMemoryAuditStore
 
 __all__ = ["AuditStore", "AuditTableSettings", "DynamoDBAuditStore", "InMemoryAuditStore"]

@@ -9,14 +9,14 @@ from strongroom.login_activity.adapters.dead_letter_queue import (
     DeadLetter,
     DeadLetterQueue,
     DeadLetterQueueSettings,
-    InMemoryDeadLetterQueue,
     SqsDeadLetterQueue,
 )
 from strongroom.login_activity.adapters.dynamodb_store import (
     ActivityTableSettings,
     DynamoDBActivityStore,
 )
-from strongroom.login_activity.adapters.memory_store import InMemoryActivityStore
+from strongroom.login_activity.adapters.in_memory_activity_store import InMemoryActivityStore
+from strongroom.login_activity.adapters.in_memory_dead_letter_queue import InMemoryDeadLetterQueue
 
 __all__ = [
     "ActivityStore",

@@ -56,13 +56,3 @@ class SqsDeadLetterQueue:
                 if value
             },
         )
-
-
-class InMemoryDeadLetterQueue:
-    """Keeps what was parked, for unit tests and demos."""
-
-    def __init__(self) -> None:
-        self.letters: list[DeadLetter] = []
-
-    def send(self, letter: DeadLetter) -> None:
-        self.letters.append(letter)
