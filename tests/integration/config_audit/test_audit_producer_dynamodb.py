@@ -9,6 +9,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from strongroom.config_audit import wiring
 from strongroom.config_audit.adapters import DynamoDBAuditStore
 from strongroom.config_audit.adapters.binary_form import to_boto_item
 from strongroom.config_audit.domain import AuditEntry
@@ -36,7 +37,7 @@ def dynamodb(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     monkeypatch.setenv("AUDIT_TABLE_NAME", AUDIT_TABLE)
     with mock_aws():
         aws.client.cache_clear()
-        audit_producer.dynamodb_store.cache_clear()
+        wiring.audit_store.cache_clear()
         client = boto3.client("dynamodb")
         table = load_template()["Resources"]["AuditTable"]["Properties"]
         client.create_table(
@@ -47,7 +48,7 @@ def dynamodb(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
             BillingMode=table["BillingMode"],
         )
         yield client
-        audit_producer.dynamodb_store.cache_clear()
+        wiring.audit_store.cache_clear()
         aws.client.cache_clear()
 
 

@@ -11,9 +11,11 @@ from typing import Any
 import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
+from strongroom.config_audit import wiring
 from strongroom.config_audit.adapters import InMemoryAuditStore
 from strongroom.config_audit.domain import AuditEntry
 from strongroom.config_audit.handlers import audit_producer
+from strongroom.config_audit.services.auditing import UncheckpointableFailureError
 from strongroom.core.observability import logger, metrics
 from tests.support.lambda_context import FakeLambdaContext
 from tests.unit.config_audit.support import load_event
@@ -44,7 +46,7 @@ def _metrics_namespace(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def store(monkeypatch: pytest.MonkeyPatch) -> InMemoryAuditStore:
     store = InMemoryAuditStore()
-    monkeypatch.setattr(audit_producer, "store_factory", lambda: store)
+    monkeypatch.setattr(wiring, "audit_store", lambda: store)
     return store
 
 
@@ -130,7 +132,7 @@ def test_a_malformed_record_fails_alone(
 
 def test_a_record_the_store_refuses_fails_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     store = UnavailableForKey("FEATURE_FLAGS")
-    monkeypatch.setattr(audit_producer, "store_factory", lambda: store)
+    monkeypatch.setattr(wiring, "audit_store", lambda: store)
 
     response = invoke(load_event("insert"))
 
@@ -166,7 +168,7 @@ def test_a_record_that_cannot_be_reported_fails_the_invocation_after_the_others(
         body = body[name]
     del body[missing[-1]]
 
-    with pytest.raises(audit_producer.UncheckpointableFailureError):
+    with pytest.raises(UncheckpointableFailureError):
         invoke(event)
     assert [entry.item_key for entry in store.entries()] == ["LOG_LEVEL", "MAX_CONNECTIONS"]
     assert sum(emitted_metrics(capsys.readouterr().out)["RecordsFailed"]) == 1

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Self
-
-from pydantic import Field
+from typing import TYPE_CHECKING
 
 from strongroom.config_audit.adapters.audit_item import (
     ID,
@@ -15,7 +13,6 @@ from strongroom.config_audit.adapters.audit_item import (
 from strongroom.config_audit.adapters.binary_form import from_boto_item, to_boto_item
 from strongroom.config_audit.domain import AuditEntry
 from strongroom.core import aws
-from strongroom.core.settings import EnvironmentSettings
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -24,20 +21,10 @@ BY_ITEM_KEY_INDEX = "byItemKey"
 """GSI of the Audit table: hash ``itemKey``, range ``modificationTime`` (see template.yaml)."""
 
 
-class AuditTableSettings(EnvironmentSettings):
-    """Where the audit entries go, from the function's environment."""
-
-    table_name: str = Field(alias="AUDIT_TABLE_NAME", pattern=r"^[A-Za-z0-9_.-]{3,255}$")
-
-
 class DynamoDBAuditStore:
     def __init__(self, table_name: str, client: DynamoDBClient | None = None) -> None:
         self._table_name = table_name
         self._client: DynamoDBClient = client or aws.client("dynamodb")
-
-    @classmethod
-    def from_environment(cls) -> Self:
-        return cls(AuditTableSettings.from_environment().table_name)
 
     def add(self, entry: AuditEntry) -> bool:
         """Conditional put: a failed condition means the entry was audited before."""

@@ -1,0 +1,1 @@
+"""What config_audit does, independent of how it was asked: auditing a batch of stream records."""
