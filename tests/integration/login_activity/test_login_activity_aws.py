@@ -14,10 +14,11 @@ from moto import mock_aws
 from strongroom.core import aws
 from strongroom.core.observability import metrics
 from strongroom.local.template.yaml_loader import load_template
+from strongroom.login_activity import wiring
 from strongroom.login_activity.adapters import DynamoDBActivityStore, VersionConflict
 from strongroom.login_activity.domain import LoginEvent, UserActivity, merge_activity
 from strongroom.login_activity.handlers import ingest, query
-from strongroom.login_activity.recording import RetryPolicy
+from strongroom.login_activity.services.recording import RetryPolicy
 from tests.support.lambda_context import FakeLambdaContext
 from tests.unit.login_activity.support import (
     QUEUE_ARN,
@@ -65,16 +66,15 @@ class Aws:
 
 def _clear_caches() -> None:
     aws.client.cache_clear()
-    ingest.dynamodb_store.cache_clear()
-    ingest.sqs_dead_letter_queue.cache_clear()
-    query.dynamodb_store.cache_clear()
+    wiring.activity_store.cache_clear()
+    wiring.dead_letter_queue.cache_clear()
 
 
 @pytest.fixture
 def cloud(monkeypatch: pytest.MonkeyPatch) -> Iterator[Aws]:
     """The template's table and a dead-letter queue in moto; the handlers bound by env."""
     monkeypatch.setattr(metrics, "namespace", "strongroom-tests")
-    monkeypatch.setattr(ingest, "retry_policy", RetryPolicy(sleep=lambda _: None))
+    monkeypatch.setattr(wiring, "retry_policy", RetryPolicy(sleep=lambda _: None))
     monkeypatch.setenv("LOGIN_ACTIVITY_TABLE_NAME", TABLE)
     with mock_aws():
         _clear_caches()
@@ -213,9 +213,12 @@ def test_a_write_that_loses_a_race_is_retried_and_both_updates_survive(
         login(service_id="rival", timestamp="2022-09-01T00:00:00Z")
     )
     store = RacingStore(competing)
-    monkeypatch.setattr(ingest, "store_factory", lambda: store)
-
-    response = ingest_event(sqs_event(login(service_id="mine", timestamp="2022-08-20T00:00:00Z")))
+    # Undone before the cloud fixture's teardown clears the wiring's (real) caches.
+    with monkeypatch.context() as bound:
+        bound.setattr(wiring, "activity_store", lambda: store)
+        response = ingest_event(
+            sqs_event(login(service_id="mine", timestamp="2022-08-20T00:00:00Z"))
+        )
 
     assert response == {"batchItemFailures": []}
     assert store.conflicts == 1

@@ -12,6 +12,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from strongroom.core.observability import logger, metrics
+from strongroom.login_activity import wiring
 from strongroom.login_activity.adapters import (
     DeadLetter,
     InMemoryActivityStore,
@@ -20,7 +21,7 @@ from strongroom.login_activity.adapters import (
 )
 from strongroom.login_activity.domain import UserActivity
 from strongroom.login_activity.handlers import ingest
-from strongroom.login_activity.recording import RetryPolicy
+from strongroom.login_activity.services.recording import RetryPolicy
 from tests.support.lambda_context import FakeLambdaContext
 from tests.unit.login_activity.support import (
     QUEUE_ARN,
@@ -77,20 +78,20 @@ def _metrics_namespace(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(autouse=True)
 def _no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ingest, "retry_policy", RetryPolicy(sleep=lambda _: None))
+    monkeypatch.setattr(wiring, "retry_policy", RetryPolicy(sleep=lambda _: None))
 
 
 @pytest.fixture
 def store(monkeypatch: pytest.MonkeyPatch) -> InMemoryActivityStore:
     store = InMemoryActivityStore()
-    monkeypatch.setattr(ingest, "store_factory", lambda: store)
+    monkeypatch.setattr(wiring, "activity_store", lambda: store)
     return store
 
 
 @pytest.fixture
 def dead_letters(monkeypatch: pytest.MonkeyPatch) -> InMemoryDeadLetterQueue:
     queue = InMemoryDeadLetterQueue()
-    monkeypatch.setattr(ingest, "dead_letter_queue_factory", lambda: queue)
+    monkeypatch.setattr(wiring, "dead_letter_queue", lambda: queue)
     return queue
 
 
@@ -205,7 +206,7 @@ def test_poison_messages_are_parked_with_their_reason_and_the_batch_goes_on(
 def test_a_poison_message_that_cannot_be_parked_is_left_for_retry(
     store: InMemoryActivityStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(ingest, "dead_letter_queue_factory", UnreachableDeadLetterQueue)
+    monkeypatch.setattr(wiring, "dead_letter_queue", UnreachableDeadLetterQueue)
     event = load_event("batch_with_poison")
 
     response = invoke(event)
@@ -223,7 +224,7 @@ def test_a_throttled_user_fails_only_their_own_messages(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     store = RefusingStore("auth0|alice")
-    monkeypatch.setattr(ingest, "store_factory", lambda: store)
+    monkeypatch.setattr(wiring, "activity_store", lambda: store)
     event = load_event("batch_two_users")
 
     response = invoke(event)
@@ -242,7 +243,7 @@ def test_a_user_whose_writes_keep_losing_races_is_left_for_retry(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     store = AlwaysRacedStore("bob")
-    monkeypatch.setattr(ingest, "store_factory", lambda: store)
+    monkeypatch.setattr(wiring, "activity_store", lambda: store)
     event = sqs_event(login(user_id="bob"), login(user_id="carol"), login(user_id="bob"))
 
     response = invoke(event)
@@ -258,7 +259,7 @@ def test_a_batch_where_everything_fails_is_reported_not_raised(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     store = RefusingStore("123456789")
-    monkeypatch.setattr(ingest, "store_factory", lambda: store)
+    monkeypatch.setattr(wiring, "activity_store", lambda: store)
 
     response = invoke(sqs_event(SEED_BODY, SEED_BODY))
 
@@ -269,8 +270,7 @@ def test_a_missing_table_setting_fails_the_valid_messages_but_parks_poison_once(
     dead_letters: InMemoryDeadLetterQueue, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("LOGIN_ACTIVITY_TABLE_NAME", raising=False)
-    monkeypatch.setattr(ingest, "store_factory", ingest.dynamodb_store)
-    ingest.dynamodb_store.cache_clear()
+    wiring.activity_store.cache_clear()
 
     response = invoke(sqs_event("not JSON", SEED_BODY))
 

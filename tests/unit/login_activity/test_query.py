@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from strongroom.login_activity import wiring
 from strongroom.login_activity.adapters import InMemoryActivityStore
 from strongroom.login_activity.domain import LoginEvent, ServiceAccess, UserActivity, merge_activity
 from strongroom.login_activity.handlers import query
@@ -16,7 +17,7 @@ from tests.unit.login_activity.support import http_get, lambda_context, login
 @pytest.fixture
 def store(monkeypatch: pytest.MonkeyPatch) -> InMemoryActivityStore:
     store = InMemoryActivityStore()
-    monkeypatch.setattr(query, "store_factory", lambda: store)
+    monkeypatch.setattr(wiring, "activity_store", lambda: store)
     return store
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from strongroom.login_activity.adapters import InMemoryActivityStore, VersionConflict
 from strongroom.login_activity.domain import LoginEvent, UserActivity, merge_activity
-from strongroom.login_activity.recording import (
+from strongroom.login_activity.services.recording import (
     ConflictRetriesExhausted,
     Recorded,
     RetryPolicy,

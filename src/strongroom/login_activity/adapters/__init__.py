@@ -8,22 +8,16 @@ from strongroom.login_activity.adapters.activity_store import (
 from strongroom.login_activity.adapters.dead_letter_queue import (
     DeadLetter,
     DeadLetterQueue,
-    DeadLetterQueueSettings,
     SqsDeadLetterQueue,
 )
-from strongroom.login_activity.adapters.dynamodb_store import (
-    ActivityTableSettings,
-    DynamoDBActivityStore,
-)
+from strongroom.login_activity.adapters.dynamodb_store import DynamoDBActivityStore
 from strongroom.login_activity.adapters.in_memory_activity_store import InMemoryActivityStore
 from strongroom.login_activity.adapters.in_memory_dead_letter_queue import InMemoryDeadLetterQueue
 
 __all__ = [
     "ActivityStore",
-    "ActivityTableSettings",
     "DeadLetter",
     "DeadLetterQueue",
-    "DeadLetterQueueSettings",
     "DynamoDBActivityStore",
     "InMemoryActivityStore",
     "InMemoryDeadLetterQueue",

@@ -8,12 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol, Self
-
-from pydantic import Field
+from typing import TYPE_CHECKING, Protocol
 
 from strongroom.core import aws
-from strongroom.core.settings import EnvironmentSettings
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
@@ -33,18 +30,10 @@ class DeadLetterQueue(Protocol):
         ...
 
 
-class DeadLetterQueueSettings(EnvironmentSettings):
-    queue_url: str = Field(alias="DEAD_LETTER_QUEUE_URL", pattern=r"^https?://\S+$")
-
-
 class SqsDeadLetterQueue:
     def __init__(self, queue_url: str, client: SQSClient | None = None) -> None:
         self._queue_url = queue_url
         self._client: SQSClient = client or aws.client("sqs")
-
-    @classmethod
-    def from_environment(cls) -> Self:
-        return cls(DeadLetterQueueSettings.from_environment().queue_url)
 
     def send(self, letter: DeadLetter) -> None:
         self._client.send_message(

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Self
-
-from pydantic import Field
+from typing import TYPE_CHECKING, Any
 
 from strongroom.core import aws
-from strongroom.core.settings import EnvironmentSettings
 from strongroom.login_activity.adapters.activity_item import USER_ID, VERSION, from_item, to_item
 from strongroom.login_activity.adapters.activity_store import StoredActivity, VersionConflict
 from strongroom.login_activity.domain import UserActivity
@@ -16,22 +13,12 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 
-class ActivityTableSettings(EnvironmentSettings):
-    """Which table holds the records, from the function's environment."""
-
-    table_name: str = Field(alias="LOGIN_ACTIVITY_TABLE_NAME", pattern=r"^[A-Za-z0-9_.-]{3,255}$")
-
-
 class DynamoDBActivityStore:
     """Optimistic locking on a ``version`` attribute: every write is a conditional PutItem."""
 
     def __init__(self, table_name: str, client: DynamoDBClient | None = None) -> None:
         self._table_name = table_name
         self._client: DynamoDBClient = client or aws.client("dynamodb")
-
-    @classmethod
-    def from_environment(cls) -> Self:
-        return cls(ActivityTableSettings.from_environment().table_name)
 
     def load(self, user_id: str, *, consistent: bool = True) -> StoredActivity | None:
         response = self._client.get_item(

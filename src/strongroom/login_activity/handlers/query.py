@@ -7,27 +7,20 @@ services newest first. Any other route is the resolver's 404.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import cache
 from typing import Annotated, Any
 from urllib.parse import unquote
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, BeforeValidator, ConfigDict
 
-from strongroom.core.http_errors import invalid_request
+from strongroom.core.http_errors import answer_errors
 from strongroom.core.observability import logger
-from strongroom.login_activity.adapters import ActivityStore, DynamoDBActivityStore
-from strongroom.login_activity.domain import (
-    IDENTIFIER_MAX_LENGTH,
-    IDENTIFIER_PATTERN,
-    UserActivity,
-    merge_services,
-)
+from strongroom.login_activity import wiring
+from strongroom.login_activity.domain import IDENTIFIER_MAX_LENGTH, IDENTIFIER_PATTERN, UserActivity
+from strongroom.login_activity.services.listing import services_of
 
 ROUTE = "/users/<user_id>/services"
 READ_SCOPE = "login_activity/read"
@@ -59,22 +52,8 @@ class NoLoginActivity(BaseModel):
     user_id: str
 
 
-class UnknownUser(Exception):
-    def __init__(self, user_id: str) -> None:
-        super().__init__(f"no login activity for user {user_id!r}")
-        self.user_id = user_id
-
-
-@cache
-def dynamodb_store() -> ActivityStore:
-    """The table named by ``LOGIN_ACTIVITY_TABLE_NAME``, built on first use (not at import)."""
-    return DynamoDBActivityStore.from_environment()
-
-
-# Seam: tests bind an in-memory store with monkeypatch.setattr(query, "store_factory", ...).
-store_factory: Callable[[], ActivityStore] = dynamodb_store
-
 app = APIGatewayHttpResolver(enable_validation=True)
+answer_errors(app)
 
 
 @app.get(
@@ -96,26 +75,7 @@ app = APIGatewayHttpResolver(enable_validation=True)
     security=SECURITY,
 )
 def list_user_services(user_id: UserIdPath) -> UserActivity:
-    stored = store_factory().load(user_id, consistent=False)
-    if stored is None:
-        raise UnknownUser(user_id)
-    # The stored order is already newest first; re-merging keeps the promise for any item.
-    services = merge_services(stored.activity.services)
-    logger.info("services listed", user_id=user_id, services=len(services))
-    return UserActivity(user_id=user_id, services=services)
-
-
-def _unknown_user(error: UnknownUser) -> Response[NoLoginActivity]:
-    logger.info("no login activity", user_id=error.user_id)
-    return Response(
-        status_code=404,
-        content_type=content_types.APPLICATION_JSON,
-        body=NoLoginActivity(message=str(error), user_id=error.user_id),
-    )
-
-
-app.exception_handler(UnknownUser)(_unknown_user)
-app.exception_handler(RequestValidationError)(invalid_request)
+    return services_of(wiring.activity_store(), user_id)
 
 
 @logger.inject_lambda_context(
