@@ -12,13 +12,13 @@ from functools import cache
 from pydantic import Field
 
 from strongroom.config_audit.adapters import AuditStore, DynamoDBAuditStore
-from strongroom.core.settings import EnvironmentSettings
+from strongroom.core.settings import TABLE_NAME_PATTERN, EnvironmentSettings
 
 
 class AuditTableSettings(EnvironmentSettings):
     """Where the audit entries go."""
 
-    table_name: str = Field(alias="AUDIT_TABLE_NAME", pattern=r"^[A-Za-z0-9_.-]{3,255}$")
+    table_name: str = Field(alias="AUDIT_TABLE_NAME", pattern=TABLE_NAME_PATTERN)
 
 
 @cache

@@ -13,6 +13,9 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+TABLE_NAME_PATTERN = r"^[A-Za-z0-9_.-]{3,255}$"
+"""What DynamoDB accepts as a table name."""
+
 
 class SettingsError(RuntimeError):
     """The function's environment lacks a variable, or holds one that breaks its rule."""

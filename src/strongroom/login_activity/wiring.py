@@ -11,7 +11,7 @@ from functools import cache
 
 from pydantic import Field
 
-from strongroom.core.settings import EnvironmentSettings
+from strongroom.core.settings import TABLE_NAME_PATTERN, EnvironmentSettings
 from strongroom.login_activity.adapters import (
     ActivityStore,
     DeadLetterQueue,
@@ -24,7 +24,7 @@ from strongroom.login_activity.services.recording import RetryPolicy
 class ActivityTableSettings(EnvironmentSettings):
     """Which table holds the records."""
 
-    table_name: str = Field(alias="LOGIN_ACTIVITY_TABLE_NAME", pattern=r"^[A-Za-z0-9_.-]{3,255}$")
+    table_name: str = Field(alias="LOGIN_ACTIVITY_TABLE_NAME", pattern=TABLE_NAME_PATTERN)
 
 
 class DeadLetterQueueSettings(EnvironmentSettings):

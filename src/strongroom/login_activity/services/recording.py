@@ -6,29 +6,21 @@ nothing; the version condition makes sure no writer overwrites a record it has n
 
 from __future__ import annotations
 
-import random
-import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 
+from strongroom.core.backoff import Backoff
 from strongroom.login_activity.adapters import ActivityStore, VersionConflict
 from strongroom.login_activity.domain import LoginEvent, merge_activity
 
 
 @dataclass(frozen=True)
-class RetryPolicy:
-    """How often a conflicting write is retried, with full-jitter exponential backoff."""
+class RetryPolicy(Backoff):
+    """How often a conflicting write is retried: a write takes milliseconds, so pauses are short."""
 
     max_attempts: int = 5
     base_delay_seconds: float = 0.02
     max_delay_seconds: float = 0.5
-    sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
-    jitter: Callable[[float, float], float] = field(default=random.uniform, compare=False)
-
-    def pause(self, attempt: int) -> None:
-        """Wait before attempt ``attempt + 1`` (``attempt`` counts from 1)."""
-        ceiling = min(self.max_delay_seconds, self.base_delay_seconds * 2 ** (attempt - 1))
-        self.sleep(self.jitter(0.0, ceiling))
 
 
 @dataclass(frozen=True, slots=True)
