@@ -1,1 +1,1 @@
-"""Helpers shared by tests and benchmarks: a Lambda context and a bounded wait."""
+"""Helpers shared by tests and benchmarks: a Lambda context, a bounded wait, Powertools output."""

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import json
-import logging
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,8 +13,9 @@ from strongroom.config_audit.adapters import InMemoryAuditStore
 from strongroom.config_audit.domain import AuditEntry
 from strongroom.config_audit.handlers import audit_producer
 from strongroom.config_audit.services.auditing import UncheckpointableFailureError
-from strongroom.core.observability import logger, metrics
+from strongroom.core.observability import metrics
 from tests.support.lambda_context import FakeLambdaContext
+from tests.support.powertools_output import captured_logs, emitted_metrics
 from tests.unit.config_audit.support import load_event
 
 MALFORMED_SEQUENCE_NUMBER = "440000000000000004001"
@@ -52,21 +50,6 @@ def store(monkeypatch: pytest.MonkeyPatch) -> InMemoryAuditStore:
 
 def invoke(event: dict[str, Any]) -> Any:
     return audit_producer.handler(event, FakeLambdaContext())
-
-
-def emitted_metrics(output: str) -> dict[str, list[float]]:
-    """Metric values from the EMF documents the handler printed."""
-    values: dict[str, list[float]] = {}
-    for line in output.splitlines():
-        if not line.startswith("{") or "_aws" not in line:
-            continue
-        document = json.loads(line)
-        for definition in document["_aws"]["CloudWatchMetrics"][0]["Metrics"]:
-            value = document[definition["Name"]]
-            values.setdefault(definition["Name"], []).extend(
-                value if isinstance(value, list) else [value]
-            )
-    return values
 
 
 def test_every_record_of_a_batch_is_audited(store: InMemoryAuditStore) -> None:
@@ -180,21 +163,9 @@ def test_an_empty_batch_writes_nothing(store: InMemoryAuditStore) -> None:
     assert store.entries() == []
 
 
-@pytest.fixture
-def log_output() -> Iterator[io.StringIO]:
-    """What the Powertools logger writes during the test (its handler's stream, redirected)."""
-    handler = logger.registered_handler
-    assert isinstance(handler, logging.StreamHandler)
-    output = io.StringIO()
-    previous = handler.setStream(output)
-    yield output
-    handler.setStream(previous)
-
-
-def test_a_failed_record_is_logged_with_its_sequence_number(
-    store: InMemoryAuditStore, log_output: io.StringIO
-) -> None:
-    invoke(load_event("batch_with_malformed"))
+def test_a_failed_record_is_logged_with_its_sequence_number(store: InMemoryAuditStore) -> None:
+    with captured_logs() as log_output:
+        invoke(load_event("batch_with_malformed"))
 
     logs = [json.loads(line) for line in log_output.getvalue().splitlines()]
     (failure,) = [log for log in logs if log["message"] == "stream record not audited"]

@@ -102,18 +102,3 @@ def http_get(raw_path: str, method: str = "GET") -> dict[str, Any]:
 def lambda_context() -> Any:
     """A FakeLambdaContext where a handler's signature asks for Lambda's own type."""
     return FakeLambdaContext()
-
-
-def emitted_metrics(output: str) -> dict[str, list[float]]:
-    """Metric values from the EMF documents the handler printed."""
-    values: dict[str, list[float]] = {}
-    for line in output.splitlines():
-        if not line.startswith("{") or "_aws" not in line:
-            continue
-        document = json.loads(line)
-        for definition in document["_aws"]["CloudWatchMetrics"][0]["Metrics"]:
-            value = document[definition["Name"]]
-            values.setdefault(definition["Name"], []).extend(
-                value if isinstance(value, list) else [value]
-            )
-    return values

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import json
-import logging
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
-from strongroom.core.observability import logger, metrics
+from strongroom.core.observability import metrics
 from strongroom.login_activity import wiring
 from strongroom.login_activity.adapters import (
     DeadLetter,
@@ -23,10 +20,10 @@ from strongroom.login_activity.domain import UserActivity
 from strongroom.login_activity.handlers import ingest
 from strongroom.login_activity.services.recording import RetryPolicy
 from tests.support.lambda_context import FakeLambdaContext
+from tests.support.powertools_output import captured_logs, emitted_metrics
 from tests.unit.login_activity.support import (
     QUEUE_ARN,
     SEED_BODY,
-    emitted_metrics,
     load_event,
     login,
     message_ids,
@@ -287,25 +284,13 @@ def test_an_empty_batch_touches_nothing(
     assert dead_letters.letters == []
 
 
-@pytest.fixture
-def log_output() -> Iterator[io.StringIO]:
-    """What the Powertools logger writes during the test (its handler's stream, redirected)."""
-    handler = logger.registered_handler
-    assert isinstance(handler, logging.StreamHandler)
-    output = io.StringIO()
-    previous = handler.setStream(output)
-    yield output
-    handler.setStream(previous)
-
-
 def test_a_rejection_is_logged_with_its_reason_but_not_the_body(
-    store: InMemoryActivityStore,
-    dead_letters: InMemoryDeadLetterQueue,
-    log_output: io.StringIO,
+    store: InMemoryActivityStore, dead_letters: InMemoryDeadLetterQueue
 ) -> None:
     secret = login(user_id="has space", service_name="Confidential payroll")
 
-    invoke(sqs_event(secret))
+    with captured_logs() as log_output:
+        invoke(sqs_event(secret))
 
     logs = [json.loads(line) for line in log_output.getvalue().splitlines()]
     (rejection,) = [log for log in logs if log["message"] == "login event rejected"]
