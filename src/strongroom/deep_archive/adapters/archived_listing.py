@@ -8,14 +8,14 @@ wanted one are read, and their manifests stream line by line.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Self
 
 from botocore.exceptions import ClientError
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from strongroom.core import aws
+from strongroom.core.settings import EnvironmentSettings
 from strongroom.deep_archive.adapters.item_codec import attribute
 from strongroom.deep_archive.adapters.job_files import JobFiles
 from strongroom.deep_archive.adapters.job_store import (
@@ -39,14 +39,8 @@ ENOUGH_FILES = MAX_FILES_PER_REQUEST + 1
 """Distinct files after which a listing stops reading: the request is refused as too large."""
 
 
-class ArchiveBucketSettings(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class ArchiveBucketSettings(EnvironmentSettings):
     bucket: BucketName = Field(alias="ARCHIVE_BUCKET_NAME")
-
-    @classmethod
-    def from_environment(cls, environment: Mapping[str, str] = os.environ) -> Self:
-        return cls.model_validate(dict(environment))
 
 
 def listed_buckets(project: Project, bucket: str | None) -> frozenset[str]:

@@ -7,16 +7,15 @@ Batch's reason, where the caller and operators can read it.
 
 from __future__ import annotations
 
-import os
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from strongroom.core.observability import logger
+from strongroom.core.settings import EnvironmentSettings
 from strongroom.core.timefmt import utc_now
 from strongroom.deep_archive.adapters.item_codec import to_millis
 from strongroom.deep_archive.adapters.job_launcher import (
@@ -51,17 +50,11 @@ class ControlPlane:
     new_job_id: Callable[[], str] = field(default=new_job_id)
 
 
-class DeploymentSettings(BaseModel):
+class DeploymentSettings(EnvironmentSettings):
     """The account and region this service runs in, from the function's environment."""
-
-    model_config = ConfigDict(frozen=True)
 
     region: Region = Field(alias="AWS_REGION")
     account_id: AccountId = Field(alias="DEPLOYMENT_ACCOUNT_ID")
-
-    @classmethod
-    def from_environment(cls, environment: Mapping[str, str] = os.environ) -> Self:
-        return cls.model_validate(dict(environment))
 
     def deployment(self) -> Deployment:
         return Deployment(region=self.region, account_id=self.account_id)

@@ -6,17 +6,17 @@ fails the request is still recorded and open, and the scheduled sweep starts it 
 
 from __future__ import annotations
 
-import os
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol, Self
+from typing import Protocol
 
 from botocore.exceptions import BotoCoreError, ClientError
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from strongroom.core.observability import logger
+from strongroom.core.settings import EnvironmentSettings
 from strongroom.core.timefmt import utc_now
 from strongroom.deep_archive.adapters.item_codec import to_millis
 from strongroom.deep_archive.adapters.project_store import ProjectStore
@@ -42,17 +42,11 @@ def restore_status_url(restore_id: str) -> str:
     return f"/restores/{restore_id}"
 
 
-class RestoreSettings(BaseModel):
+class RestoreSettings(EnvironmentSettings):
     """Where restored files go and how long S3 keeps an archive's restored copy."""
-
-    model_config = ConfigDict(frozen=True)
 
     restore_bucket: str = Field(alias="RESTORE_BUCKET_NAME", min_length=3)
     copy_days: int = Field(alias="RESTORE_COPY_DAYS", default=1, ge=1, le=30)
-
-    @classmethod
-    def from_environment(cls, environment: Mapping[str, str] = os.environ) -> Self:
-        return cls.model_validate(dict(environment))
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from strongroom.deep_archive.adapters.job_store import StatusConflict
 from strongroom.deep_archive.domain.jobs import ArchiveState, JobRecord, JobStatus
 from strongroom.deep_archive.jobs.packing import pack_archives
 from strongroom.deep_archive.jobs.planning import plan_job
-from strongroom.deep_archive.jobs.services import Attempt, PackerServices
+from strongroom.deep_archive.jobs.services import Attempt, AttemptSettings, PackerServices
 
 UNFINISHED = {JobStatus.SUBMITTED, JobStatus.PLANNING, JobStatus.PACKING}
 
@@ -130,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     services = PackerServices.from_environment()
     try:
-        status = run(arguments[0], services, Attempt.from_environment())
+        status = run(arguments[0], services, AttemptSettings.from_environment().attempt())
     finally:
         metrics.flush_metrics()
     # A job that failed for a reason of its own (a mismatch, unreadable files) is reported in

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -12,8 +11,10 @@ import boto3
 from botocore.credentials import CredentialProvider, CredentialResolver, RefreshableCredentials
 from botocore.session import get_session
 from obstore.store import ObjectStore
+from pydantic import Field
 
 from strongroom.core.aws import CLIENT_CONFIG, client
+from strongroom.core.settings import EnvironmentSettings
 from strongroom.deep_archive.adapters.catalog_store import CatalogStore, DynamoDBCatalogStore
 from strongroom.deep_archive.adapters.job_files import JobFiles
 from strongroom.deep_archive.adapters.job_launcher import BatchJobLauncher, JobLauncher
@@ -21,6 +22,7 @@ from strongroom.deep_archive.adapters.job_store import DynamoDBJobStore, JobStor
 from strongroom.deep_archive.adapters.object_reader import ReaderLimits
 from strongroom.deep_archive.adapters.obstore_config import s3_store
 from strongroom.deep_archive.domain.jobs import JobSettings
+from strongroom.deep_archive.domain.names import BucketName
 from strongroom.deep_archive.domain.source_policy import packed_policy
 
 if TYPE_CHECKING:
@@ -44,17 +46,17 @@ class PackerServices:
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
     @classmethod
-    def from_environment(cls, environment: Mapping[str, str] = os.environ) -> PackerServices:
+    def from_environment(cls) -> PackerServices:
         s3: S3Client = client("s3")
-        bucket = environment["ARCHIVE_BUCKET_NAME"]
+        settings = PackerSettings.from_environment()
         return cls(
             jobs=DynamoDBJobStore.from_environment(),
             catalog=DynamoDBCatalogStore.from_environment(),
-            files=JobFiles(s3, bucket),
+            files=JobFiles(s3, settings.archive_bucket),
             s3=s3,
             launcher=BatchJobLauncher.from_environment(),
-            source_access=lambda settings: scoped_source_access(settings, environment),
-            archive_bucket=bucket,
+            source_access=lambda job: scoped_source_access(job, settings.source_reader_role_arn),
+            archive_bucket=settings.archive_bucket,
         )
 
 
@@ -79,16 +81,15 @@ class SourceAccess:
     store: ObjectStore
 
 
-def scoped_source_access(settings: JobSettings, environment: Mapping[str, str]) -> SourceAccess:
+def scoped_source_access(settings: JobSettings, role_arn: str | None) -> SourceAccess:
     """Credentials of the source-reader role, narrowed by the job's session policy.
 
     Without ``SOURCE_READER_ROLE_ARN`` (a test wiring its own clients) the process's own
     credentials are used. Assuming a role from a task role is role chaining, which STS caps at
     one hour, so the credentials refresh themselves before they expire.
     """
-    role_arn = environment.get("SOURCE_READER_ROLE_ARN")
     if not role_arn:
-        return SourceAccess(client("s3"), s3_store(settings.bucket, environment=environment))
+        return SourceAccess(client("s3"), s3_store(settings.bucket))
     sts = client("sts")
     policy = packed_policy(settings, partition=role_arn.split(":")[1])
     session_name = f"packer-{settings.project}"[:64]
@@ -117,9 +118,7 @@ def scoped_source_access(settings: JobSettings, environment: Mapping[str, str]) 
     s3: S3Client = boto3.session.Session(botocore_session=botocore_session).client(
         "s3", config=CLIENT_CONFIG
     )
-    return SourceAccess(
-        s3, s3_store(settings.bucket, credentials=credentials, environment=environment)
-    )
+    return SourceAccess(s3, s3_store(settings.bucket, credentials=credentials))
 
 
 @dataclass(frozen=True)
@@ -134,11 +133,20 @@ class Attempt:
     def last(self) -> bool:
         return self.number >= self.max_attempts
 
-    @classmethod
-    def from_environment(cls, environment: Mapping[str, str] = os.environ) -> Attempt:
-        index = environment.get("AWS_BATCH_JOB_ARRAY_INDEX")
-        return cls(
-            number=int(environment.get("AWS_BATCH_JOB_ATTEMPT", "1")),
-            max_attempts=int(environment.get("PACKER_MAX_ATTEMPTS", str(DEFAULT_MAX_ATTEMPTS))),
-            array_index=None if index is None else int(index),
-        )
+
+class PackerSettings(EnvironmentSettings):
+    """The packer container's environment: where archives go, whose role reads the sources."""
+
+    archive_bucket: BucketName = Field(alias="ARCHIVE_BUCKET_NAME")
+    source_reader_role_arn: str | None = Field(default=None, alias="SOURCE_READER_ROLE_ARN")
+
+
+class AttemptSettings(EnvironmentSettings):
+    """Batch's account of this attempt (and the retry limit the job definition sets)."""
+
+    number: int = Field(default=1, alias="AWS_BATCH_JOB_ATTEMPT", ge=1)
+    max_attempts: int = Field(default=DEFAULT_MAX_ATTEMPTS, alias="PACKER_MAX_ATTEMPTS", ge=1)
+    array_index: int | None = Field(default=None, alias="AWS_BATCH_JOB_ARRAY_INDEX", ge=0)
+
+    def attempt(self) -> Attempt:
+        return Attempt(self.number, self.max_attempts, self.array_index)
