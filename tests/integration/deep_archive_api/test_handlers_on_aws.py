@@ -11,7 +11,7 @@ import pytest
 from strongroom.core.observability import metrics
 from strongroom.deep_archive.adapters.job_store import DynamoDBJobStore
 from strongroom.deep_archive.adapters.project_store import DynamoDBProjectStore
-from strongroom.deep_archive.domain.jobs import JobStatus
+from strongroom.deep_archive.domain.job_records import JobStatus
 from strongroom.deep_archive.handlers import api, monthly
 from tests.integration.deep_archive_api.conftest import BatchSetup
 from tests.integration.deep_archive_api.tables import DeepArchiveTables

@@ -14,7 +14,7 @@ from strongroom.cli.archive_options import (
     build_estimate_options,
     build_project,
 )
-from strongroom.deep_archive.domain.jobs import JobStatus
+from strongroom.deep_archive.domain.job_records import JobStatus
 from strongroom.deep_archive.domain.projects import MonthlySchedule, SourceLocation
 from strongroom.deep_archive.handlers.api import (
     MismatchDetail,

@@ -9,13 +9,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from strongroom.deep_archive.adapters.memory import (
-    InMemoryJobStore,
-    InMemoryProjectStore,
-    RecordingJobLauncher,
-)
+from strongroom.deep_archive.adapters.in_memory_job_launcher import RecordingJobLauncher
+from strongroom.deep_archive.adapters.in_memory_jobs import InMemoryJobStore
+from strongroom.deep_archive.adapters.in_memory_projects import InMemoryProjectStore
 from strongroom.deep_archive.domain.intake import Deployment
-from strongroom.deep_archive.domain.jobs import JobRecord, JobSettings, JobStatus
+from strongroom.deep_archive.domain.job_records import JobRecord, JobSettings, JobStatus
 from strongroom.deep_archive.domain.projects import MonthlySchedule, Project, SourceLocation
 from strongroom.deep_archive.handlers.job_start import ControlPlane
 

@@ -9,7 +9,7 @@ import pytest
 
 from strongroom.core.observability import metrics
 from strongroom.deep_archive.adapters.job_launcher import LaunchFailed
-from strongroom.deep_archive.domain.jobs import JobStatus
+from strongroom.deep_archive.domain.job_records import JobStatus
 from strongroom.deep_archive.handlers import api
 from tests.support.lambda_context import FakeLambdaContext
 from tests.unit.deep_archive_api.support import (

@@ -8,13 +8,13 @@ import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 
 from strongroom.core.settings import SettingsError
+from strongroom.deep_archive.adapters.in_memory_job_launcher import RecordingJobLauncher
 from strongroom.deep_archive.adapters.job_launcher import (
     BatchJobLauncher,
     BatchSettings,
     LaunchFailed,
     checked_array_size,
 )
-from strongroom.deep_archive.adapters.memory import RecordingJobLauncher
 
 QUEUE = "arn:aws:batch:eu-west-1:123456789012:job-queue/deep-archive"
 DEFINITION = "arn:aws:batch:eu-west-1:123456789012:job-definition/deep-archive:3"

@@ -9,7 +9,7 @@ import pytest
 
 from strongroom.core.observability import metrics
 from strongroom.deep_archive.adapters.job_launcher import LaunchFailed
-from strongroom.deep_archive.domain.jobs import JobRecord, JobStatus
+from strongroom.deep_archive.domain.job_records import JobRecord, JobStatus
 from strongroom.deep_archive.domain.projects import MonthlySchedule, Project, SourceLocation
 from strongroom.deep_archive.handlers import monthly
 from strongroom.deep_archive.handlers.monthly import MonthlyRunIncomplete

@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from strongroom.deep_archive.adapters.memory import InMemoryJobStore
-from strongroom.deep_archive.domain.jobs import JobStatus
+from strongroom.deep_archive.adapters.in_memory_jobs import InMemoryJobStore
+from strongroom.deep_archive.domain.job_records import JobStatus
 from strongroom.deep_archive.handlers.job_start import RunInProgress, start_job
 from tests.unit.deep_archive_api.support import Clock, fakes, finance_project, job_settings
 

@@ -9,14 +9,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from strongroom.deep_archive.adapters.archived_listing import InMemoryPrefixListing
-from strongroom.deep_archive.adapters.memory import InMemoryCatalogStore, InMemoryProjectStore
-from strongroom.deep_archive.adapters.memory_archive_objects import (
+from strongroom.deep_archive.adapters.in_memory_archive_objects import (
     InMemoryArchiveStore,
     InMemoryRestoredFiles,
     RecordingNotifier,
 )
-from strongroom.deep_archive.adapters.memory_restores import InMemoryRestoreStore
-from strongroom.deep_archive.adapters.restore_queue import RecordingRestoreQueue
+from strongroom.deep_archive.adapters.in_memory_catalog import InMemoryCatalogStore
+from strongroom.deep_archive.adapters.in_memory_projects import InMemoryProjectStore
+from strongroom.deep_archive.adapters.in_memory_restore_queue import RecordingRestoreQueue
+from strongroom.deep_archive.adapters.in_memory_restores import InMemoryRestoreStore
 from strongroom.deep_archive.domain.catalog import CatalogEntry
 from strongroom.deep_archive.domain.intake import Deployment
 from strongroom.deep_archive.domain.restore_progress import AdvanceReport, RestoreServices, advance

@@ -24,7 +24,7 @@ from strongroom.deep_archive.adapters.job_store import (
     job_from_item,
 )
 from strongroom.deep_archive.domain.catalog import CatalogEntry
-from strongroom.deep_archive.domain.jobs import JobRecord
+from strongroom.deep_archive.domain.job_records import JobRecord
 from strongroom.deep_archive.domain.names import BucketName
 from strongroom.deep_archive.domain.projects import Project
 from strongroom.deep_archive.domain.restore_lookup import newest_per_file
@@ -33,7 +33,7 @@ from strongroom.deep_archive.domain.restores import MAX_FILES_PER_REQUEST
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
-    from strongroom.deep_archive.adapters.memory import InMemoryCatalogStore
+    from strongroom.deep_archive.adapters.in_memory_catalog import InMemoryCatalogStore
 
 ENOUGH_FILES = MAX_FILES_PER_REQUEST + 1
 """Distinct files after which a listing stops reading: the request is refused as too large."""

@@ -21,7 +21,7 @@ from strongroom.core.settings import EnvironmentSettings
 from strongroom.core.timefmt import utc_now
 from strongroom.deep_archive.adapters.item_codec import Item, attribute, from_item, to_item
 from strongroom.deep_archive.adapters.project_store import TABLE_NAME_PATTERN
-from strongroom.deep_archive.domain.jobs import (
+from strongroom.deep_archive.domain.job_records import (
     ArchiveCheckpoint,
     JobCounts,
     JobRecord,

@@ -37,11 +37,3 @@ class SqsRestoreQueue:
 
     def start(self, restore_id: str) -> None:
         self._sqs.send_message(QueueUrl=self.queue_url, MessageBody=work_message(restore_id))
-
-
-class RecordingRestoreQueue:
-    def __init__(self) -> None:
-        self.started: list[str] = []
-
-    def start(self, restore_id: str) -> None:
-        self.started.append(restore_id)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from strongroom.deep_archive.domain.grouping import megabytes
-from strongroom.deep_archive.domain.jobs import JobSettings
+from strongroom.deep_archive.domain.job_records import JobSettings
 from strongroom.deep_archive.domain.projects import Project, SourceLocation
 from strongroom.deep_archive.domain.requests import ArchiveRequest
 from strongroom.deep_archive.domain.storage import archive_storage_class

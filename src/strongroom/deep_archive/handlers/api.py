@@ -29,7 +29,7 @@ from strongroom.deep_archive.domain.intake import (
     SourceNotRegistered,
     resolve,
 )
-from strongroom.deep_archive.domain.jobs import JobCounts, JobRecord, JobSettings, JobStatus
+from strongroom.deep_archive.domain.job_records import JobCounts, JobRecord, JobSettings, JobStatus
 from strongroom.deep_archive.domain.projects import SourceLocation
 from strongroom.deep_archive.domain.requests import ArchiveRequest
 from strongroom.deep_archive.domain.storage import UnsupportedStorageClassError

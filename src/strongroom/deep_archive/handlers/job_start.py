@@ -26,7 +26,7 @@ from strongroom.deep_archive.adapters.job_launcher import (
 from strongroom.deep_archive.adapters.job_store import DynamoDBJobStore, JobStore
 from strongroom.deep_archive.adapters.project_store import DynamoDBProjectStore, ProjectStore
 from strongroom.deep_archive.domain.intake import Deployment
-from strongroom.deep_archive.domain.jobs import JobRecord, JobSettings, JobStatus
+from strongroom.deep_archive.domain.job_records import JobRecord, JobSettings, JobStatus
 from strongroom.deep_archive.domain.names import AccountId, Region
 
 
