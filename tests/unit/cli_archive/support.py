@@ -13,7 +13,7 @@ from strongroom.deep_archive.domain.cost import estimate
 from strongroom.deep_archive.domain.grouping import SourceObject
 from strongroom.deep_archive.domain.job_records import JobCounts, JobRecord, JobSettings, JobStatus
 from strongroom.deep_archive.domain.tally import ListingTally
-from strongroom.deep_archive.handlers.api import JobView
+from strongroom.deep_archive.services.job_views import JobView
 from strongroom.deep_archive.services.planning import job_estimate
 
 JOB_ID = "3f1c2d3e-0000-4000-8000-000000000001"

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from strongroom.core.observability import metrics
+from strongroom.deep_archive import wiring
 from strongroom.deep_archive.adapters.job_launcher import LaunchFailed
 from strongroom.deep_archive.domain.job_records import JobStatus
 from strongroom.deep_archive.handlers import api
@@ -49,7 +50,7 @@ def _metrics_namespace(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def bound(monkeypatch: pytest.MonkeyPatch) -> Fakes:
     bound = fakes(finance_project())
-    monkeypatch.setattr(api, "control_plane_factory", lambda: bound.plane)
+    monkeypatch.setattr(wiring, "ports", lambda: bound.ports)
     return bound
 
 

@@ -7,7 +7,7 @@ both; the API and the scheduled sweep add the messages that name a request direc
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Protocol, Self
 
 from pydantic import Field
 
@@ -20,6 +20,12 @@ if TYPE_CHECKING:
 
 class RestoreQueueSettings(EnvironmentSettings):
     queue_url: str = Field(alias="RESTORE_QUEUE_URL", min_length=1)
+
+
+class RestoreQueue(Protocol):
+    def start(self, restore_id: str) -> None:
+        """Ask the restore worker to move request ``restore_id`` on."""
+        ...
 
 
 def work_message(restore_id: str) -> str:

@@ -8,8 +8,6 @@ registered ones is 403, a region or account other than this deployment's 422. In
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import cache
 from http import HTTPStatus
 from typing import Annotated, Any
 
@@ -23,32 +21,37 @@ from pydantic import BaseModel
 
 from strongroom.core.http_errors import invalid_request
 from strongroom.core.observability import logger, metrics
+from strongroom.deep_archive import wiring
 from strongroom.deep_archive.domain.intake import (
     DeploymentMismatch,
     ProjectNotRegistered,
     SourceNotRegistered,
-    resolve,
 )
-from strongroom.deep_archive.domain.job_records import JobCounts, JobRecord, JobSettings, JobStatus
-from strongroom.deep_archive.domain.projects import SourceLocation
 from strongroom.deep_archive.domain.requests import ArchiveRequest
 from strongroom.deep_archive.domain.storage import UnsupportedStorageClassError
 from strongroom.deep_archive.handlers import restore_api
-from strongroom.deep_archive.handlers.api_models import (
-    MismatchDetail,
-    MismatchProblem,
-    Problem,
-    Timestamp,
-    json_response,
-    problem,
-)
-from strongroom.deep_archive.handlers.job_start import (
-    ControlPlane,
+from strongroom.deep_archive.services.archive_jobs import (
     JobNotLaunched,
     RunInProgress,
-    control_plane_from_environment,
-    start_job,
+    UnknownJob,
+    find_job,
+    request_archive,
     status_url,
+)
+from strongroom.deep_archive.services.job_views import (
+    JobAccepted,
+    JobView,
+    NotLaunchedProblem,
+    NotRegisteredProblem,
+    RunningProblem,
+    StorageClassProblem,
+    UnknownJobProblem,
+)
+from strongroom.deep_archive.services.responses import (
+    MismatchDetail,
+    MismatchProblem,
+    json_response,
+    problem,
 )
 
 ARCHIVE_SCOPE = "deep_archive/archive"
@@ -66,95 +69,6 @@ JobIdPath = Annotated[
     ),
 ]
 
-
-class JobAccepted(BaseModel):
-    """The 202 body: the job is recorded and its planner submitted to Batch."""
-
-    job_id: str
-    status: JobStatus
-    status_url: str
-
-
-class JobView(BaseModel):
-    """A job as ``GET /jobs/{job_id}`` shows it."""
-
-    job_id: str
-    status: JobStatus
-    status_reason: str | None
-    run_key: str
-    settings: JobSettings
-    counts: JobCounts
-    archives: list[str]
-    errors: list[str]
-    errors_truncated: int
-    estimate: dict[str, object] | None
-    batch_job_ids: list[str]
-    created_at: Timestamp
-    updated_at: Timestamp
-
-    @classmethod
-    def of(cls, record: JobRecord) -> JobView:
-        return cls(
-            job_id=record.job_id,
-            status=record.status,
-            status_reason=record.status_reason,
-            run_key=record.settings.run_key,
-            settings=record.settings,
-            counts=record.counts,
-            archives=record.archives,
-            errors=record.errors,
-            errors_truncated=record.errors_truncated,
-            estimate=record.estimate,
-            batch_job_ids=record.batch_job_ids,
-            created_at=record.created_at,
-            updated_at=record.updated_at,
-        )
-
-
-class StorageClassProblem(Problem):
-    field: str = "storage_class"
-    given: str
-    allowed: list[str]
-
-
-class NotRegisteredProblem(Problem):
-    project: str
-    bucket: str | None = None
-    prefix: str | None = None
-    registered: list[SourceLocation] | None = None
-
-
-class RunningProblem(Problem):
-    run_key: str
-    job_id: str
-    status: JobStatus
-    status_url: str
-
-
-class NotLaunchedProblem(Problem):
-    job_id: str
-    status_url: str
-    reason: str
-
-
-class UnknownJobProblem(Problem):
-    job_id: str
-
-
-class UnknownJob(Exception):
-    def __init__(self, job_id: str) -> None:
-        super().__init__(f"no archive job {job_id!r}")
-        self.job_id = job_id
-
-
-@cache
-def aws_control_plane() -> ControlPlane:
-    """The stores and launcher named by the environment, built on first use (not at import)."""
-    return control_plane_from_environment()
-
-
-# Seam: tests bind in-memory fakes with monkeypatch.setattr(api, "control_plane_factory", ...).
-control_plane_factory: Callable[[], ControlPlane] = aws_control_plane
 
 app = APIGatewayHttpResolver(enable_validation=True)
 app.include_router(restore_api.router)
@@ -185,10 +99,7 @@ app.include_router(restore_api.router)
     security=[{"jwt": [ARCHIVE_SCOPE]}],
 )
 def archive(request: ArchiveRequest) -> Response[JobAccepted]:
-    plane = control_plane_factory()
-    project = plane.projects.get(request.project_name)
-    settings = resolve(request, project, plane.deployment, trigger="api")
-    record = start_job(plane, settings)
+    record = request_archive(wiring.ports(), request)
     metrics.add_metric(name="ArchiveJobsStarted", unit=MetricUnit.Count, value=1)
     return Response(
         status_code=HTTPStatus.ACCEPTED,
@@ -213,10 +124,7 @@ def archive(request: ArchiveRequest) -> Response[JobAccepted]:
     security=[{"jwt": [READ_SCOPE]}],
 )
 def get_job(job_id: JobIdPath) -> JobView:
-    record = control_plane_factory().jobs.get(job_id)
-    if record is None:
-        raise UnknownJob(job_id)
-    return JobView.of(record)
+    return JobView.of(find_job(wiring.ports(), job_id))
 
 
 def _problem(status: HTTPStatus, body: BaseModel, **headers: str) -> Response[Any]:

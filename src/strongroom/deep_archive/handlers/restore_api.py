@@ -9,8 +9,6 @@ invalid fields or another region or account.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import cache
 from http import HTTPStatus
 from typing import Annotated, Any
 
@@ -18,9 +16,9 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.metrics import MetricUnit
-from pydantic import BaseModel
 
 from strongroom.core.observability import logger, metrics
+from strongroom.deep_archive import wiring
 from strongroom.deep_archive.domain.restore_lookup import (
     AmbiguousFiles,
     TierNotOffered,
@@ -28,31 +26,34 @@ from strongroom.deep_archive.domain.restore_lookup import (
     TopicNotRegistered,
     UnknownFiles,
 )
-from strongroom.deep_archive.domain.restore_progress import file_result
 from strongroom.deep_archive.domain.restores import (
-    FileCounts,
-    RestoreFile,
-    RestoreRecord,
     RestoreRequest,
-    RestoreStatus,
-    RetrievalTier,
     file_counts,
     request_status,
+    restore_status_url,
 )
-from strongroom.deep_archive.handlers.api_models import (
+from strongroom.deep_archive.services.responses import (
     MismatchDetail,
     MismatchProblem,
-    Problem,
-    Timestamp,
     json_response,
     problem,
 )
-from strongroom.deep_archive.handlers.restore_start import (
-    RestorePlane,
-    restore_status_url,
+from strongroom.deep_archive.services.restore_requests import (
+    UnknownRestore,
+    find_restore,
     start_restore,
 )
-from strongroom.deep_archive.handlers.restore_wiring import restore_plane_from_environment
+from strongroom.deep_archive.services.restore_views import (
+    AmbiguousFilesProblem,
+    NotificationView,
+    RestoreAccepted,
+    RestoreView,
+    TierProblem,
+    TopicProblem,
+    UnknownFilesProblem,
+    UnknownRestoreProblem,
+    file_views,
+)
 
 RESTORE_SCOPE = "deep_archive/restore"
 READ_SCOPE = "deep_archive/read"
@@ -67,105 +68,6 @@ RestoreIdPath = Annotated[
     ),
 ]
 
-
-class FileView(BaseModel):
-    requested: str
-    source: str
-    state: str
-    location: str | None
-    size: int
-    sha256: str
-    error: str | None
-    archive: str
-    updated_at: Timestamp
-
-
-class NotificationView(BaseModel):
-    state: str
-    claimed_at: Timestamp
-    message_id: str | None
-    sent_at: Timestamp | None
-
-
-class RestoreAccepted(BaseModel):
-    """The 202 body: the request is recorded and its restore started."""
-
-    restore_id: str
-    status: RestoreStatus
-    status_url: str
-    retrieval_tier: RetrievalTier
-    files: list[FileView]
-
-
-class RestoreView(BaseModel):
-    """A restore request as ``GET /restores/{restore_id}`` shows it."""
-
-    restore_id: str
-    project: str
-    status: RestoreStatus
-    retrieval_tier: RetrievalTier
-    sns_topic_arn: str
-    counts: FileCounts
-    notification: NotificationView | None
-    created_at: Timestamp
-    files: list[FileView]
-
-
-def file_views(record: RestoreRecord, files: list[RestoreFile]) -> list[FileView]:
-    return [
-        FileView.model_validate(
-            {
-                **file_result(record, file),
-                "archive": f"s3://{file.entry.archive_bucket}/{file.entry.archive_key}",
-                "updated_at": file.updated_at,
-            }
-        )
-        for file in files
-    ]
-
-
-class TierProblem(Problem):
-    field: str = "retrieval_tier"
-    given: str
-    storage_class: str | None
-    allowed: list[str]
-    files: list[str]
-
-
-class TopicProblem(Problem):
-    field: str = "sns_topic_arn"
-    project: str
-    given: str
-    registered: list[str]
-
-
-class UnknownFilesProblem(Problem):
-    project: str
-    unknown: list[str]
-
-
-class AmbiguousFilesProblem(Problem):
-    project: str
-    matches: dict[str, list[str]]
-
-
-class UnknownRestoreProblem(Problem):
-    restore_id: str
-
-
-class UnknownRestore(Exception):
-    def __init__(self, restore_id: str) -> None:
-        super().__init__(f"no restore request {restore_id!r}")
-        self.restore_id = restore_id
-
-
-@cache
-def aws_restore_plane() -> RestorePlane:
-    return restore_plane_from_environment()
-
-
-# Seam: tests bind fakes with monkeypatch.setattr(restore_api, "restore_plane_factory", ...).
-restore_plane_factory: Callable[[], RestorePlane] = aws_restore_plane
 
 router = Router()  # type: ignore[no-untyped-call]  # Powertools leaves __init__ unannotated
 
@@ -196,7 +98,7 @@ router = Router()  # type: ignore[no-untyped-call]  # Powertools leaves __init__
     security=[{"jwt": [RESTORE_SCOPE]}],
 )
 def restore(request: RestoreRequest) -> Response[RestoreAccepted]:
-    record, files = start_restore(restore_plane_factory(), request)
+    record, files = start_restore(wiring.ports(), request)
     metrics.add_metric(name="RestoresRequested", unit=MetricUnit.Count, value=1)
     metrics.add_metric(name="RestoreFilesRequested", unit=MetricUnit.Count, value=len(files))
     logger.info("restore recorded", restore_id=record.restore_id, files=len(files))
@@ -229,10 +131,7 @@ def restore(request: RestoreRequest) -> Response[RestoreAccepted]:
     security=[{"jwt": [READ_SCOPE]}],
 )
 def get_restore(restore_id: RestoreIdPath) -> RestoreView:
-    found = restore_plane_factory().store.get(restore_id)
-    if found is None:
-        raise UnknownRestore(restore_id)
-    record, files = found
+    record, files = find_restore(wiring.ports(), restore_id)
     return RestoreView(
         restore_id=record.restore_id,
         project=record.project,

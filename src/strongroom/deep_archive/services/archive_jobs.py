@@ -1,4 +1,4 @@
-"""Starting an archive job: record it, then submit its planner Batch job.
+"""Archive jobs: start one (record it, then submit its planner Batch job), or read one.
 
 The API and the monthly cron share this, so a job starts the same way whoever asks. The record
 is written before the submit, so a job that Batch refuses still has a record: FAILED, with
@@ -7,67 +7,17 @@ Batch's reason, where the caller and operators can read it.
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
-
-from pydantic import Field
-
 from strongroom.core.observability import logger
-from strongroom.core.settings import EnvironmentSettings
-from strongroom.core.timefmt import utc_now
 from strongroom.deep_archive.adapters.item_codec import to_millis
-from strongroom.deep_archive.adapters.job_launcher import (
-    BatchJobLauncher,
-    JobLauncher,
-    LaunchFailed,
-)
-from strongroom.deep_archive.adapters.job_store import DynamoDBJobStore, JobStore
-from strongroom.deep_archive.adapters.project_store import DynamoDBProjectStore, ProjectStore
-from strongroom.deep_archive.domain.intake import Deployment
+from strongroom.deep_archive.adapters.job_launcher import LaunchFailed
+from strongroom.deep_archive.domain.intake import resolve
 from strongroom.deep_archive.domain.job_records import JobRecord, JobSettings, JobStatus
-from strongroom.deep_archive.domain.names import AccountId, Region
-
-
-def new_job_id() -> str:
-    return str(uuid.uuid4())
+from strongroom.deep_archive.domain.requests import ArchiveRequest
+from strongroom.deep_archive.services.ports import Ports
 
 
 def status_url(job_id: str) -> str:
     return f"/jobs/{job_id}"
-
-
-@dataclass(frozen=True)
-class ControlPlane:
-    """What starting and reading jobs needs; tests build one from the in-memory fakes."""
-
-    projects: ProjectStore
-    jobs: JobStore
-    launcher: JobLauncher
-    deployment: Deployment
-    clock: Callable[[], datetime] = field(default=utc_now)
-    new_job_id: Callable[[], str] = field(default=new_job_id)
-
-
-class DeploymentSettings(EnvironmentSettings):
-    """The account and region this service runs in, from the function's environment."""
-
-    region: Region = Field(alias="AWS_REGION")
-    account_id: AccountId = Field(alias="DEPLOYMENT_ACCOUNT_ID")
-
-    def deployment(self) -> Deployment:
-        return Deployment(region=self.region, account_id=self.account_id)
-
-
-def control_plane_from_environment() -> ControlPlane:
-    """The DynamoDB stores and the Batch launcher named by the function's environment."""
-    return ControlPlane(
-        projects=DynamoDBProjectStore.from_environment(),
-        jobs=DynamoDBJobStore.from_environment(),
-        launcher=BatchJobLauncher.from_environment(),
-        deployment=DeploymentSettings.from_environment().deployment(),
-    )
 
 
 class JobNotLaunched(Exception):
@@ -91,25 +41,25 @@ class RunInProgress(Exception):
         self.status = status
 
 
-def start_job(plane: ControlPlane, settings: JobSettings) -> JobRecord:
+def start_job(ports: Ports, settings: JobSettings) -> JobRecord:
     """Record a SUBMITTED job for ``settings`` and submit its planner; the record as created.
 
     Raises RunInProgress if a job of the same run key is still running, including one that a
     simultaneous request claimed a moment ago (the claim is a conditional write).
     """
     run_key = settings.run_key
-    latest = plane.jobs.latest_for_run_key(run_key)
+    latest = ports.jobs.latest_for_run_key(run_key)
     if latest is not None and not latest.status.finished:
         raise RunInProgress(latest.job_id, run_key, latest.status)
-    holder_id = plane.jobs.run_holder(run_key)
-    holder = None if holder_id is None else plane.jobs.get(holder_id)
+    holder_id = ports.jobs.run_holder(run_key)
+    holder = None if holder_id is None else ports.jobs.get(holder_id)
     if holder is not None and not holder.status.finished:
         raise RunInProgress(holder.job_id, run_key, holder.status)
-    job_id = plane.new_job_id()
-    if not plane.jobs.claim_run(run_key, job_id, replacing=holder_id):
-        winner = plane.jobs.run_holder(run_key) or "another job"
+    job_id = ports.new_job_id()
+    if not ports.jobs.claim_run(run_key, job_id, replacing=holder_id):
+        winner = ports.jobs.run_holder(run_key) or "another job"
         raise RunInProgress(winner, run_key, JobStatus.SUBMITTED)
-    now = to_millis(plane.clock())
+    now = to_millis(ports.clock())
     record = JobRecord(
         job_id=job_id,
         settings=settings,
@@ -117,11 +67,11 @@ def start_job(plane: ControlPlane, settings: JobSettings) -> JobRecord:
         created_at=now,
         updated_at=now,
     )
-    plane.jobs.create(record)
+    ports.jobs.create(record)
     try:
-        batch_job_id = plane.launcher.submit(record.job_id)
+        batch_job_id = ports.launcher.submit(record.job_id)
     except LaunchFailed as failure:
-        plane.jobs.set_status(
+        ports.jobs.set_status(
             record.job_id,
             JobStatus.FAILED,
             allowed_from={JobStatus.SUBMITTED},
@@ -129,7 +79,7 @@ def start_job(plane: ControlPlane, settings: JobSettings) -> JobRecord:
         )
         raise JobNotLaunched(record.job_id, failure) from failure
     try:
-        plane.jobs.add_batch_job_id(record.job_id, batch_job_id)
+        ports.jobs.add_batch_job_id(record.job_id, batch_job_id)
     except Exception:
         # The job runs regardless; only the cross-reference for operators is missing.
         logger.exception(
@@ -143,3 +93,22 @@ def start_job(plane: ControlPlane, settings: JobSettings) -> JobRecord:
         trigger=settings.trigger,
     )
     return record.model_copy(update={"batch_job_ids": [batch_job_id]})
+
+
+class UnknownJob(Exception):
+    def __init__(self, job_id: str) -> None:
+        super().__init__(f"no archive job {job_id!r}")
+        self.job_id = job_id
+
+
+def request_archive(ports: Ports, request: ArchiveRequest) -> JobRecord:
+    """Start the job ``request`` asks for, on the project's registered terms."""
+    project = ports.projects.get(request.project_name)
+    return start_job(ports, resolve(request, project, ports.deployment, trigger="api"))
+
+
+def find_job(ports: Ports, job_id: str) -> JobRecord:
+    record = ports.jobs.get(job_id)
+    if record is None:
+        raise UnknownJob(job_id)
+    return record
