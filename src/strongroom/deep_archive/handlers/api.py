@@ -12,28 +12,17 @@ from http import HTTPStatus
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel
 
-from strongroom.core.http_errors import invalid_request
+from strongroom.core.http_errors import answer_errors
 from strongroom.core.observability import logger, metrics
 from strongroom.deep_archive import wiring
-from strongroom.deep_archive.domain.intake import (
-    DeploymentMismatch,
-    ProjectNotRegistered,
-    SourceNotRegistered,
-)
 from strongroom.deep_archive.domain.requests import ArchiveRequest
-from strongroom.deep_archive.domain.storage import UnsupportedStorageClassError
 from strongroom.deep_archive.handlers import restore_api
 from strongroom.deep_archive.services.archive_jobs import (
-    JobNotLaunched,
-    RunInProgress,
-    UnknownJob,
     find_job,
     request_archive,
     status_url,
@@ -48,17 +37,14 @@ from strongroom.deep_archive.services.job_views import (
     UnknownJobProblem,
 )
 from strongroom.deep_archive.services.responses import (
-    MismatchDetail,
     MismatchProblem,
     json_response,
-    problem,
 )
 
 ARCHIVE_SCOPE = "deep_archive/archive"
 READ_SCOPE = "deep_archive/read"
 """The gateway's JWT authorizer enforces the scopes; here they document the routes in OpenAPI."""
 JOB_ID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
-RETRY_AFTER_SECONDS = 30
 
 JobIdPath = Annotated[
     str,
@@ -72,6 +58,7 @@ JobIdPath = Annotated[
 
 app = APIGatewayHttpResolver(enable_validation=True)
 app.include_router(restore_api.router)
+answer_errors(app)
 
 
 @app.post(
@@ -125,95 +112,6 @@ def archive(request: ArchiveRequest) -> Response[JobAccepted]:
 )
 def get_job(job_id: JobIdPath) -> JobView:
     return JobView.of(find_job(wiring.ports(), job_id))
-
-
-def _problem(status: HTTPStatus, body: BaseModel, **headers: str) -> Response[Any]:
-    if status < HTTPStatus.INTERNAL_SERVER_ERROR and status != HTTPStatus.NOT_FOUND:
-        metrics.add_metric(name="ArchiveRequestsRefused", unit=MetricUnit.Count, value=1)
-    return problem(status, body, **headers)
-
-
-def _unsupported_storage_class(error: UnsupportedStorageClassError) -> Response[Any]:
-    body = StorageClassProblem(message=str(error), given=error.given, allowed=list(error.allowed))
-    return _problem(HTTPStatus.BAD_REQUEST, body)
-
-
-def _project_not_registered(error: ProjectNotRegistered) -> Response[Any]:
-    logger.info("archive refused: project not registered", project=error.project)
-    return _problem(
-        HTTPStatus.FORBIDDEN, NotRegisteredProblem(message=str(error), project=error.project)
-    )
-
-
-def _source_not_registered(error: SourceNotRegistered) -> Response[Any]:
-    logger.info(
-        "archive refused: source not registered",
-        project=error.project,
-        bucket=error.bucket,
-        prefix=error.prefix,
-    )
-    body = NotRegisteredProblem(
-        message=str(error),
-        project=error.project,
-        bucket=error.bucket,
-        prefix=error.prefix,
-        registered=list(error.registered),
-    )
-    return _problem(HTTPStatus.FORBIDDEN, body)
-
-
-def _deployment_mismatch(error: DeploymentMismatch) -> Response[Any]:
-    body = MismatchProblem(
-        statusCode=HTTPStatus.UNPROCESSABLE_ENTITY,
-        message=f"invalid request: body.{error.field}: {error} [deployment_mismatch]",
-        detail=[
-            MismatchDetail(loc=["body", error.field], type="deployment_mismatch", msg=str(error))
-        ],
-    )
-    return _problem(HTTPStatus.UNPROCESSABLE_ENTITY, body)
-
-
-def _run_in_progress(error: RunInProgress) -> Response[Any]:
-    body = RunningProblem(
-        message=str(error),
-        run_key=error.run_key,
-        job_id=error.job_id,
-        status=error.status,
-        status_url=status_url(error.job_id),
-    )
-    return _problem(HTTPStatus.CONFLICT, body)
-
-
-def _job_not_launched(error: JobNotLaunched) -> Response[Any]:
-    metrics.add_metric(name="ArchiveJobsNotLaunched", unit=MetricUnit.Count, value=1)
-    logger.error("planner job not submitted", job_id=error.job_id, reason=error.failure.reason)
-    body = NotLaunchedProblem(
-        message=str(error),
-        job_id=error.job_id,
-        status_url=status_url(error.job_id),
-        reason=error.failure.reason,
-    )
-    if error.failure.transient:
-        return _problem(
-            HTTPStatus.SERVICE_UNAVAILABLE, body, **{"Retry-After": str(RETRY_AFTER_SECONDS)}
-        )
-    return _problem(HTTPStatus.BAD_GATEWAY, body)
-
-
-def _unknown_job(error: UnknownJob) -> Response[Any]:
-    return _problem(
-        HTTPStatus.NOT_FOUND, UnknownJobProblem(message=str(error), job_id=error.job_id)
-    )
-
-
-app.exception_handler(UnsupportedStorageClassError)(_unsupported_storage_class)
-app.exception_handler(ProjectNotRegistered)(_project_not_registered)
-app.exception_handler(SourceNotRegistered)(_source_not_registered)
-app.exception_handler(DeploymentMismatch)(_deployment_mismatch)
-app.exception_handler(RunInProgress)(_run_in_progress)
-app.exception_handler(JobNotLaunched)(_job_not_launched)
-app.exception_handler(UnknownJob)(_unknown_job)
-app.exception_handler(RequestValidationError)(invalid_request)
 
 
 @logger.inject_lambda_context(

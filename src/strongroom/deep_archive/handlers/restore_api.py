@@ -10,7 +10,7 @@ invalid fields or another region or account.
 from __future__ import annotations
 
 from http import HTTPStatus
-from typing import Annotated, Any
+from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -19,13 +19,6 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from strongroom.core.observability import logger, metrics
 from strongroom.deep_archive import wiring
-from strongroom.deep_archive.domain.restore_lookup import (
-    AmbiguousFiles,
-    TierNotOffered,
-    TooManyFiles,
-    TopicNotRegistered,
-    UnknownFiles,
-)
 from strongroom.deep_archive.domain.restores import (
     RestoreRequest,
     file_counts,
@@ -33,13 +26,10 @@ from strongroom.deep_archive.domain.restores import (
     restore_status_url,
 )
 from strongroom.deep_archive.services.responses import (
-    MismatchDetail,
     MismatchProblem,
     json_response,
-    problem,
 )
 from strongroom.deep_archive.services.restore_requests import (
-    UnknownRestore,
     find_restore,
     start_restore,
 )
@@ -147,56 +137,3 @@ def get_restore(restore_id: RestoreIdPath) -> RestoreView:
         created_at=record.created_at,
         files=file_views(record, files),
     )
-
-
-def _tier_not_offered(error: TierNotOffered) -> Response[Any]:
-    body = TierProblem(
-        message=str(error),
-        given=error.tier,
-        storage_class=error.storage_class,
-        allowed=list(error.allowed),
-        files=error.keys,
-    )
-    return problem(HTTPStatus.BAD_REQUEST, body)
-
-
-def _topic_not_registered(error: TopicNotRegistered) -> Response[Any]:
-    body = TopicProblem(
-        message=str(error),
-        project=error.project,
-        given=error.topic_arn,
-        registered=list(error.registered),
-    )
-    return problem(HTTPStatus.FORBIDDEN, body)
-
-
-def _unknown_files(error: UnknownFiles) -> Response[Any]:
-    body = UnknownFilesProblem(message=str(error), project=error.project, unknown=error.names)
-    return problem(HTTPStatus.NOT_FOUND, body)
-
-
-def _ambiguous_files(error: AmbiguousFiles) -> Response[Any]:
-    body = AmbiguousFilesProblem(message=str(error), project=error.project, matches=error.matches)
-    return problem(HTTPStatus.CONFLICT, body)
-
-
-def _too_many_files(error: TooManyFiles) -> Response[Any]:
-    body = MismatchProblem(
-        statusCode=HTTPStatus.UNPROCESSABLE_ENTITY,
-        message=f"invalid request: body.{error.field}: {error} [too_many_files]",
-        detail=[MismatchDetail(loc=["body", error.field], type="too_many_files", msg=str(error))],
-    )
-    return problem(HTTPStatus.UNPROCESSABLE_ENTITY, body)
-
-
-def _unknown_restore(error: UnknownRestore) -> Response[Any]:
-    body = UnknownRestoreProblem(message=str(error), restore_id=error.restore_id)
-    return problem(HTTPStatus.NOT_FOUND, body)
-
-
-router.exception_handler(TierNotOffered)(_tier_not_offered)
-router.exception_handler(TopicNotRegistered)(_topic_not_registered)
-router.exception_handler(UnknownFiles)(_unknown_files)
-router.exception_handler(AmbiguousFiles)(_ambiguous_files)
-router.exception_handler(TooManyFiles)(_too_many_files)
-router.exception_handler(UnknownRestore)(_unknown_restore)

@@ -6,21 +6,26 @@ fails the request is still recorded and open, and the scheduled sweep starts it 
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
 from botocore.exceptions import BotoCoreError, ClientError
 
+from strongroom.core.http_errors import ApiError
 from strongroom.core.observability import logger
 from strongroom.deep_archive.adapters.item_codec import to_millis
 from strongroom.deep_archive.domain.restore_lookup import resolve_restore
 from strongroom.deep_archive.domain.restores import RestoreFile, RestoreRecord, RestoreRequest
+from strongroom.deep_archive.services.archive_jobs import refusals_counted
 from strongroom.deep_archive.services.ports import Ports
 
 
 def start_restore(ports: Ports, request: RestoreRequest) -> tuple[RestoreRecord, list[RestoreFile]]:
     """Record the restore ``request`` asks for and enqueue it; raises what resolving raises."""
     project = ports.projects.get(request.project_name)
-    tier, resolved = resolve_restore(
-        request, project, ports.deployment, ports.catalog, ports.listing
-    )
+    with refusals_counted():  # as before: an unregistered project counts as a refused request
+        tier, resolved = resolve_restore(
+            request, project, ports.deployment, ports.catalog, ports.listing
+        )
     now = to_millis(ports.clock())
     restore_id = ports.new_restore_id()
     record = RestoreRecord(
@@ -46,9 +51,13 @@ def start_restore(ports: Ports, request: RestoreRequest) -> tuple[RestoreRecord,
     return record, files
 
 
-class UnknownRestore(Exception):
+class UnknownRestore(ApiError):
     def __init__(self, restore_id: str) -> None:
-        super().__init__(f"no restore request {restore_id!r}")
+        super().__init__(
+            f"no restore request {restore_id!r}",
+            status=HTTPStatus.NOT_FOUND,
+            restore_id=restore_id,
+        )
         self.restore_id = restore_id
 
 
