@@ -55,11 +55,6 @@ class RestoreSettings(EnvironmentSettings):
     copy_days: int = Field(alias="RESTORE_COPY_DAYS", default=1, ge=1, le=30)
 
 
-def _deployment() -> Deployment:
-    settings = DeploymentSettings.from_environment()
-    return Deployment(region=settings.region, account_id=settings.account_id)
-
-
 PORT_BUILDERS: dict[str, Callable[[], object]] = {
     "projects": DynamoDBProjectStore.from_environment,
     "jobs": DynamoDBJobStore.from_environment,
@@ -71,7 +66,7 @@ PORT_BUILDERS: dict[str, Callable[[], object]] = {
     "archives": S3ArchiveStore,
     "restored": lambda: S3RestoredFiles(RestoreSettings.from_environment().restore_bucket),
     "notifier": SnsNotifier,
-    "deployment": _deployment,
+    "deployment": lambda: Deployment(**DeploymentSettings.from_environment().model_dump()),
     "restore_bucket": lambda: RestoreSettings.from_environment().restore_bucket,
     "copy_days": lambda: RestoreSettings.from_environment().copy_days,
 }

@@ -11,12 +11,9 @@ from typing import Any, Protocol
 
 import pytest
 
-from strongroom.deep_archive.adapters.archived_listing import (
-    ENOUGH_FILES,
-    ArchivedListing,
-    InMemoryPrefixListing,
-)
+from strongroom.deep_archive.adapters.archived_listing import ENOUGH_FILES, ArchivedListing
 from strongroom.deep_archive.adapters.in_memory_catalog import InMemoryCatalogStore
+from strongroom.deep_archive.adapters.in_memory_listing import InMemoryPrefixListing
 from strongroom.deep_archive.adapters.job_files import JobFiles
 from strongroom.deep_archive.adapters.job_store import DynamoDBJobStore
 from strongroom.deep_archive.domain.catalog import CatalogEntry

@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from strongroom.deep_archive.adapters.archived_listing import InMemoryPrefixListing
 from strongroom.deep_archive.adapters.in_memory_archive_objects import (
     InMemoryArchiveStore,
     InMemoryRestoredFiles,
     RecordingNotifier,
 )
 from strongroom.deep_archive.adapters.in_memory_catalog import InMemoryCatalogStore
+from strongroom.deep_archive.adapters.in_memory_listing import InMemoryPrefixListing
 from strongroom.deep_archive.adapters.in_memory_projects import InMemoryProjectStore
 from strongroom.deep_archive.adapters.in_memory_restore_queue import RecordingRestoreQueue
 from strongroom.deep_archive.adapters.in_memory_restores import InMemoryRestoreStore

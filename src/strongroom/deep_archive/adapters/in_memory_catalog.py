@@ -13,9 +13,7 @@ from strongroom.deep_archive.adapters.catalog_store import (
     newest,
     object_pk,
 )
-from strongroom.deep_archive.adapters.item_codec import (
-    Item,
-)
+from strongroom.deep_archive.adapters.item_codec import Item
 from strongroom.deep_archive.domain.catalog import CatalogEntry
 
 

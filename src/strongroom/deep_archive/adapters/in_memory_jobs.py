@@ -12,11 +12,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
 
 from strongroom.core.timefmt import iso_millis, utc_now
-from strongroom.deep_archive.adapters.item_codec import (
-    Item,
-    as_stored,
-    to_millis,
-)
+from strongroom.deep_archive.adapters.item_codec import Item, as_stored, to_millis
 from strongroom.deep_archive.adapters.job_store import (
     MAX_ERRORS,
     JobAlreadyExists,

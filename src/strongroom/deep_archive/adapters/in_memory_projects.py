@@ -5,11 +5,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Iterable
 
-from strongroom.deep_archive.adapters.item_codec import (
-    Item,
-    from_item,
-    to_item,
-)
+from strongroom.deep_archive.adapters.item_codec import Item, from_item, to_item
 from strongroom.deep_archive.domain.projects import Project
 
 

@@ -20,12 +20,7 @@ from pydantic import Field
 from strongroom.core import aws
 from strongroom.core.settings import EnvironmentSettings
 from strongroom.core.timefmt import utc_now
-from strongroom.deep_archive.adapters.catalog_store import (
-    WRITE_BATCH,
-    Backoff,
-    chunks,
-    put_batch,
-)
+from strongroom.deep_archive.adapters.catalog_store import WRITE_BATCH, Backoff, chunks, put_batch
 from strongroom.deep_archive.adapters.item_codec import Item, attribute, from_item, to_item
 from strongroom.deep_archive.adapters.project_store import TABLE_NAME_PATTERN
 from strongroom.deep_archive.domain.restores import (

@@ -22,11 +22,7 @@ from strongroom.core.observability import logger, metrics
 from strongroom.deep_archive import wiring
 from strongroom.deep_archive.domain.requests import ArchiveRequest
 from strongroom.deep_archive.handlers import restore_api
-from strongroom.deep_archive.services.archive_jobs import (
-    find_job,
-    request_archive,
-    status_url,
-)
+from strongroom.deep_archive.services.archive_jobs import find_job, request_archive, status_url
 from strongroom.deep_archive.services.job_views import (
     JobAccepted,
     JobView,
@@ -36,10 +32,7 @@ from strongroom.deep_archive.services.job_views import (
     StorageClassProblem,
     UnknownJobProblem,
 )
-from strongroom.deep_archive.services.responses import (
-    MismatchProblem,
-    json_response,
-)
+from strongroom.deep_archive.services.responses import MismatchProblem, json_response
 
 ARCHIVE_SCOPE = "deep_archive/archive"
 READ_SCOPE = "deep_archive/read"

@@ -25,14 +25,8 @@ from strongroom.deep_archive.domain.restores import (
     request_status,
     restore_status_url,
 )
-from strongroom.deep_archive.services.responses import (
-    MismatchProblem,
-    json_response,
-)
-from strongroom.deep_archive.services.restore_requests import (
-    find_restore,
-    start_restore,
-)
+from strongroom.deep_archive.services.responses import MismatchProblem, json_response
+from strongroom.deep_archive.services.restore_requests import find_restore, start_restore
 from strongroom.deep_archive.services.restore_views import (
     AmbiguousFilesProblem,
     NotificationView,

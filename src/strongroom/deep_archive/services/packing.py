@@ -42,11 +42,7 @@ from strongroom.deep_archive.adapters.object_reader import (
 from strongroom.deep_archive.adapters.source_access import SourceAccess
 from strongroom.deep_archive.domain.catalog import CatalogEntry
 from strongroom.deep_archive.domain.grouping import ArchivePlan
-from strongroom.deep_archive.domain.job_records import (
-    ArchiveCheckpoint,
-    ArchiveState,
-    JobRecord,
-)
+from strongroom.deep_archive.domain.job_records import ArchiveCheckpoint, ArchiveState, JobRecord
 from strongroom.deep_archive.domain.zip_writer import (
     ArchiveWriter,
     EncodedMember,
