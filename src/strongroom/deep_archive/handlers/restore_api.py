@@ -21,22 +21,18 @@ from strongroom.core.observability import logger, metrics
 from strongroom.deep_archive import wiring
 from strongroom.deep_archive.domain.restores import (
     RestoreRequest,
-    file_counts,
-    request_status,
     restore_status_url,
 )
 from strongroom.deep_archive.services.responses import MismatchProblem, json_response
 from strongroom.deep_archive.services.restore_requests import find_restore, start_restore
 from strongroom.deep_archive.services.restore_views import (
     AmbiguousFilesProblem,
-    NotificationView,
     RestoreAccepted,
     RestoreView,
     TierProblem,
     TopicProblem,
     UnknownFilesProblem,
     UnknownRestoreProblem,
-    file_views,
 )
 
 RESTORE_SCOPE = "deep_archive/restore"
@@ -91,13 +87,7 @@ def restore(request: RestoreRequest) -> Response[RestoreAccepted]:
         status_code=HTTPStatus.ACCEPTED,
         content_type=content_types.APPLICATION_JSON,
         headers={"Location": url},
-        body=RestoreAccepted(
-            restore_id=record.restore_id,
-            status=request_status(files),
-            status_url=url,
-            retrieval_tier=record.retrieval_tier,
-            files=file_views(record, files),
-        ),
+        body=RestoreAccepted.of(record, files),
     )
 
 
@@ -115,19 +105,4 @@ def restore(request: RestoreRequest) -> Response[RestoreAccepted]:
     security=[{"jwt": [READ_SCOPE]}],
 )
 def get_restore(restore_id: RestoreIdPath) -> RestoreView:
-    record, files = find_restore(wiring.ports(), restore_id)
-    return RestoreView(
-        restore_id=record.restore_id,
-        project=record.project,
-        status=request_status(files),
-        retrieval_tier=record.retrieval_tier,
-        sns_topic_arn=record.sns_topic_arn,
-        counts=file_counts(files),
-        notification=(
-            None
-            if record.notification is None
-            else NotificationView.model_validate(record.notification.model_dump())
-        ),
-        created_at=record.created_at,
-        files=file_views(record, files),
-    )
+    return RestoreView.of(*find_restore(wiring.ports(), restore_id))

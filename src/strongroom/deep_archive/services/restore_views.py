@@ -11,6 +11,9 @@ from strongroom.deep_archive.domain.restores import (
     RestoreRecord,
     RestoreStatus,
     RetrievalTier,
+    file_counts,
+    request_status,
+    restore_status_url,
 )
 from strongroom.deep_archive.services.responses import Problem, Timestamp
 
@@ -43,6 +46,16 @@ class RestoreAccepted(BaseModel):
     retrieval_tier: RetrievalTier
     files: list[FileView]
 
+    @classmethod
+    def of(cls, record: RestoreRecord, files: list[RestoreFile]) -> RestoreAccepted:
+        return cls(
+            restore_id=record.restore_id,
+            status=request_status(files),
+            status_url=restore_status_url(record.restore_id),
+            retrieval_tier=record.retrieval_tier,
+            files=file_views(record, files),
+        )
+
 
 class RestoreView(BaseModel):
     """A restore request as ``GET /restores/{restore_id}`` shows it."""
@@ -56,6 +69,25 @@ class RestoreView(BaseModel):
     notification: NotificationView | None
     created_at: Timestamp
     files: list[FileView]
+
+    @classmethod
+    def of(cls, record: RestoreRecord, files: list[RestoreFile]) -> RestoreView:
+        notification = record.notification
+        return cls(
+            restore_id=record.restore_id,
+            project=record.project,
+            status=request_status(files),
+            retrieval_tier=record.retrieval_tier,
+            sns_topic_arn=record.sns_topic_arn,
+            counts=file_counts(files),
+            notification=(
+                None
+                if notification is None
+                else NotificationView.model_validate(notification.model_dump())
+            ),
+            created_at=record.created_at,
+            files=file_views(record, files),
+        )
 
 
 def file_views(record: RestoreRecord, files: list[RestoreFile]) -> list[FileView]:
