@@ -36,11 +36,9 @@ from benchmarks.nginx_source import (
     read_listing,
 )
 from strongroom.deep_archive.adapters.catalog_store import DynamoDBCatalogStore, catalog_item
+from strongroom.deep_archive.adapters.in_memory_job_launcher import RecordingJobLauncher
+from strongroom.deep_archive.adapters.in_memory_jobs import InMemoryJobStore
 from strongroom.deep_archive.adapters.job_files import JobFiles
-from strongroom.deep_archive.adapters.memory import (
-    InMemoryJobStore,
-    RecordingJobLauncher,
-)
 from strongroom.deep_archive.adapters.multipart_sink import MultipartArchiveUpload, part_size_for
 from strongroom.deep_archive.adapters.object_reader import (
     FetchFailure,
@@ -50,12 +48,18 @@ from strongroom.deep_archive.adapters.object_reader import (
     ReaderStats,
 )
 from strongroom.deep_archive.adapters.obstore_config import unsigned_http_store
+from strongroom.deep_archive.adapters.source_access import SourceAccess
 from strongroom.deep_archive.domain.catalog import CatalogEntry
 from strongroom.deep_archive.domain.grouping import SourceObject, megabytes, plan_archives
-from strongroom.deep_archive.domain.jobs import ArchiveState, JobRecord, JobSettings, JobStatus
+from strongroom.deep_archive.domain.job_records import (
+    ArchiveState,
+    JobRecord,
+    JobSettings,
+    JobStatus,
+)
 from strongroom.deep_archive.domain.projects import DEFAULT_ARCHIVE_SIZE_MB, DEFAULT_FILE_COUNT
 from strongroom.deep_archive.domain.zip_writer import ArchiveWriter, ZipSink, already_compressed
-from strongroom.deep_archive.jobs.services import PackerServices, SourceAccess
+from strongroom.deep_archive.services.packer_services import PackerServices
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -332,7 +336,7 @@ def pack_job(
     # Imported here: importing the job creates the Powertools logger, which must not exist
     # before the other benchmarks run in the same process have set their log level.
     from strongroom.core.observability import logger  # noqa: PLC0415
-    from strongroom.deep_archive.jobs.packing import pack_archives  # noqa: PLC0415
+    from strongroom.deep_archive.services.packing import pack_archives  # noqa: PLC0415
 
     logger.setLevel("WARNING")  # a line per archive is noise here
     job_id = f"bench-{time.monotonic_ns()}"

@@ -16,7 +16,7 @@ from strongroom.deep_archive.domain.grouping import (
     iter_archive_plans,
     megabytes,
 )
-from strongroom.deep_archive.domain.jobs import JobStatus
+from strongroom.deep_archive.domain.job_records import JobStatus
 from strongroom.deep_archive.domain.names import BucketName, KeyPrefix
 from strongroom.deep_archive.domain.projects import (
     DEFAULT_ARCHIVE_SIZE_MB,

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from strongroom.cli import app
 from strongroom.deep_archive.adapters.job_store import DynamoDBJobStore
 from strongroom.deep_archive.adapters.project_store import DynamoDBProjectStore
-from strongroom.deep_archive.domain.jobs import JobStatus
+from strongroom.deep_archive.domain.job_records import JobStatus
 from strongroom.deep_archive.domain.projects import MonthlySchedule, Project, SourceLocation
 from strongroom.deep_archive.domain.schedule import previous_month
 from strongroom.deep_archive.localdev import DEMO_BUCKET, demo_files, put_demo_files

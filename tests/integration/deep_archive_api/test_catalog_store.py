@@ -13,7 +13,7 @@ from strongroom.deep_archive.adapters.catalog_store import (
     DynamoDBCatalogStore,
     UnprocessedItemsError,
 )
-from strongroom.deep_archive.adapters.memory import InMemoryCatalogStore
+from strongroom.deep_archive.adapters.in_memory_catalog import InMemoryCatalogStore
 from strongroom.deep_archive.domain.catalog import CatalogEntry
 from tests.integration.deep_archive_api.tables import DeepArchiveTables
 

@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 
 from strongroom.core.observability import metrics
+from strongroom.deep_archive import wiring
 from strongroom.deep_archive.adapters.job_store import DynamoDBJobStore
 from strongroom.deep_archive.adapters.project_store import DynamoDBProjectStore
-from strongroom.deep_archive.domain.jobs import JobStatus
+from strongroom.deep_archive.domain.job_records import JobStatus
 from strongroom.deep_archive.handlers import api, monthly
 from tests.integration.deep_archive_api.conftest import BatchSetup
 from tests.integration.deep_archive_api.tables import DeepArchiveTables
@@ -44,12 +45,10 @@ def environment(
         "AWS_REGION": REGION,
     }.items():
         monkeypatch.setenv(name, value)
-    api.aws_control_plane.cache_clear()
-    monthly.aws_control_plane.cache_clear()
+    wiring.aws_ports.cache_clear()
     DynamoDBProjectStore.from_environment().put(finance_project())
     yield tables
-    api.aws_control_plane.cache_clear()
-    monthly.aws_control_plane.cache_clear()
+    wiring.aws_ports.cache_clear()
 
 
 def call(method: str, path: str, body: Any | None = None) -> tuple[int, Any]:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from strongroom.deep_archive.adapters.in_memory_jobs import InMemoryJobStore
 from strongroom.deep_archive.adapters.job_store import (
     MAX_ERROR_LENGTH,
     MAX_ERRORS,
@@ -18,8 +19,7 @@ from strongroom.deep_archive.adapters.job_store import (
     JobStore,
     StatusConflict,
 )
-from strongroom.deep_archive.adapters.memory import InMemoryJobStore
-from strongroom.deep_archive.domain.jobs import ArchiveCheckpoint, ArchiveState, JobStatus
+from strongroom.deep_archive.domain.job_records import ArchiveCheckpoint, ArchiveState, JobStatus
 from tests.integration.deep_archive_api.conftest import AtomicCalls
 from tests.integration.deep_archive_api.tables import DeepArchiveTables
 from tests.unit.deep_archive_api.support import START, Clock, job_record

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from strongroom.deep_archive.adapters.memory import InMemoryProjectStore
+from strongroom.deep_archive.adapters.in_memory_projects import InMemoryProjectStore
 from strongroom.deep_archive.adapters.project_store import DynamoDBProjectStore, ProjectStore
 from strongroom.deep_archive.domain.projects import MonthlySchedule, Project, SourceLocation
 from tests.integration.deep_archive_api.tables import DeepArchiveTables

@@ -20,16 +20,17 @@ import boto3
 import pytest
 
 from strongroom.deep_archive.adapters.catalog_store import DynamoDBCatalogStore
+from strongroom.deep_archive.adapters.in_memory_job_launcher import RecordingJobLauncher
 from strongroom.deep_archive.adapters.job_files import JobFiles
 from strongroom.deep_archive.adapters.job_store import DynamoDBJobStore
-from strongroom.deep_archive.adapters.memory import RecordingJobLauncher
 from strongroom.deep_archive.adapters.object_reader import ReaderLimits
 from strongroom.deep_archive.adapters.obstore_config import s3_store
+from strongroom.deep_archive.adapters.source_access import SourceAccess
 from strongroom.deep_archive.domain.catalog import CatalogEntry
 from strongroom.deep_archive.domain.grouping import MIB, megabytes
-from strongroom.deep_archive.domain.jobs import JobRecord, JobSettings, JobStatus
-from strongroom.deep_archive.jobs import packer
-from strongroom.deep_archive.jobs.services import Attempt, PackerServices, SourceAccess
+from strongroom.deep_archive.domain.job_records import JobRecord, JobSettings, JobStatus
+from strongroom.deep_archive.services import packer_run
+from strongroom.deep_archive.services.packer_services import Attempt, PackerServices
 from tests.integration.deep_archive_api.tables import DeepArchiveTables, create_deep_archive_tables
 from tests.integration.moto_server import serve_moto
 
@@ -180,7 +181,7 @@ class PackerWorld:
         *,
         s3: S3Client | CrashingS3 | None = None,
     ) -> JobStatus:
-        return packer.run(job_id, self.services(s3), attempt or Attempt())
+        return packer_run.run(job_id, self.services(s3), attempt or Attempt())
 
     def record(self, job_id: str) -> JobRecord:
         record = self.jobs.get(job_id)

@@ -16,7 +16,7 @@ from botocore.exceptions import ClientError
 from strongroom.deep_archive.adapters.job_files import MANIFEST_SUFFIX, manifest_key
 from strongroom.deep_archive.domain.catalog import CatalogEntry
 from strongroom.deep_archive.domain.grouping import MIB
-from strongroom.deep_archive.domain.jobs import JobStatus
+from strongroom.deep_archive.domain.job_records import JobStatus
 from strongroom.deep_archive.domain.zip_reader import member_range, read_member
 from tests.integration.deep_archive_packer.conftest import (
     PREFIX,

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from strongroom.deep_archive.domain.grouping import KIB, SourceObject, size_histogram
-from strongroom.deep_archive.domain.jobs import JobStatus
+from strongroom.deep_archive.domain.job_records import JobStatus
 from tests.integration.deep_archive_packer.conftest import PREFIX, PackerWorld, SourceFile
 
 pytestmark = pytest.mark.integration

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from strongroom.deep_archive.adapters.job_files import manifest_key
-from strongroom.deep_archive.domain.jobs import ArchiveState, JobStatus
-from strongroom.deep_archive.jobs.planning import plan_job
-from strongroom.deep_archive.jobs.services import Attempt
+from strongroom.deep_archive.domain.job_records import ArchiveState, JobStatus
+from strongroom.deep_archive.services.packer_services import Attempt
+from strongroom.deep_archive.services.planning import plan_job
 from tests.integration.deep_archive_packer.conftest import (
     PREFIX,
     PROJECT,

@@ -11,16 +11,13 @@ from typing import Any, Protocol
 
 import pytest
 
-from strongroom.deep_archive.adapters.archived_listing import (
-    ENOUGH_FILES,
-    ArchivedListing,
-    InMemoryPrefixListing,
-)
+from strongroom.deep_archive.adapters.archived_listing import ENOUGH_FILES, ArchivedListing
+from strongroom.deep_archive.adapters.in_memory_catalog import InMemoryCatalogStore
+from strongroom.deep_archive.adapters.in_memory_listing import InMemoryPrefixListing
 from strongroom.deep_archive.adapters.job_files import JobFiles
 from strongroom.deep_archive.adapters.job_store import DynamoDBJobStore
-from strongroom.deep_archive.adapters.memory import InMemoryCatalogStore
 from strongroom.deep_archive.domain.catalog import CatalogEntry
-from strongroom.deep_archive.domain.jobs import JobRecord, JobSettings, JobStatus
+from strongroom.deep_archive.domain.job_records import JobRecord, JobSettings, JobStatus
 from strongroom.deep_archive.domain.projects import Project, SourceLocation
 from strongroom.deep_archive.domain.restore_lookup import PrefixListing
 from tests.integration.deep_archive_restore_store.conftest import ARCHIVE_BUCKET

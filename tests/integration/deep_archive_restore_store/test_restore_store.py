@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from strongroom.deep_archive.adapters.catalog_store import Backoff, UnprocessedItemsError
-from strongroom.deep_archive.adapters.memory_restores import InMemoryRestoreStore
+from strongroom.deep_archive.adapters.in_memory_restores import InMemoryRestoreStore
 from strongroom.deep_archive.adapters.restore_store import (
     DynamoDBRestoreStore,
     RestoreAlreadyExists,

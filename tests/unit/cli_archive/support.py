@@ -11,10 +11,10 @@ from rich.console import Console, RenderableType
 from strongroom.deep_archive.adapters.source_listing import SkippedObject, SkipReason, SkipTally
 from strongroom.deep_archive.domain.cost import estimate
 from strongroom.deep_archive.domain.grouping import SourceObject
-from strongroom.deep_archive.domain.jobs import JobCounts, JobRecord, JobSettings, JobStatus
+from strongroom.deep_archive.domain.job_records import JobCounts, JobRecord, JobSettings, JobStatus
 from strongroom.deep_archive.domain.tally import ListingTally
-from strongroom.deep_archive.handlers.api import JobView
-from strongroom.deep_archive.jobs.planning import job_estimate
+from strongroom.deep_archive.services.job_views import JobView
+from strongroom.deep_archive.services.planning import job_estimate
 
 JOB_ID = "3f1c2d3e-0000-4000-8000-000000000001"
 CREATED = datetime(2026, 11, 10, 3, 0, tzinfo=UTC)

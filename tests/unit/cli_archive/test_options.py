@@ -14,16 +14,15 @@ from strongroom.cli.archive_options import (
     build_estimate_options,
     build_project,
 )
-from strongroom.deep_archive.domain.jobs import JobStatus
+from strongroom.deep_archive.domain.job_records import JobStatus
 from strongroom.deep_archive.domain.projects import MonthlySchedule, SourceLocation
-from strongroom.deep_archive.handlers.api import (
-    MismatchDetail,
-    MismatchProblem,
+from strongroom.deep_archive.services.job_views import (
     NotLaunchedProblem,
     NotRegisteredProblem,
     RunningProblem,
     StorageClassProblem,
 )
+from strongroom.deep_archive.services.responses import MismatchDetail, MismatchProblem
 
 SUBMIT = {
     "project_name": "finance",

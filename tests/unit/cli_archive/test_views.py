@@ -18,7 +18,7 @@ from strongroom.cli.archive_views import (
 )
 from strongroom.deep_archive.domain.cost import InventorySummary, estimate
 from strongroom.deep_archive.domain.grouping import size_histogram
-from strongroom.deep_archive.domain.jobs import JobStatus
+from strongroom.deep_archive.domain.job_records import JobStatus
 from strongroom.deep_archive.domain.projects import MonthlySchedule, Project, SourceLocation
 from tests.unit.cli_archive.support import (
     JOB_ID,

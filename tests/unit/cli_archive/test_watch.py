@@ -9,7 +9,7 @@ import pytest
 from rich.console import Console
 
 from strongroom.cli.archive_watch import JobBody, JobProgress, is_finished, watch_job
-from strongroom.deep_archive.domain.jobs import JobStatus
+from strongroom.deep_archive.domain.job_records import JobStatus
 from tests.unit.cli_archive.support import job_body
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from strongroom.core.observability import metrics
-from strongroom.deep_archive.handlers import restore_api, restore_worker
+from strongroom.deep_archive import wiring
 from tests.unit.deep_archive_restore.world import RestoreWorld
 
 from .support import archived_world
@@ -15,6 +15,5 @@ from .support import archived_world
 def world(monkeypatch: pytest.MonkeyPatch) -> RestoreWorld:
     monkeypatch.setattr(metrics, "namespace", "strongroom-tests")
     world = archived_world()
-    monkeypatch.setattr(restore_api, "restore_plane_factory", lambda: world.plane)
-    monkeypatch.setattr(restore_worker, "worker_factory", lambda: (world.services, world.queue))
+    monkeypatch.setattr(wiring, "ports", lambda: world.ports)
     return world

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from strongroom.deep_archive.domain.jobs import JobSettings
+from strongroom.deep_archive.domain.job_records import JobSettings
 from strongroom.deep_archive.domain.source_policy import (
     MAX_SESSION_POLICY_CHARACTERS,
     PolicyTooLargeError,

@@ -9,15 +9,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from strongroom.deep_archive.adapters.memory import (
-    InMemoryJobStore,
-    InMemoryProjectStore,
-    RecordingJobLauncher,
-)
+from strongroom.deep_archive.adapters.in_memory_job_launcher import RecordingJobLauncher
+from strongroom.deep_archive.adapters.in_memory_jobs import InMemoryJobStore
+from strongroom.deep_archive.adapters.in_memory_projects import InMemoryProjectStore
 from strongroom.deep_archive.domain.intake import Deployment
-from strongroom.deep_archive.domain.jobs import JobRecord, JobSettings, JobStatus
+from strongroom.deep_archive.domain.job_records import JobRecord, JobSettings, JobStatus
 from strongroom.deep_archive.domain.projects import MonthlySchedule, Project, SourceLocation
-from strongroom.deep_archive.handlers.job_start import ControlPlane
+from strongroom.deep_archive.services.ports import Ports
 
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"
@@ -61,7 +59,7 @@ class Fakes:
     projects: InMemoryProjectStore
     jobs: InMemoryJobStore
     launcher: RecordingJobLauncher
-    plane: ControlPlane
+    ports: Ports
 
 
 def fakes(*projects: Project) -> Fakes:
@@ -69,15 +67,12 @@ def fakes(*projects: Project) -> Fakes:
     project_store = InMemoryProjectStore(projects)
     job_store = InMemoryJobStore(clock=clock)
     launcher = RecordingJobLauncher()
-    plane = ControlPlane(
-        projects=project_store,
-        jobs=job_store,
-        launcher=launcher,
-        deployment=DEPLOYMENT,
-        clock=clock,
-        new_job_id=job_ids(),
-    )
-    return Fakes(project_store, job_store, launcher, plane)
+    ports = Ports(clock=clock, new_job_id=job_ids())
+    ports.projects = project_store
+    ports.jobs = job_store
+    ports.launcher = launcher
+    ports.deployment = DEPLOYMENT
+    return Fakes(project_store, job_store, launcher, ports)
 
 
 def job_settings(**changes: Any) -> JobSettings:

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 from strongroom.core.observability import metrics
+from strongroom.deep_archive import wiring
 from strongroom.deep_archive.adapters.job_launcher import LaunchFailed
-from strongroom.deep_archive.domain.jobs import JobStatus
+from strongroom.deep_archive.domain.job_records import JobStatus
 from strongroom.deep_archive.handlers import api
 from tests.support.lambda_context import FakeLambdaContext
 from tests.unit.deep_archive_api.support import (
@@ -49,7 +50,7 @@ def _metrics_namespace(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def bound(monkeypatch: pytest.MonkeyPatch) -> Fakes:
     bound = fakes(finance_project())
-    monkeypatch.setattr(api, "control_plane_factory", lambda: bound.plane)
+    monkeypatch.setattr(wiring, "ports", lambda: bound.ports)
     return bound
 
 
@@ -302,3 +303,32 @@ def test_a_job_shows_its_status_settings_progress_and_errors(bound: Fakes) -> No
 def test_other_routes_are_404(bound: Fakes) -> None:
     assert call("POST", "/restores", {"filename": "x.csv"})[0] == 404
     assert call("DELETE", "/restore")[0] == 404
+
+
+def test_a_refused_request_is_counted_and_logged_an_unknown_job_is_not(
+    bound: Fakes, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    status, _, _ = archive(project_name="nobody")
+
+    assert status == 403
+    assert "ArchiveRequestsRefused" in capsys.readouterr().out
+    assert "archive refused: project not registered" in caplog.messages
+
+    status, _, _ = call("GET", f"/jobs/{UNKNOWN_JOB}")
+
+    assert status == 404
+    assert "ArchiveRequestsRefused" not in capsys.readouterr().out
+
+
+def test_batch_refusing_the_planner_is_counted_and_logged(
+    bound: Fakes, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    bound.launcher.fail_with = LaunchFailed(FIRST_JOB, "ClientException: no", transient=False)
+
+    status, _, _ = archive()
+    out = capsys.readouterr().out
+
+    assert status == 502
+    assert "ArchiveJobsNotLaunched" in out
+    assert "planner job not submitted" in caplog.messages
+    assert "ArchiveRequestsRefused" not in out

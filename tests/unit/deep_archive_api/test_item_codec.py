@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from strongroom.deep_archive.adapters.item_codec import as_stored, attribute, from_item, to_millis
 from strongroom.deep_archive.adapters.job_store import job_from_item, job_item
-from strongroom.deep_archive.domain.jobs import JobStatus
+from strongroom.deep_archive.domain.job_records import JobStatus
 from tests.unit.deep_archive_api.support import job_record
 
 

@@ -7,13 +7,14 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 
+from strongroom.core.settings import SettingsError
+from strongroom.deep_archive.adapters.in_memory_job_launcher import RecordingJobLauncher
 from strongroom.deep_archive.adapters.job_launcher import (
     BatchJobLauncher,
     BatchSettings,
     LaunchFailed,
     checked_array_size,
 )
-from strongroom.deep_archive.adapters.memory import RecordingJobLauncher
 
 QUEUE = "arn:aws:batch:eu-west-1:123456789012:job-queue/deep-archive"
 DEFINITION = "arn:aws:batch:eu-west-1:123456789012:job-definition/deep-archive:3"
@@ -127,7 +128,7 @@ def test_queue_and_definition_come_from_the_environment() -> None:
 
 
 def test_a_missing_queue_is_a_clear_configuration_error() -> None:
-    with pytest.raises(ValueError, match="JOB_QUEUE_ARN"):
+    with pytest.raises(SettingsError, match="JOB_QUEUE_ARN"):
         BatchSettings.from_environment({"JOB_DEFINITION_ARN": DEFINITION})
 
 

@@ -8,11 +8,12 @@ from typing import Any
 import pytest
 
 from strongroom.core.observability import metrics
+from strongroom.deep_archive import wiring
 from strongroom.deep_archive.adapters.job_launcher import LaunchFailed
-from strongroom.deep_archive.domain.jobs import JobRecord, JobStatus
+from strongroom.deep_archive.domain.job_records import JobRecord, JobStatus
 from strongroom.deep_archive.domain.projects import MonthlySchedule, Project, SourceLocation
 from strongroom.deep_archive.handlers import monthly
-from strongroom.deep_archive.handlers.monthly import MonthlyRunIncomplete
+from strongroom.deep_archive.services.monthly_archive import MonthlyRunIncomplete
 from tests.support.lambda_context import FakeLambdaContext
 from tests.unit.deep_archive_api.support import (
     Fakes,
@@ -52,7 +53,7 @@ def payroll_project() -> Project:
 
 def bind(monkeypatch: pytest.MonkeyPatch, *projects: Project) -> Fakes:
     bound = fakes(*projects)
-    monkeypatch.setattr(monthly, "control_plane_factory", lambda: bound.plane)
+    monkeypatch.setattr(wiring, "ports", lambda: bound.ports)
     return bound
 
 

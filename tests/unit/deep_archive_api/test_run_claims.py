@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
-from strongroom.deep_archive.adapters.memory import InMemoryJobStore
-from strongroom.deep_archive.domain.jobs import JobStatus
-from strongroom.deep_archive.handlers.job_start import RunInProgress, start_job
+from strongroom.deep_archive.adapters.in_memory_jobs import InMemoryJobStore
+from strongroom.deep_archive.domain.job_records import JobStatus
+from strongroom.deep_archive.services.archive_jobs import RunInProgress, start_job
 from tests.unit.deep_archive_api.support import Clock, fakes, finance_project, job_settings
 
 
@@ -27,10 +25,11 @@ class RacedJobStore(InMemoryJobStore):
 def test_the_request_that_loses_the_claim_is_refused_and_starts_nothing() -> None:
     bound = fakes(finance_project())
     raced = RacedJobStore(rival_job_id="rival")
-    plane = replace(bound.plane, jobs=raced)
+    ports = bound.ports
+    ports.jobs = raced
 
     with pytest.raises(RunInProgress) as refused:
-        start_job(plane, job_settings())
+        start_job(ports, job_settings())
 
     assert refused.value.job_id == "rival"
     assert raced.jobs() == []
@@ -39,12 +38,12 @@ def test_the_request_that_loses_the_claim_is_refused_and_starts_nothing() -> Non
 
 def test_a_new_job_takes_the_claim_over_once_the_holder_finished() -> None:
     bound = fakes(finance_project())
-    first = start_job(bound.plane, job_settings())
+    first = start_job(bound.ports, job_settings())
     with pytest.raises(RunInProgress):
-        start_job(bound.plane, job_settings())
+        start_job(bound.ports, job_settings())
     bound.jobs.set_status(first.job_id, JobStatus.SUCCEEDED, allowed_from={JobStatus.SUBMITTED})
 
-    second = start_job(bound.plane, job_settings())
+    second = start_job(bound.ports, job_settings())
 
     assert bound.jobs.run_holder(job_settings().run_key) == second.job_id
     assert [job.job_id for job in bound.jobs.jobs()] == [first.job_id, second.job_id]
@@ -54,6 +53,6 @@ def test_a_claim_whose_job_was_never_recorded_does_not_block_the_prefix() -> Non
     bound = fakes(finance_project())
     assert bound.jobs.claim_run(job_settings().run_key, "crashed-before-create", replacing=None)
 
-    started = start_job(bound.plane, job_settings())
+    started = start_job(bound.ports, job_settings())
 
     assert bound.jobs.run_holder(job_settings().run_key) == started.job_id

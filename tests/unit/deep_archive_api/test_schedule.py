@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from strongroom.deep_archive.domain.jobs import JobStatus
+from strongroom.deep_archive.domain.job_records import JobStatus
 from strongroom.deep_archive.domain.projects import MonthlySchedule, SourceLocation
 from strongroom.deep_archive.domain.schedule import (
     month_label,

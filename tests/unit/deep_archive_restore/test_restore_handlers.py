@@ -10,8 +10,9 @@ from urllib.parse import quote_plus
 import pytest
 
 from strongroom.core.observability import metrics
-from strongroom.deep_archive.handlers import restore_api, restore_sweep, restore_worker
-from strongroom.deep_archive.handlers.restore_messages import UnrecognisedMessage, parse_work
+from strongroom.deep_archive import wiring
+from strongroom.deep_archive.handlers import restore_sweep, restore_worker
+from strongroom.deep_archive.services.restore_messages import UnrecognisedMessage, parse_work
 from tests.support.lambda_context import FakeLambdaContext
 
 from .archives import ARCHIVE_BUCKET, PROJECT, TOPIC, csv_file
@@ -29,9 +30,7 @@ def world(monkeypatch: pytest.MonkeyPatch) -> RestoreWorld:
         ARCHIVE,
         [csv_file("2025/north/a.csv"), csv_file("2025/south/a.csv"), csv_file("2025/b.csv")],
     )
-    monkeypatch.setattr(restore_api, "restore_plane_factory", lambda: world.plane)
-    monkeypatch.setattr(restore_worker, "worker_factory", lambda: (world.services, world.queue))
-    monkeypatch.setattr(restore_sweep, "sweep_factory", lambda: (world.store, world.queue))
+    monkeypatch.setattr(wiring, "ports", lambda: world.ports)
     return world
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from strongroom.deep_archive.adapters.memory import InMemoryCatalogStore
+from strongroom.deep_archive.adapters.in_memory_catalog import InMemoryCatalogStore
 from strongroom.deep_archive.domain.catalog import CatalogEntry
 from strongroom.deep_archive.domain.intake import (
     Deployment,

@@ -234,7 +234,7 @@ def test_running_out_of_time_defers_without_losing_work(world: RestoreWorld) -> 
     world.advance(restore_id)
     world.archives.finish_restores()
     calls = iter([False, False, True])
-    report = advance(restore_id, world.services, out_of_time=lambda: next(calls, True))
+    report = advance(restore_id, world.ports, out_of_time=lambda: next(calls, True))
     assert report.outcome == "deferred"
     assert report.files_restored == 1
     assert world.advance(restore_id).outcome == "notified"
@@ -274,7 +274,7 @@ def test_an_archives_event_advances_only_that_archive(world: RestoreWorld) -> No
     world.advance(restore_id)
     world.archives.finish_restores()
 
-    report = advance(restore_id, world.services, archive=(ARCHIVE_BUCKET, ARCHIVE_B))
+    report = advance(restore_id, world.ports, archive=(ARCHIVE_BUCKET, ARCHIVE_B))
 
     assert report.files_restored == 1
     assert _states(world, restore_id) == {
@@ -282,6 +282,5 @@ def test_an_archives_event_advances_only_that_archive(world: RestoreWorld) -> No
         "2025/south/d.csv": "RESTORED",
     }
     assert (
-        advance(restore_id, world.services, archive=(ARCHIVE_BUCKET, ARCHIVE_A)).outcome
-        == "notified"
+        advance(restore_id, world.ports, archive=(ARCHIVE_BUCKET, ARCHIVE_A)).outcome == "notified"
     )

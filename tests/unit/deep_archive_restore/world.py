@@ -8,21 +8,23 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from strongroom.deep_archive.adapters.archived_listing import InMemoryPrefixListing
-from strongroom.deep_archive.adapters.memory import InMemoryCatalogStore, InMemoryProjectStore
-from strongroom.deep_archive.adapters.memory_archive_objects import (
+from strongroom.deep_archive.adapters.in_memory_archive_objects import (
     InMemoryArchiveStore,
     InMemoryRestoredFiles,
     RecordingNotifier,
 )
-from strongroom.deep_archive.adapters.memory_restores import InMemoryRestoreStore
-from strongroom.deep_archive.adapters.restore_queue import RecordingRestoreQueue
+from strongroom.deep_archive.adapters.in_memory_catalog import InMemoryCatalogStore
+from strongroom.deep_archive.adapters.in_memory_listing import InMemoryPrefixListing
+from strongroom.deep_archive.adapters.in_memory_projects import InMemoryProjectStore
+from strongroom.deep_archive.adapters.in_memory_restore_queue import RecordingRestoreQueue
+from strongroom.deep_archive.adapters.in_memory_restores import InMemoryRestoreStore
 from strongroom.deep_archive.domain.catalog import CatalogEntry
 from strongroom.deep_archive.domain.intake import Deployment
-from strongroom.deep_archive.domain.restore_progress import AdvanceReport, RestoreServices, advance
+from strongroom.deep_archive.domain.restore_progress import AdvanceReport, advance
 from strongroom.deep_archive.domain.restores import RestoreRequest
 from strongroom.deep_archive.handlers import api
-from strongroom.deep_archive.handlers.restore_start import RestorePlane, start_restore
+from strongroom.deep_archive.services.ports import Ports
+from strongroom.deep_archive.services.restore_requests import start_restore
 from tests.support.lambda_context import FakeLambdaContext
 from tests.unit.deep_archive_api.support import http_event
 
@@ -57,6 +59,21 @@ class RestoreWorld:
     def __post_init__(self) -> None:
         self.store = InMemoryRestoreStore(clock=self.clock)
         self.projects = InMemoryProjectStore([project()])
+        self.ports = Ports(
+            clock=self.clock,
+            new_restore_id=lambda: f"00000000-0000-4000-8000-{next(self._ids):012d}",
+        )
+        self.ports.projects = self.projects
+        self.ports.catalog = self.catalog
+        self.ports.listing = InMemoryPrefixListing(self.catalog)
+        self.ports.restores = self.store
+        self.ports.queue = self.queue
+        self.ports.archives = self.archives
+        self.ports.restored = self.restored
+        self.ports.notifier = self.notifier
+        self.ports.deployment = DEPLOYMENT
+        self.ports.restore_bucket = RESTORE_BUCKET
+        self.ports.copy_days = 1
 
     def archive(
         self, key: str, files: list[SourceFile], storage_class: str = "DEEP_ARCHIVE"
@@ -67,30 +84,6 @@ class RestoreWorld:
         self.sources.update({file.key: file.body for file in files})
         return entries
 
-    @property
-    def plane(self) -> RestorePlane:
-        return RestorePlane(
-            projects=self.projects,
-            catalog=self.catalog,
-            listing=InMemoryPrefixListing(self.catalog),
-            store=self.store,
-            queue=self.queue,
-            deployment=DEPLOYMENT,
-            restore_bucket=RESTORE_BUCKET,
-            clock=self.clock,
-            new_restore_id=lambda: f"00000000-0000-4000-8000-{next(self._ids):012d}",
-        )
-
-    @property
-    def services(self) -> RestoreServices:
-        return RestoreServices(
-            store=self.store,
-            archives=self.archives,
-            restored=self.restored,
-            notifier=self.notifier,
-            clock=self.clock,
-        )
-
     def request(self, *names: str, tier: str = "Standard") -> str:
         body: dict[str, object] = {
             "project_name": PROJECT,
@@ -98,11 +91,11 @@ class RestoreWorld:
             "sns_topic_arn": TOPIC,
             "files": list(names),
         }
-        record, _ = start_restore(self.plane, RestoreRequest.model_validate(body))
+        record, _ = start_restore(self.ports, RestoreRequest.model_validate(body))
         return record.restore_id
 
     def advance(self, restore_id: str) -> AdvanceReport:
-        return advance(restore_id, self.services)
+        return advance(restore_id, self.ports)
 
 
 def call(method: str, path: str, body: Any | None = None) -> tuple[int, Any]:

@@ -40,19 +40,19 @@ class Refreshing:
 @pytest.mark.parametrize(
     ("environment", "expected"),
     [
-        ({}, S3Endpoint(None, None)),
-        ({"AWS_DEFAULT_REGION": "us-east-2"}, S3Endpoint("us-east-2", None)),
+        ({}, S3Endpoint(region=None, endpoint_url=None)),
+        ({"AWS_DEFAULT_REGION": "us-east-2"}, S3Endpoint(region="us-east-2", endpoint_url=None)),
         (
             {"AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "us-east-2"},
-            S3Endpoint("eu-west-1", None),
+            S3Endpoint(region="eu-west-1", endpoint_url=None),
         ),
         (
             {"AWS_ENDPOINT_URL": "http://127.0.0.1:5000"},
-            S3Endpoint(None, "http://127.0.0.1:5000"),
+            S3Endpoint(region=None, endpoint_url="http://127.0.0.1:5000"),
         ),
         (
             {"AWS_ENDPOINT_URL": "http://all:1", "AWS_ENDPOINT_URL_S3": "http://s3-only:2"},
-            S3Endpoint(None, "http://s3-only:2"),
+            S3Endpoint(region=None, endpoint_url="http://s3-only:2"),
         ),
     ],
 )

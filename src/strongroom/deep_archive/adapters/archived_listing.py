@@ -8,23 +8,19 @@ wanted one are read, and their manifests stream line by line.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Self
 
 from botocore.exceptions import ClientError
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from strongroom.core import aws
+from strongroom.core.settings import EnvironmentSettings
 from strongroom.deep_archive.adapters.item_codec import attribute
 from strongroom.deep_archive.adapters.job_files import JobFiles
-from strongroom.deep_archive.adapters.job_store import (
-    JOB_RECORD,
-    JobsTableSettings,
-    job_from_item,
-)
+from strongroom.deep_archive.adapters.job_store import JOB_RECORD, JobsTableSettings, job_from_item
 from strongroom.deep_archive.domain.catalog import CatalogEntry
-from strongroom.deep_archive.domain.jobs import JobRecord
+from strongroom.deep_archive.domain.job_records import JobRecord
 from strongroom.deep_archive.domain.names import BucketName
 from strongroom.deep_archive.domain.projects import Project
 from strongroom.deep_archive.domain.restore_lookup import newest_per_file
@@ -33,20 +29,12 @@ from strongroom.deep_archive.domain.restores import MAX_FILES_PER_REQUEST
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
-    from strongroom.deep_archive.adapters.memory import InMemoryCatalogStore
-
 ENOUGH_FILES = MAX_FILES_PER_REQUEST + 1
 """Distinct files after which a listing stops reading: the request is refused as too large."""
 
 
-class ArchiveBucketSettings(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class ArchiveBucketSettings(EnvironmentSettings):
     bucket: BucketName = Field(alias="ARCHIVE_BUCKET_NAME")
-
-    @classmethod
-    def from_environment(cls, environment: Mapping[str, str] = os.environ) -> Self:
-        return cls.model_validate(dict(environment))
 
 
 def listed_buckets(project: Project, bucket: str | None) -> frozenset[str]:
@@ -159,23 +147,3 @@ class ArchivedListing:
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") not in {"NoSuchKey", "404"}:
                 raise
-
-
-class InMemoryPrefixListing:
-    """PrefixListing over an in-memory catalog, for unit tests: what ArchivedListing finds
-    when every archived file is catalogued."""
-
-    def __init__(self, catalog: InMemoryCatalogStore, *, enough: int | None = ENOUGH_FILES) -> None:
-        self._catalog = catalog
-        self._enough = enough
-
-    def under_prefix(
-        self, project: Project, bucket: str | None, prefix: str
-    ) -> Iterator[CatalogEntry]:
-        buckets = listed_buckets(project, bucket)
-        entries = (
-            entry
-            for entry in self._catalog.entries()
-            if selected(entry, project.name, buckets, prefix)
-        )
-        yield from newest_of_first_files(entries, self._enough)

@@ -8,16 +8,16 @@ names a file without its folder; files of the same name in different folders are
 
 from __future__ import annotations
 
-import os
 import random
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from strongroom.core import aws
+from strongroom.core.settings import EnvironmentSettings
 from strongroom.deep_archive.adapters.item_codec import Item, attribute, from_item, to_item
 from strongroom.deep_archive.adapters.project_store import TABLE_NAME_PATTERN
 from strongroom.deep_archive.domain.catalog import CatalogEntry
@@ -79,14 +79,8 @@ class Backoff:
         self.sleep(self.jitter(0.0, ceiling))
 
 
-class CatalogTableSettings(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class CatalogTableSettings(EnvironmentSettings):
     table_name: str = Field(alias="CATALOG_TABLE_NAME", pattern=TABLE_NAME_PATTERN)
-
-    @classmethod
-    def from_environment(cls, environment: Mapping[str, str] = os.environ) -> Self:
-        return cls.model_validate(dict(environment))
 
 
 def object_pk(project: str, bucket: str, key: str) -> str:

@@ -7,14 +7,13 @@ a local process, so nothing here knows where it runs.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from botocore.exceptions import BotoCoreError, ClientError
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from strongroom.core import aws
+from strongroom.core.settings import EnvironmentSettings
 
 if TYPE_CHECKING:
     from mypy_boto3_batch import BatchClient
@@ -54,15 +53,9 @@ class JobLauncher(Protocol):
         ...
 
 
-class BatchSettings(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class BatchSettings(EnvironmentSettings):
     job_queue: str = Field(alias="JOB_QUEUE_ARN", min_length=1)
     job_definition: str = Field(alias="JOB_DEFINITION_ARN", min_length=1)
-
-    @classmethod
-    def from_environment(cls, environment: Mapping[str, str] = os.environ) -> Self:
-        return cls.model_validate(dict(environment))
 
 
 def batch_job_name(job_id: str) -> str:

@@ -10,18 +10,18 @@ packers running in parallel never lose each other's updates.
 from __future__ import annotations
 
 import builtins
-import os
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from strongroom.core import aws
+from strongroom.core.settings import EnvironmentSettings
 from strongroom.core.timefmt import utc_now
 from strongroom.deep_archive.adapters.item_codec import Item, attribute, from_item, to_item
 from strongroom.deep_archive.adapters.project_store import TABLE_NAME_PATTERN
-from strongroom.deep_archive.domain.jobs import (
+from strongroom.deep_archive.domain.job_records import (
     ArchiveCheckpoint,
     JobCounts,
     JobRecord,
@@ -139,14 +139,8 @@ class JobStore(Protocol):
         ...
 
 
-class JobsTableSettings(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class JobsTableSettings(EnvironmentSettings):
     table_name: str = Field(alias="JOBS_TABLE_NAME", pattern=TABLE_NAME_PATTERN)
-
-    @classmethod
-    def from_environment(cls, environment: Mapping[str, str] = os.environ) -> Self:
-        return cls.model_validate(dict(environment))
 
 
 def checkpoint_record(index: int) -> str:

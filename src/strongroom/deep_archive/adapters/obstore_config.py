@@ -21,6 +21,9 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from obstore.store import S3Store
+from pydantic import AliasChoices, ConfigDict, Field
+
+from strongroom.core.settings import EnvironmentSettings
 
 if TYPE_CHECKING:
     from obstore.store import ClientConfig, RetryConfig, S3Config, S3Credential
@@ -93,18 +96,18 @@ class RefreshingCredentials(Protocol):
     def get_frozen_credentials(self) -> FrozenCredentials: ...
 
 
-@dataclass(frozen=True, slots=True)
-class S3Endpoint:
+class S3Endpoint(EnvironmentSettings):
     """Where S3 answers and in which region, resolved from the environment."""
 
-    region: str | None
-    endpoint_url: str | None
+    model_config = ConfigDict(populate_by_name=True)
 
-    @classmethod
-    def from_environment(cls, environment: Mapping[str, str] = os.environ) -> S3Endpoint:
-        region = environment.get("AWS_REGION") or environment.get("AWS_DEFAULT_REGION")
-        endpoint_url = environment.get("AWS_ENDPOINT_URL_S3") or environment.get("AWS_ENDPOINT_URL")
-        return cls(region=region or None, endpoint_url=endpoint_url or None)
+    region: str | None = Field(
+        default=None, validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION")
+    )
+    endpoint_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"),
+    )
 
 
 def s3_store(

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Protocol, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from strongroom.core import aws
+from strongroom.core.settings import EnvironmentSettings
 from strongroom.deep_archive.adapters.item_codec import attribute, from_item, to_item
 from strongroom.deep_archive.domain.projects import Project
 
@@ -30,14 +29,8 @@ class ProjectStore(Protocol):
         ...
 
 
-class ProjectsTableSettings(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class ProjectsTableSettings(EnvironmentSettings):
     table_name: str = Field(alias="PROJECTS_TABLE_NAME", pattern=TABLE_NAME_PATTERN)
-
-    @classmethod
-    def from_environment(cls, environment: Mapping[str, str] = os.environ) -> Self:
-        return cls.model_validate(dict(environment))
 
 
 class DynamoDBProjectStore:

@@ -7,16 +7,25 @@ both; the API and the scheduled sweep add the messages that name a request direc
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Protocol, Self
+
+from pydantic import Field
 
 from strongroom.core.aws import client
+from strongroom.core.settings import EnvironmentSettings
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
 
-QUEUE_URL_VARIABLE = "RESTORE_QUEUE_URL"
+
+class RestoreQueueSettings(EnvironmentSettings):
+    queue_url: str = Field(alias="RESTORE_QUEUE_URL", min_length=1)
+
+
+class RestoreQueue(Protocol):
+    def start(self, restore_id: str) -> None:
+        """Ask the restore worker to move request ``restore_id`` on."""
+        ...
 
 
 def work_message(restore_id: str) -> str:
@@ -29,16 +38,8 @@ class SqsRestoreQueue:
         self._sqs: SQSClient = sqs_client or client("sqs")
 
     @classmethod
-    def from_environment(cls, environment: Mapping[str, str] = os.environ) -> Self:
-        return cls(environment[QUEUE_URL_VARIABLE])
+    def from_environment(cls) -> Self:
+        return cls(RestoreQueueSettings.from_environment().queue_url)
 
     def start(self, restore_id: str) -> None:
         self._sqs.send_message(QueueUrl=self.queue_url, MessageBody=work_message(restore_id))
-
-
-class RecordingRestoreQueue:
-    def __init__(self) -> None:
-        self.started: list[str] = []
-
-    def start(self, restore_id: str) -> None:
-        self.started.append(restore_id)

@@ -11,21 +11,16 @@ runs neither move a file twice nor notify twice.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from strongroom.core import aws
+from strongroom.core.settings import EnvironmentSettings
 from strongroom.core.timefmt import utc_now
-from strongroom.deep_archive.adapters.catalog_store import (
-    WRITE_BATCH,
-    Backoff,
-    chunks,
-    put_batch,
-)
+from strongroom.deep_archive.adapters.catalog_store import WRITE_BATCH, Backoff, chunks, put_batch
 from strongroom.deep_archive.adapters.item_codec import Item, attribute, from_item, to_item
 from strongroom.deep_archive.adapters.project_store import TABLE_NAME_PATTERN
 from strongroom.deep_archive.domain.restores import (
@@ -68,14 +63,8 @@ class NotificationNotClaimed(Exception):
         self.restore_id = restore_id
 
 
-class RestoresTableSettings(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class RestoresTableSettings(EnvironmentSettings):
     table_name: str = Field(alias="RESTORES_TABLE_NAME", pattern=TABLE_NAME_PATTERN)
-
-    @classmethod
-    def from_environment(cls, environment: Mapping[str, str] = os.environ) -> Self:
-        return cls.model_validate(dict(environment))
 
 
 def file_item_key(index: int) -> str:

@@ -11,10 +11,12 @@ archive a location learns that first, before anything about how it asked.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from http import HTTPStatus
 from typing import Literal
 
+from strongroom.core.http_errors import ApiError
 from strongroom.deep_archive.domain.grouping import megabytes
-from strongroom.deep_archive.domain.jobs import JobSettings
+from strongroom.deep_archive.domain.job_records import JobSettings
 from strongroom.deep_archive.domain.projects import Project, SourceLocation
 from strongroom.deep_archive.domain.requests import ArchiveRequest
 from strongroom.deep_archive.domain.storage import archive_storage_class
@@ -33,13 +35,20 @@ class Deployment:
     account_id: str
 
 
-class IntakeError(Exception):
-    """A request that cannot become a job; the handler maps each kind to its status code."""
+class IntakeError(ApiError):
+    """A request that cannot become a job; each kind carries its status code and body."""
 
 
 class ProjectNotRegistered(IntakeError):
     def __init__(self, project: str) -> None:
-        super().__init__(f"project {project!r} is not registered")
+        super().__init__(
+            f"project {project!r} is not registered",
+            status=HTTPStatus.FORBIDDEN,
+            project=project,
+            bucket=None,
+            prefix=None,
+            registered=None,
+        )
         self.project = project
 
 
@@ -49,7 +58,12 @@ class SourceNotRegistered(IntakeError):
     ) -> None:
         super().__init__(
             f"project {project!r} has not registered bucket {bucket!r} with prefix {prefix!r}; "
-            f"registered: {describe_sources(registered)}"
+            f"registered: {describe_sources(registered)}",
+            status=HTTPStatus.FORBIDDEN,
+            project=project,
+            bucket=bucket,
+            prefix=prefix,
+            registered=[source.model_dump(mode="json") for source in registered],
         )
         self.project = project
         self.bucket = bucket
@@ -61,7 +75,10 @@ class DeploymentMismatch(IntakeError):
     def __init__(self, field: Literal["region", "account"], given: str, expected: str) -> None:
         super().__init__(
             f"{field} {given!r} is not this deployment's {field} ({expected!r}): "
-            "this service works only within its own account and region"
+            "this service works only within its own account and region",
+            status=HTTPStatus.UNPROCESSABLE_ENTITY,
+            field=field,
+            rule="deployment_mismatch",
         )
         self.field = field
         self.given = given

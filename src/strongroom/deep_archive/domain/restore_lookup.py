@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from http import HTTPStatus
 from typing import Protocol
 
+from strongroom.core.http_errors import ApiError
 from strongroom.deep_archive.domain.catalog import CatalogEntry
 from strongroom.deep_archive.domain.intake import (
     Deployment,
@@ -53,8 +55,8 @@ class PrefixListing(Protocol):
         ...
 
 
-class RestoreRefused(Exception):
-    """A request that cannot start; the handler maps each kind to its status code."""
+class RestoreRefused(ApiError):
+    """A request that cannot start; each kind carries its status code and body."""
 
 
 class TopicNotRegistered(RestoreRefused):
@@ -62,7 +64,12 @@ class TopicNotRegistered(RestoreRefused):
         listed = ", ".join(registered) if registered else "none"
         super().__init__(
             f"sns_topic_arn {topic_arn!r} is not a notification topic project {project!r} "
-            f"registered; registered: {listed}"
+            f"registered; registered: {listed}",
+            status=HTTPStatus.FORBIDDEN,
+            field="sns_topic_arn",
+            project=project,
+            given=topic_arn,
+            registered=list(registered),
         )
         self.project = project
         self.topic_arn = topic_arn
@@ -72,7 +79,10 @@ class TopicNotRegistered(RestoreRefused):
 class UnknownFiles(RestoreRefused):
     def __init__(self, project: str, names: list[str]) -> None:
         super().__init__(
-            f"no archived file of project {project!r} matches {', '.join(map(repr, names))}"
+            f"no archived file of project {project!r} matches {', '.join(map(repr, names))}",
+            status=HTTPStatus.NOT_FOUND,
+            project=project,
+            unknown=names,
         )
         self.project = project
         self.names = names
@@ -83,7 +93,12 @@ class AmbiguousFiles(RestoreRefused):
         described = "; ".join(
             f"{name!r} matches {', '.join(keys)}" for name, keys in matches.items()
         )
-        super().__init__(f"name each file by its full key: {described}")
+        super().__init__(
+            f"name each file by its full key: {described}",
+            status=HTTPStatus.CONFLICT,
+            project=project,
+            matches=matches,
+        )
         self.project = project
         self.matches = matches
 
@@ -92,7 +107,10 @@ class TooManyFiles(RestoreRefused):
     def __init__(self, field: str, count: int) -> None:
         super().__init__(
             f"{field} selects {count} or more files; one request restores at most "
-            f"{MAX_FILES_PER_REQUEST} (split it, e.g. by a longer prefix)"
+            f"{MAX_FILES_PER_REQUEST} (split it, e.g. by a longer prefix)",
+            status=HTTPStatus.UNPROCESSABLE_ENTITY,
+            field=field,
+            rule="too_many_files",
         )
         self.field = field
         self.count = count
@@ -112,7 +130,15 @@ class TierNotOffered(RestoreRefused):
                 f"retrieval_tier {tier!r} is not offered for {storage_class} archives "
                 f"(S3 has no {tier} retrieval for that class; {waits})"
             )
-        super().__init__(f"{reason}; allowed: {', '.join(allowed)}")
+        super().__init__(
+            f"{reason}; allowed: {', '.join(allowed)}",
+            status=HTTPStatus.BAD_REQUEST,
+            field="retrieval_tier",
+            given=tier,
+            storage_class=storage_class,
+            allowed=list(allowed),
+            files=keys,
+        )
         self.tier = tier
         self.storage_class = storage_class
         self.allowed = allowed

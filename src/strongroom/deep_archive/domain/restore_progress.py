@@ -27,6 +27,7 @@ from strongroom.deep_archive.domain.restores import (
     by_archive,
     file_counts,
     request_status,
+    restore_status_url,
     restored_key,
 )
 from strongroom.deep_archive.domain.storage import RESTORE_REQUIRED
@@ -132,15 +133,28 @@ class Notifier(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class RestoreServices:
-    store: RestoreStore
-    archives: ArchiveStore
-    restored: RestoredFiles
-    notifier: Notifier
-    clock: Callable[[], datetime]
-    copy_days: int = 1
-    status_url: Callable[[str], str] = lambda restore_id: f"/restores/{restore_id}"
+class RestoreServices(Protocol):
+    """What advancing a restore talks to (deep_archive's one services container has it all)."""
+
+    @property
+    def restores(self) -> RestoreStore: ...
+
+    @property
+    def archives(self) -> ArchiveStore: ...
+
+    @property
+    def restored(self) -> RestoredFiles: ...
+
+    @property
+    def notifier(self) -> Notifier: ...
+
+    @property
+    def clock(self) -> Callable[[], datetime]: ...
+
+    @property
+    def copy_days(self) -> int:
+        """How long S3 keeps an archive's restored copy."""
+        ...
 
 
 @dataclass
@@ -179,7 +193,7 @@ def advance(
     event concerns that archive, and other archives have their own events.
     """
     report = AdvanceReport(restore_id)
-    found = services.store.get(restore_id)
+    found = services.restores.get(restore_id)
     if found is None:
         report.outcome = "unknown"
         return report
@@ -198,7 +212,7 @@ def advance(
         _advance_archive(record, bucket, key, members, services, report, out_of_time)
         if report.outcome == "deferred":
             return report
-    found = services.store.get(restore_id)
+    found = services.restores.get(restore_id)
     assert found is not None
     record, files = found
     if all(file.final for file in files) and _notify(record, files, services):
@@ -224,7 +238,7 @@ def _advance_archive(
     if _ensure_readable(record, bucket, key, archive, services, report) != "read":
         for file in members:
             if file.state == "PENDING":
-                services.store.set_file_state(
+                services.restores.set_file_state(
                     record.restore_id, file.index, "RESTORING", expected=NOT_STARTED
                 )
         return
@@ -267,7 +281,7 @@ def _extract(
     record: RestoreRecord, file: RestoreFile, services: RestoreServices, report: AdvanceReport
 ) -> None:
     now = services.clock()
-    if not services.store.claim_extraction(
+    if not services.restores.claim_extraction(
         record.restore_id, file.index, now, now + EXTRACTION_LEASE
     ):
         report.files_skipped += 1
@@ -280,13 +294,13 @@ def _extract(
         reason = (
             f"s3://{entry.archive_bucket}/{entry.archive_key} at byte {entry.data_offset}: {error}"
         )
-        if services.store.set_file_state(
+        if services.restores.set_file_state(
             record.restore_id, file.index, "FAILED", expected=OPEN_STATES, error=reason
         ):
             report.files_failed += 1
             report.failures.append(f"{entry.key}: {reason}")
         return
-    if services.store.set_file_state(
+    if services.restores.set_file_state(
         record.restore_id, file.index, "RESTORED", expected=OPEN_STATES
     ):
         report.files_restored += 1
@@ -311,7 +325,7 @@ def _fail_all(
     report: AdvanceReport,
 ) -> None:
     for file in members:
-        if services.store.set_file_state(
+        if services.restores.set_file_state(
             record.restore_id, file.index, "FAILED", expected=OPEN_STATES, error=reason
         ):
             report.files_failed += 1
@@ -320,13 +334,13 @@ def _fail_all(
 
 def _notify(record: RestoreRecord, files: list[RestoreFile], services: RestoreServices) -> bool:
     now = services.clock()
-    if not services.store.claim_notification(
+    if not services.restores.claim_notification(
         record.restore_id, now, now - NOTIFICATION_CLAIM_TIMEOUT
     ):
         return False
-    subject, message = notification(record, files, services.status_url(record.restore_id))
+    subject, message = notification(record, files, restore_status_url(record.restore_id))
     message_id = services.notifier.publish(record.sns_topic_arn, subject, message)
-    services.store.record_notification(record.restore_id, message_id, services.clock())
+    services.restores.record_notification(record.restore_id, message_id, services.clock())
     return True
 
 

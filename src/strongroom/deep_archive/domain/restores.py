@@ -178,6 +178,11 @@ def request_status(files: Sequence[RestoreFile]) -> RestoreStatus:
     return "FAILED" if counts.restored == 0 else "PARTIAL"
 
 
+def restore_status_url(restore_id: str) -> str:
+    """Where the API reports on a restore request (``GET /restores/{restore_id}``)."""
+    return f"/restores/{restore_id}"
+
+
 def restored_key(restore_id: str, source_key: str) -> str:
     """Where a restored file is written: ``restores/<restore_id>/<original key>``."""
     return f"{RESTORED_PREFIX}/{restore_id}/{source_key}"

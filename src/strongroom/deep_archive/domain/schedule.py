@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from strongroom.deep_archive.domain.jobs import JobRecord, JobStatus
+from strongroom.deep_archive.domain.job_records import JobRecord, JobStatus
 from strongroom.deep_archive.domain.projects import Project
 from strongroom.deep_archive.domain.requests import ArchiveRequest
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from strongroom.deep_archive.domain.jobs import JobSettings
+from strongroom.deep_archive.domain.job_records import JobSettings
 
 # STS accepts a packed session policy of at most 2,048 characters; keep a margin.
 MAX_SESSION_POLICY_CHARACTERS = 2_000

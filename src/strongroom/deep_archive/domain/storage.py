@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Literal
+
+from strongroom.core.http_errors import ApiError
 
 ArchiveStorageClass = Literal["DEEP_ARCHIVE", "GLACIER", "GLACIER_IR", "STANDARD_IA"]
 ARCHIVE_STORAGE_CLASSES: tuple[ArchiveStorageClass, ...] = (
@@ -21,13 +24,17 @@ RESTORE_TIERS: dict[str, tuple[str, ...]] = {
 READABLE_STORAGE_CLASS = "STANDARD"
 
 
-class UnsupportedStorageClassError(ValueError):
+class UnsupportedStorageClassError(ApiError, ValueError):
     def __init__(self, given: str) -> None:
         self.given = given
         self.allowed = ARCHIVE_STORAGE_CLASSES
         super().__init__(
             f"storage_class {given!r} is not supported for archives; allowed: "
-            + ", ".join(ARCHIVE_STORAGE_CLASSES)
+            + ", ".join(ARCHIVE_STORAGE_CLASSES),
+            status=HTTPStatus.BAD_REQUEST,
+            field="storage_class",
+            given=given,
+            allowed=list(ARCHIVE_STORAGE_CLASSES),
         )
 
 

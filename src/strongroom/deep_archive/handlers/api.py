@@ -8,54 +8,36 @@ registered ones is 403, a region or account other than this deployment's 422. In
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import cache
 from http import HTTPStatus
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel
 
-from strongroom.core.http_errors import invalid_request
+from strongroom.core.http_errors import answer_errors
 from strongroom.core.observability import logger, metrics
-from strongroom.deep_archive.domain.intake import (
-    DeploymentMismatch,
-    ProjectNotRegistered,
-    SourceNotRegistered,
-    resolve,
-)
-from strongroom.deep_archive.domain.jobs import JobCounts, JobRecord, JobSettings, JobStatus
-from strongroom.deep_archive.domain.projects import SourceLocation
+from strongroom.deep_archive import wiring
 from strongroom.deep_archive.domain.requests import ArchiveRequest
-from strongroom.deep_archive.domain.storage import UnsupportedStorageClassError
 from strongroom.deep_archive.handlers import restore_api
-from strongroom.deep_archive.handlers.api_models import (
-    MismatchDetail,
-    MismatchProblem,
-    Problem,
-    Timestamp,
-    json_response,
-    problem,
+from strongroom.deep_archive.services.archive_jobs import find_job, request_archive, status_url
+from strongroom.deep_archive.services.job_views import (
+    JobAccepted,
+    JobView,
+    NotLaunchedProblem,
+    NotRegisteredProblem,
+    RunningProblem,
+    StorageClassProblem,
+    UnknownJobProblem,
 )
-from strongroom.deep_archive.handlers.job_start import (
-    ControlPlane,
-    JobNotLaunched,
-    RunInProgress,
-    control_plane_from_environment,
-    start_job,
-    status_url,
-)
+from strongroom.deep_archive.services.responses import MismatchProblem, json_response
 
 ARCHIVE_SCOPE = "deep_archive/archive"
 READ_SCOPE = "deep_archive/read"
 """The gateway's JWT authorizer enforces the scopes; here they document the routes in OpenAPI."""
 JOB_ID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
-RETRY_AFTER_SECONDS = 30
 
 JobIdPath = Annotated[
     str,
@@ -67,97 +49,9 @@ JobIdPath = Annotated[
 ]
 
 
-class JobAccepted(BaseModel):
-    """The 202 body: the job is recorded and its planner submitted to Batch."""
-
-    job_id: str
-    status: JobStatus
-    status_url: str
-
-
-class JobView(BaseModel):
-    """A job as ``GET /jobs/{job_id}`` shows it."""
-
-    job_id: str
-    status: JobStatus
-    status_reason: str | None
-    run_key: str
-    settings: JobSettings
-    counts: JobCounts
-    archives: list[str]
-    errors: list[str]
-    errors_truncated: int
-    estimate: dict[str, object] | None
-    batch_job_ids: list[str]
-    created_at: Timestamp
-    updated_at: Timestamp
-
-    @classmethod
-    def of(cls, record: JobRecord) -> JobView:
-        return cls(
-            job_id=record.job_id,
-            status=record.status,
-            status_reason=record.status_reason,
-            run_key=record.settings.run_key,
-            settings=record.settings,
-            counts=record.counts,
-            archives=record.archives,
-            errors=record.errors,
-            errors_truncated=record.errors_truncated,
-            estimate=record.estimate,
-            batch_job_ids=record.batch_job_ids,
-            created_at=record.created_at,
-            updated_at=record.updated_at,
-        )
-
-
-class StorageClassProblem(Problem):
-    field: str = "storage_class"
-    given: str
-    allowed: list[str]
-
-
-class NotRegisteredProblem(Problem):
-    project: str
-    bucket: str | None = None
-    prefix: str | None = None
-    registered: list[SourceLocation] | None = None
-
-
-class RunningProblem(Problem):
-    run_key: str
-    job_id: str
-    status: JobStatus
-    status_url: str
-
-
-class NotLaunchedProblem(Problem):
-    job_id: str
-    status_url: str
-    reason: str
-
-
-class UnknownJobProblem(Problem):
-    job_id: str
-
-
-class UnknownJob(Exception):
-    def __init__(self, job_id: str) -> None:
-        super().__init__(f"no archive job {job_id!r}")
-        self.job_id = job_id
-
-
-@cache
-def aws_control_plane() -> ControlPlane:
-    """The stores and launcher named by the environment, built on first use (not at import)."""
-    return control_plane_from_environment()
-
-
-# Seam: tests bind in-memory fakes with monkeypatch.setattr(api, "control_plane_factory", ...).
-control_plane_factory: Callable[[], ControlPlane] = aws_control_plane
-
 app = APIGatewayHttpResolver(enable_validation=True)
 app.include_router(restore_api.router)
+answer_errors(app)
 
 
 @app.post(
@@ -185,10 +79,7 @@ app.include_router(restore_api.router)
     security=[{"jwt": [ARCHIVE_SCOPE]}],
 )
 def archive(request: ArchiveRequest) -> Response[JobAccepted]:
-    plane = control_plane_factory()
-    project = plane.projects.get(request.project_name)
-    settings = resolve(request, project, plane.deployment, trigger="api")
-    record = start_job(plane, settings)
+    record = request_archive(wiring.ports(), request)
     metrics.add_metric(name="ArchiveJobsStarted", unit=MetricUnit.Count, value=1)
     return Response(
         status_code=HTTPStatus.ACCEPTED,
@@ -213,99 +104,7 @@ def archive(request: ArchiveRequest) -> Response[JobAccepted]:
     security=[{"jwt": [READ_SCOPE]}],
 )
 def get_job(job_id: JobIdPath) -> JobView:
-    record = control_plane_factory().jobs.get(job_id)
-    if record is None:
-        raise UnknownJob(job_id)
-    return JobView.of(record)
-
-
-def _problem(status: HTTPStatus, body: BaseModel, **headers: str) -> Response[Any]:
-    if status < HTTPStatus.INTERNAL_SERVER_ERROR and status != HTTPStatus.NOT_FOUND:
-        metrics.add_metric(name="ArchiveRequestsRefused", unit=MetricUnit.Count, value=1)
-    return problem(status, body, **headers)
-
-
-def _unsupported_storage_class(error: UnsupportedStorageClassError) -> Response[Any]:
-    body = StorageClassProblem(message=str(error), given=error.given, allowed=list(error.allowed))
-    return _problem(HTTPStatus.BAD_REQUEST, body)
-
-
-def _project_not_registered(error: ProjectNotRegistered) -> Response[Any]:
-    logger.info("archive refused: project not registered", project=error.project)
-    return _problem(
-        HTTPStatus.FORBIDDEN, NotRegisteredProblem(message=str(error), project=error.project)
-    )
-
-
-def _source_not_registered(error: SourceNotRegistered) -> Response[Any]:
-    logger.info(
-        "archive refused: source not registered",
-        project=error.project,
-        bucket=error.bucket,
-        prefix=error.prefix,
-    )
-    body = NotRegisteredProblem(
-        message=str(error),
-        project=error.project,
-        bucket=error.bucket,
-        prefix=error.prefix,
-        registered=list(error.registered),
-    )
-    return _problem(HTTPStatus.FORBIDDEN, body)
-
-
-def _deployment_mismatch(error: DeploymentMismatch) -> Response[Any]:
-    body = MismatchProblem(
-        statusCode=HTTPStatus.UNPROCESSABLE_ENTITY,
-        message=f"invalid request: body.{error.field}: {error} [deployment_mismatch]",
-        detail=[
-            MismatchDetail(loc=["body", error.field], type="deployment_mismatch", msg=str(error))
-        ],
-    )
-    return _problem(HTTPStatus.UNPROCESSABLE_ENTITY, body)
-
-
-def _run_in_progress(error: RunInProgress) -> Response[Any]:
-    body = RunningProblem(
-        message=str(error),
-        run_key=error.run_key,
-        job_id=error.job_id,
-        status=error.status,
-        status_url=status_url(error.job_id),
-    )
-    return _problem(HTTPStatus.CONFLICT, body)
-
-
-def _job_not_launched(error: JobNotLaunched) -> Response[Any]:
-    metrics.add_metric(name="ArchiveJobsNotLaunched", unit=MetricUnit.Count, value=1)
-    logger.error("planner job not submitted", job_id=error.job_id, reason=error.failure.reason)
-    body = NotLaunchedProblem(
-        message=str(error),
-        job_id=error.job_id,
-        status_url=status_url(error.job_id),
-        reason=error.failure.reason,
-    )
-    if error.failure.transient:
-        return _problem(
-            HTTPStatus.SERVICE_UNAVAILABLE, body, **{"Retry-After": str(RETRY_AFTER_SECONDS)}
-        )
-    return _problem(HTTPStatus.BAD_GATEWAY, body)
-
-
-def _unknown_job(error: UnknownJob) -> Response[Any]:
-    return _problem(
-        HTTPStatus.NOT_FOUND, UnknownJobProblem(message=str(error), job_id=error.job_id)
-    )
-
-
-app.exception_handler(UnsupportedStorageClassError)(_unsupported_storage_class)
-app.exception_handler(ProjectNotRegistered)(_project_not_registered)
-app.exception_handler(SourceNotRegistered)(_source_not_registered)
-app.exception_handler(DeploymentMismatch)(_deployment_mismatch)
-app.exception_handler(RunInProgress)(_run_in_progress)
-app.exception_handler(JobNotLaunched)(_job_not_launched)
-app.exception_handler(UnknownJob)(_unknown_job)
-app.exception_handler(RequestValidationError)(invalid_request)
+    return JobView.of(find_job(wiring.ports(), job_id))
 
 
 @logger.inject_lambda_context(

@@ -1,37 +1,18 @@
-"""In-memory stores and launcher with the DynamoDB and Batch ones' semantics.
+"""In-memory twin of the Jobs table (``job_store``): same item encoding, conditions and errors.
 
-For unit tests and demos. Records go through the same item encoding as DynamoDB, so what comes
-back is exactly what the tables would give back (timestamps in milliseconds, numbers as JSON).
+Records go through the DynamoDB item encoding, so what comes back is exactly what the table would
+give back (timestamps in milliseconds, numbers as JSON).
 """
 
 from __future__ import annotations
 
 import builtins
 import threading
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
 
 from strongroom.core.timefmt import iso_millis, utc_now
-from strongroom.deep_archive.adapters.catalog_store import (
-    by_key_then_age,
-    catalog_item,
-    entry_from_item,
-    newest,
-    object_pk,
-)
-from strongroom.deep_archive.adapters.item_codec import (
-    Item,
-    as_stored,
-    from_item,
-    to_item,
-    to_millis,
-)
-from strongroom.deep_archive.adapters.job_launcher import (
-    LaunchFailed,
-    batch_job_name,
-    checked_array_size,
-)
+from strongroom.deep_archive.adapters.item_codec import Item, as_stored, to_millis
 from strongroom.deep_archive.adapters.job_store import (
     MAX_ERRORS,
     JobAlreadyExists,
@@ -44,28 +25,7 @@ from strongroom.deep_archive.adapters.job_store import (
     job_from_item,
     job_item,
 )
-from strongroom.deep_archive.domain.catalog import CatalogEntry
-from strongroom.deep_archive.domain.jobs import ArchiveCheckpoint, JobRecord, JobStatus
-from strongroom.deep_archive.domain.projects import Project
-
-
-class InMemoryProjectStore:
-    def __init__(self, projects: Iterable[Project] = ()) -> None:
-        self._items: dict[str, Item] = {}
-        for project in projects:
-            self.put(project)
-
-    def put(self, project: Project) -> None:
-        self._items[project.name] = to_item(project)
-
-    def get(self, name: str) -> Project | None:
-        item = self._items.get(name)
-        return None if item is None else Project.model_validate(from_item(item))
-
-    def list(self) -> builtins.list[Project]:
-        return [
-            Project.model_validate(from_item(self._items[name])) for name in sorted(self._items)
-        ]
+from strongroom.deep_archive.domain.job_records import ArchiveCheckpoint, JobRecord, JobStatus
 
 
 class InMemoryJobStore:
@@ -202,74 +162,3 @@ class InMemoryJobStore:
 
     def _touch(self, record: JobRecord) -> None:
         record.updated_at = to_millis(self._clock())
-
-
-class InMemoryCatalogStore:
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._items: dict[tuple[str, str], Item] = {}
-
-    def put_entries(self, entries: Iterable[CatalogEntry]) -> int:
-        items = {
-            (object_pk(entry.project, entry.source_bucket, entry.key), entry.etag): catalog_item(
-                entry
-            )
-            for entry in entries
-        }
-        with self._lock:
-            self._items.update(items)
-        return len(items)
-
-    def get_latest(self, project: str, bucket: str, key: str) -> CatalogEntry | None:
-        pk = object_pk(project, bucket, key)
-        return newest(entry for (owner, _), entry in self._entries() if owner == pk)
-
-    def find_by_file_name(self, project: str, file_name: str) -> builtins.list[CatalogEntry]:
-        return by_key_then_age(
-            entry
-            for _, entry in self._entries()
-            if entry.project == project and entry.file_name == file_name
-        )
-
-    def archived_etags(
-        self, project: str, bucket: str, objects: Mapping[str, str]
-    ) -> dict[str, str]:
-        with self._lock:
-            stored = set(self._items)
-        return {
-            key: etag
-            for key, etag in objects.items()
-            if (object_pk(project, bucket, key), etag) in stored
-        }
-
-    def entries(self) -> builtins.list[CatalogEntry]:
-        return by_key_then_age(entry for _, entry in self._entries())
-
-    def _entries(self) -> builtins.list[tuple[tuple[str, str], CatalogEntry]]:
-        with self._lock:
-            items = list(self._items.items())
-        return [(key, entry_from_item(item)) for key, item in items]
-
-
-@dataclass(frozen=True, slots=True)
-class Submission:
-    job_id: str
-    job_name: str
-    array_size: int | None
-    batch_job_id: str
-
-
-class RecordingJobLauncher:
-    """Records each submission; ``fail_with`` makes the next submissions fail like Batch."""
-
-    def __init__(self) -> None:
-        self.submissions: list[Submission] = []
-        self.fail_with: LaunchFailed | None = None
-
-    def submit(self, job_id: str, *, array_size: int | None = None) -> str:
-        size = checked_array_size(array_size)
-        if self.fail_with is not None:
-            raise self.fail_with
-        batch_job_id = f"batch-{len(self.submissions) + 1:04d}"
-        self.submissions.append(Submission(job_id, batch_job_name(job_id), size, batch_job_id))
-        return batch_job_id

@@ -21,9 +21,9 @@ from strongroom.deep_archive.adapters.source_listing import (
 from strongroom.deep_archive.domain.cost import CostEstimate, estimate
 from strongroom.deep_archive.domain.cost_prices import available_regions
 from strongroom.deep_archive.domain.grouping import SourceObject, iter_archive_plans, worker_ranges
-from strongroom.deep_archive.domain.jobs import JobRecord, JobSettings, JobStatus
+from strongroom.deep_archive.domain.job_records import JobRecord, JobSettings, JobStatus
 from strongroom.deep_archive.domain.tally import ListingTally
-from strongroom.deep_archive.jobs.services import PackerServices
+from strongroom.deep_archive.services.packer_services import PackerServices
 
 CATALOG_LOOKUP_CHUNK = 100
 

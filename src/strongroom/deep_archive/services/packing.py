@@ -39,13 +39,10 @@ from strongroom.deep_archive.adapters.object_reader import (
     ObjectReader,
     StreamedObject,
 )
+from strongroom.deep_archive.adapters.source_access import SourceAccess
 from strongroom.deep_archive.domain.catalog import CatalogEntry
 from strongroom.deep_archive.domain.grouping import ArchivePlan
-from strongroom.deep_archive.domain.jobs import (
-    ArchiveCheckpoint,
-    ArchiveState,
-    JobRecord,
-)
+from strongroom.deep_archive.domain.job_records import ArchiveCheckpoint, ArchiveState, JobRecord
 from strongroom.deep_archive.domain.zip_writer import (
     ArchiveWriter,
     EncodedMember,
@@ -53,7 +50,7 @@ from strongroom.deep_archive.domain.zip_writer import (
     already_compressed,
     encode_member,
 )
-from strongroom.deep_archive.jobs.services import PackerServices, SourceAccess
+from strongroom.deep_archive.services.packer_services import PackerServices
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client

@@ -1,12 +1,14 @@
-"""Response pieces every deep_archive route shares: timestamps, error bodies, OpenAPI helpers."""
+"""Response pieces every deep_archive route shares: timestamps, error bodies, OpenAPI helpers.
+
+An error body is what an ApiError answers with; its model here documents it in OpenAPI.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
-from http import HTTPStatus
-from typing import Annotated, Any
+from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler import content_types
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import BaseModel, ConfigDict, PlainSerializer, WithJsonSchema
 
@@ -48,12 +50,3 @@ def json_response(model: type[BaseModel], description: str) -> OpenAPIResponse:
         "description": description,
         "content": {content_types.APPLICATION_JSON: {"model": model}},
     }
-
-
-def problem(status: HTTPStatus, body: BaseModel, **headers: str) -> Response[Any]:
-    return Response(
-        status_code=status,
-        content_type=content_types.APPLICATION_JSON,
-        body=body.model_dump(mode="json"),
-        headers=headers or None,
-    )

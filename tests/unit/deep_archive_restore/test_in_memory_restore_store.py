@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from strongroom.deep_archive.adapters.memory_restores import InMemoryRestoreStore
+from strongroom.deep_archive.adapters.in_memory_restores import InMemoryRestoreStore
 from tests.integration.deep_archive_restore_store.restore_store_contract import (
     ARCHIVE_X,
     MOVED_AT,

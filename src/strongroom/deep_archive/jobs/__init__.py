@@ -1,0 +1,1 @@
+"""Batch entry points: ``python -m strongroom.deep_archive.jobs.packer JOB_ID``."""
