@@ -55,11 +55,12 @@ from botocore.config import Config
 from tests.support.waiting import eventually
 
 from benchmarks.machine import describe
-from strongroom.cli.api_client import ApiClient
+from strongroom.core.localdev import LOCAL_ACCOUNT_ID
 from strongroom.deep_archive.adapters.catalog_store import DynamoDBCatalogStore
 from strongroom.deep_archive.domain.catalog import CatalogEntry
 from strongroom.deep_archive.localdev import DEMO_BUCKET, DEMO_PROJECT, demo_topic_arn
-from strongroom.local.emulator import LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS
+from strongroom.local.api_client import ApiClient
+from strongroom.local.emulator import LOCAL_CREDENTIALS
 from strongroom.local.stack import LocalStack, StackOptions
 
 KIB: Final = 1024

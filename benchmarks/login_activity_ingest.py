@@ -24,7 +24,7 @@ from typing import Any
 from tests.support.lambda_context import FakeLambdaContext
 
 from benchmarks.machine import describe
-from strongroom.cli.api_client import ApiClient
+from strongroom.local.api_client import ApiClient
 from strongroom.local.stack import LocalStack, StackOptions
 
 EVENTS = 5000

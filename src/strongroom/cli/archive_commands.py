@@ -16,7 +16,6 @@ import typer
 from botocore.exceptions import BotoCoreError, ClientError
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
-from strongroom.cli.api_client import ApiClient, ApiResponse
 from strongroom.cli.archive_estimate import (
     UnpricedRegionError,
     estimate_source,
@@ -55,6 +54,7 @@ from strongroom.cli.deep_archive_access import (
     project_store,
 )
 from strongroom.deep_archive.public import DEFAULT_ARCHIVE_SIZE_MB, DEFAULT_FILE_COUNT, Project
+from strongroom.local.api_client import ApiClient, ApiResponse
 
 app = typer.Typer(
     help="Pack S3 prefixes into zip archives in Glacier Deep Archive, and follow the jobs.",

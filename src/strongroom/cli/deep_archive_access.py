@@ -14,7 +14,6 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from strongroom.cli.api_client import ApiClient, ApiResponse, ApiUnreachableError
 from strongroom.cli.common import (
     TOKEN_VARIABLE,
     aws_client,
@@ -24,6 +23,7 @@ from strongroom.cli.common import (
     stack_output,
 )
 from strongroom.deep_archive.public import DynamoDBProjectStore
+from strongroom.local.api_client import ApiClient, ApiResponse, ApiUnreachableError
 
 SYSTEM = "deep_archive"
 INTERRUPTED = 130  # the shell's code for a command stopped by Ctrl-C

@@ -11,7 +11,6 @@ from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import ValidationError
 from rich.table import Table
 
-from strongroom.cli.api_client import ApiClient, ApiUnreachableError
 from strongroom.cli.common import (
     DEFAULT_STATE,
     TOKEN_VARIABLE,
@@ -24,6 +23,7 @@ from strongroom.cli.common import (
     stack_output,
 )
 from strongroom.core.timefmt import iso_millis, utc_now
+from strongroom.local.api_client import ApiClient, ApiUnreachableError
 from strongroom.login_activity.public import LoginEvent
 
 SYSTEM = "login_activity"

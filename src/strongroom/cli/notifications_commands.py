@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from strongroom.cli.common import DEFAULT_STATE, StateDirOption, console, fail, running_stack
-from strongroom.cli.control_client import ControlError, call
+from strongroom.local.control_client import ControlError, call
 
 
 def topic_name(topic_arn: str) -> str:

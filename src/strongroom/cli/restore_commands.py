@@ -18,7 +18,6 @@ import typer
 from botocore.exceptions import BotoCoreError, ClientError
 from rich.markup import escape
 
-from strongroom.cli.api_client import ApiClient, ApiResponse
 from strongroom.cli.archive_options import OptionError, validated
 from strongroom.cli.common import (
     DEFAULT_STATE,
@@ -45,6 +44,7 @@ from strongroom.cli.restore_views import (
     restore_report,
 )
 from strongroom.deep_archive.public import RETRIEVAL_TIERS, Project, RestoreRequest
+from strongroom.local.api_client import ApiClient, ApiResponse
 
 DEFAULT_POLL_SECONDS = 2.0
 DEFAULT_TIMEOUT_SECONDS = 600.0

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from strongroom.cli.common import DEFAULT_STATE, StateDirOption, console, fail, running_stack
-from strongroom.cli.control_client import ControlError, call
+from strongroom.local.control_client import ControlError, call
 
 app = typer.Typer(help="List the local stack's schedules or fire one now.", no_args_is_help=True)
 

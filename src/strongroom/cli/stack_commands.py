@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 
 from strongroom.cli.common import DEFAULT_STATE, StateDirOption, console, fail, running_stack
-from strongroom.cli.control_client import ControlError, call
+from strongroom.local.control_client import ControlError, call
 from strongroom.local.issuer import LocalIssuer
 from strongroom.local.s3_restore import DEFAULT_RESTORE_DELAY_SECONDS
 from strongroom.local.stack import DEFAULT_REGION, LocalStack, StackOptions
@@ -78,7 +78,7 @@ def demo(
     restore_delay: RestoreDelayOption = DEFAULT_RESTORE_DELAY_SECONDS,
 ) -> None:
     """Run a narrated scenario through every system on a fresh local stack; exit 1 on failure."""
-    from strongroom.local.demo.runner import run_demo  # noqa: PLC0415 - loads every scenario
+    from strongroom.demo.runner import run_demo  # noqa: PLC0415 - loads every scenario
 
     if not run_demo(state_dir / "demo", console, restore_delay_seconds=restore_delay):
         raise typer.Exit(1)

@@ -10,19 +10,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from strongroom.deep_archive.adapters.project_store import DynamoDBProjectStore
-from strongroom.deep_archive.domain.projects import MonthlySchedule, Project, SourceLocation
-from strongroom.local.emulator import LOCAL_ACCOUNT_ID
-from strongroom.local.stack import LOCAL_PARAMETER_VALUES
-
-if TYPE_CHECKING:
-    from strongroom.local.provision.provisioner import ProvisionedStack
-    from strongroom.local.stack import LocalStack
+from strongroom.core.localdev import LOCAL_ACCOUNT_ID, LocalDev, SeedTarget
+from strongroom.deep_archive.public import (
+    DynamoDBProjectStore,
+    MonthlySchedule,
+    Project,
+    SourceLocation,
+)
 
 # The one source bucket the packer's role may read locally (the template's SourceBucketArns).
-DEMO_BUCKET = LOCAL_PARAMETER_VALUES["SourceBucketArns"].removeprefix("arn:aws:s3:::")
+DEMO_BUCKET = "strongroom-demo-source"
 DEMO_PROJECT = "demo"
 DEMO_TOPIC = "strongroom-demo-restores"
 SEED_PREFIX = "20250410"
@@ -79,10 +78,10 @@ def ensure_bucket(s3: Any, bucket: str, region: str) -> None:
         s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
 
 
-def demo_topic_arn(region: str) -> str:
+def demo_topic_arn(region: str, account_id: str = LOCAL_ACCOUNT_ID) -> str:
     """The topic the demo project registers for restore notifications (the template's
     RestoreTopicArns allows publishing to it)."""
-    return f"arn:aws:sns:{region}:{LOCAL_ACCOUNT_ID}:{DEMO_TOPIC}"
+    return f"arn:aws:sns:{region}:{account_id}:{DEMO_TOPIC}"
 
 
 def demo_project(topic_arns: tuple[str, ...] = ()) -> Project:
@@ -97,12 +96,23 @@ def demo_project(topic_arns: tuple[str, ...] = ()) -> Project:
     )
 
 
-def seed(stack: LocalStack, provisioned: ProvisionedStack) -> None:
-    s3 = stack.client("s3")
-    ensure_bucket(s3, DEMO_BUCKET, stack.options.region)
+def seed(target: SeedTarget) -> None:
+    s3 = target.client("s3")
+    ensure_bucket(s3, DEMO_BUCKET, target.region)
     put_demo_files(s3, DEMO_BUCKET, demo_files(SEED_PREFIX, 200))
-    projects = DynamoDBProjectStore(
-        provisioned.outputs["ProjectsTableName"], stack.client("dynamodb")
-    )
-    stack.client("sns").create_topic(Name=DEMO_TOPIC)
-    projects.put(demo_project((demo_topic_arn(stack.options.region),)))
+    projects = DynamoDBProjectStore(target.outputs["ProjectsTableName"], target.client("dynamodb"))
+    target.client("sns").create_topic(Name=DEMO_TOPIC)
+    projects.put(demo_project((demo_topic_arn(target.region, target.account_id),)))
+
+
+LOCALDEV = LocalDev(
+    # Locally the packer runs as a process from this image name, on the emulator's network.
+    parameters={
+        "PackerImage": "strongroom-packer:local",
+        "SubnetIds": "subnet-00000000000000000",
+        "SecurityGroupIds": "sg-00000000000000000",
+        "SourceBucketArns": f"arn:aws:s3:::{DEMO_BUCKET}",
+        "RestoreTopicArns": f"arn:aws:sns:*:{LOCAL_ACCOUNT_ID}:{DEMO_TOPIC}",
+    },
+    seed=seed,
+)

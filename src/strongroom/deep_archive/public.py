@@ -24,6 +24,7 @@ from strongroom.deep_archive.domain.projects import (
     MAX_FILE_COUNT,
     MonthlySchedule,
     Project,
+    SourceLocation,
 )
 from strongroom.deep_archive.domain.requests import ArchiveRequest
 from strongroom.deep_archive.domain.restores import RETRIEVAL_TIERS, RestoreRequest
@@ -49,6 +50,7 @@ __all__ = [
     "RestoreRequest",
     "SizeBucket",
     "SkipTally",
+    "SourceLocation",
     "SourceObject",
     "available_regions",
     "estimate",

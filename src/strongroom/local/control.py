@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from strongroom.local.emulator import LOCAL_ACCOUNT_ID
+from strongroom.core.localdev import LOCAL_ACCOUNT_ID
 from strongroom.local.notifications import UnknownTopic, sns_deliveries
 
 if TYPE_CHECKING:

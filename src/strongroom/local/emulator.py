@@ -11,7 +11,6 @@ from botocore.config import Config
 
 LOOPBACK = "127.0.0.1"
 LOCAL_CREDENTIALS = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
-LOCAL_ACCOUNT_ID = "123456789012"  # moto's default account
 
 _CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, read_timeout=70)
 

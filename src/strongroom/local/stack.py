@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
 import strongroom
+from strongroom.core.localdev import ENTRY_POINT_GROUP, LOCAL_ACCOUNT_ID, LocalDev, SeedTarget
 from strongroom.local.batch import moto_bridge
 from strongroom.local.batch.runner import LocalBatchRunner
 from strongroom.local.control import ControlServer
-from strongroom.local.emulator import LOCAL_ACCOUNT_ID, Emulator
+from strongroom.local.emulator import Emulator
 from strongroom.local.endpoints import Endpoints, remove_endpoints, write_endpoints
 from strongroom.local.gateway.http_api import LocalHttpApi
 from strongroom.local.gateway.jwt_authorizer import JwtVerifier
@@ -36,16 +37,31 @@ from strongroom.local.template.yaml_loader import load_template
 
 DEFAULT_REGION = "eu-west-1"
 DEV_AUDIENCE = "strongroom"
-# Values the local stack gives parameters that only make sense on AWS (a template that declares
-# one gets it; the emulator's own network, image and IAM are used instead).
-LOCAL_PARAMETER_VALUES = {
-    "PackerImage": "strongroom-packer:local",
-    "SubnetIds": "subnet-00000000000000000",
-    "SecurityGroupIds": "sg-00000000000000000",
-    "SourceBucketArns": "arn:aws:s3:::strongroom-demo-source",
-    "RestoreTopicArns": "arn:aws:sns:*:123456789012:strongroom-demo-restores",
-}
 DEV_TOKEN_TTL_SECONDS = 12 * 3600
+
+
+def system_declarations() -> dict[str, LocalDev]:
+    """Each installed system's local development declaration, by system (package) name."""
+    found: dict[str, LocalDev] = {}
+    for entry_point in entry_points(group=ENTRY_POINT_GROUP):
+        declaration = entry_point.load()
+        if not isinstance(declaration, LocalDev):
+            raise TypeError(f"entry point {entry_point.value} is not a LocalDev")
+        found[entry_point.name] = declaration
+    return found
+
+
+def parameter_stand_ins(declarations: Mapping[str, LocalDev]) -> dict[str, str]:
+    """Every system's parameter stand-ins in one mapping; two systems may not disagree."""
+    merged: dict[str, str] = {}
+    for system, declaration in declarations.items():
+        for name, value in declaration.parameters.items():
+            if merged.get(name, value) != value:
+                raise ValueError(
+                    f"{system} gives parameter {name} {value!r}, another system {merged[name]!r}"
+                )
+            merged[name] = value
+    return merged
 
 
 def default_root_template() -> Path:
@@ -83,6 +99,7 @@ class LocalStack:
         self.endpoints: Endpoints | None = None
         self._iterator_expiry = IteratorExpiry()
         self.restore_delay = RestoreDelay(options.restore_delay_seconds)
+        self.declarations = system_declarations()
 
     def __enter__(self) -> LocalStack:
         self.start()
@@ -143,7 +160,7 @@ class LocalStack:
         environment = Environment(self.options.region, LOCAL_ACCOUNT_ID, self.client)
         assert self.issuer is not None
         overrides = {
-            **LOCAL_PARAMETER_VALUES,
+            **parameter_stand_ins(self.declarations),
             "JwtIssuer": self.issuer.issuer,
             "JwtAudience": DEV_AUDIENCE,
         }
@@ -218,13 +235,17 @@ class LocalStack:
         return urls
 
     def _seed(self) -> None:
-        """A system needing dev secrets or demo data provides ``<system>.localdev.seed``."""
         for stack in self.stacks:
-            try:
-                module = importlib.import_module(f"strongroom.{stack.system}.localdev")
-            except ModuleNotFoundError:
-                continue
-            module.seed(self, stack)
+            declaration = self.declarations.get(stack.system)
+            if declaration is not None and declaration.seed is not None:
+                declaration.seed(
+                    SeedTarget(
+                        region=self.options.region,
+                        account_id=LOCAL_ACCOUNT_ID,
+                        outputs=dict(stack.outputs),
+                        client=self.client,
+                    )
+                )
 
     def all_scopes(self) -> list[str]:
         return sorted(

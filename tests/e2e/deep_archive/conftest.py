@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from strongroom.cli.api_client import ApiClient
+from strongroom.local.api_client import ApiClient
 from strongroom.local.endpoints import Endpoints
 
 

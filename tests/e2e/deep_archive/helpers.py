@@ -6,7 +6,7 @@ import json
 import subprocess
 from typing import Any
 
-from strongroom.cli.api_client import ApiClient
+from strongroom.local.api_client import ApiClient
 from tests.support.waiting import eventually
 
 FINISHED = {"SUCCEEDED", "FAILED", "PLANNED"}

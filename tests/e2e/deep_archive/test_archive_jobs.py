@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from strongroom.cli.api_client import ApiClient
 from strongroom.deep_archive.adapters.catalog_store import DynamoDBCatalogStore
 from strongroom.deep_archive.domain.restore_header import parse_restore_header
 from strongroom.deep_archive.localdev import DEMO_BUCKET, DEMO_PROJECT, demo_files, put_demo_files
+from strongroom.local.api_client import ApiClient
 from strongroom.local.endpoints import Endpoints
 from strongroom.local.stack import LocalStack
 from tests.e2e.deep_archive.helpers import curl_post, finished

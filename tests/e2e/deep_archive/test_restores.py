@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 
-from strongroom.cli.api_client import ApiClient
 from strongroom.deep_archive.adapters.catalog_store import DynamoDBCatalogStore
 from strongroom.deep_archive.domain.catalog import CatalogEntry
 from strongroom.deep_archive.domain.restore_header import parse_restore_header
@@ -26,6 +25,7 @@ from strongroom.deep_archive.localdev import (
     demo_topic_arn,
     put_demo_files,
 )
+from strongroom.local.api_client import ApiClient
 from strongroom.local.endpoints import Endpoints
 from strongroom.local.stack import LocalStack
 from tests.e2e.deep_archive.helpers import curl_post, finished

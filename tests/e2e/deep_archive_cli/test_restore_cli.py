@@ -13,9 +13,9 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from strongroom.cli import app
-from strongroom.cli.api_client import ApiClient
+from strongroom.core.localdev import LOCAL_ACCOUNT_ID
 from strongroom.deep_archive.localdev import DEMO_BUCKET, DEMO_PROJECT, demo_files, put_demo_files
-from strongroom.local.emulator import LOCAL_ACCOUNT_ID
+from strongroom.local.api_client import ApiClient
 from strongroom.local.endpoints import Endpoints
 from strongroom.local.stack import LocalStack
 from tests.e2e.deep_archive.helpers import finished

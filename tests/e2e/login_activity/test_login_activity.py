@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from strongroom.cli import app
-from strongroom.cli.api_client import ApiClient
+from strongroom.local.api_client import ApiClient
 from strongroom.local.endpoints import Endpoints
 from strongroom.local.stack import LocalStack
 from tests.e2e.aws_cli import aws_cli

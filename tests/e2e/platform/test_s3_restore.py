@@ -17,7 +17,8 @@ from urllib.parse import unquote_plus
 import pytest
 from botocore.exceptions import ClientError
 
-from strongroom.local.emulator import LOCAL_ACCOUNT_ID, Emulator
+from strongroom.core.localdev import LOCAL_ACCOUNT_ID
+from strongroom.local.emulator import Emulator
 from strongroom.local.provision.model import Topology
 from strongroom.local.provision.provisioner import Environment, provision_stack
 from strongroom.local.s3_restore import RestoreDelay

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from strongroom.local.emulator import LOCAL_ACCOUNT_ID, Emulator
+from strongroom.core.localdev import LOCAL_ACCOUNT_ID
+from strongroom.local.emulator import Emulator
 from strongroom.local.provision.model import Topology
 from strongroom.local.provision.provisioner import Environment, ProvisionedStack, provision_stack
 from strongroom.local.provision.registry import PROVISIONERS

@@ -7,15 +7,13 @@ from typing import Any
 
 from rich.syntax import Syntax
 
-from strongroom.cli.audit_commands import history_table, seed_format
-from strongroom.config_audit.adapters.dynamodb_store import DynamoDBAuditStore
-from strongroom.config_audit.domain import AuditEntry
-from strongroom.local.demo.narration import Narrator, check, wait_for
+from strongroom.demo.narration import Narrator, check, wait_for
 from strongroom.local.replay import stream_events
 from strongroom.local.stack import LocalStack
 
 SYSTEM = "config_audit"
 FUNCTION = "audit_producer:learn"
+BY_ITEM_KEY_INDEX = "byItemKey"  # the Audit table's index of an item's entries by time
 LARGE_VALUE_BYTES = (
     300_000  # old + new value of one attribute then exceed DynamoDB's 400 KB item cap
 )
@@ -28,19 +26,38 @@ class _Audit:
         self.dynamodb = stack.client("dynamodb")
         self.configuration = outputs["ConfigurationTableName"]
         self.audit_table = outputs["AuditTableName"]
-        self.store = DynamoDBAuditStore(self.audit_table, self.dynamodb)
         resources = next(item.resources for item in stack.stacks if item.system == SYSTEM)
         self.failure_queue = resources["FailureQueue"].physical_id
 
     def put(self, item: dict[str, Any]) -> None:
         self.dynamodb.put_item(TableName=self.configuration, Item=item)
 
-    def entries(self, key: str, count: int) -> list[AuditEntry]:
-        def enough() -> list[AuditEntry] | None:
-            found = self.store.history(key)
+    def items(self, key: str) -> list[dict[str, Any]]:
+        """The Audit table's items for ``key`` as DynamoDB holds them, newest first."""
+        pages = self.dynamodb.get_paginator("query").paginate(
+            TableName=self.audit_table,
+            IndexName=BY_ITEM_KEY_INDEX,
+            KeyConditionExpression="itemKey = :key",
+            ExpressionAttributeValues={":key": {"S": key}},
+            ScanIndexForward=False,
+        )
+        return [item for page in pages for item in page["Items"]]
+
+    def entries(self, key: str, count: int) -> list[dict[str, Any]]:
+        def enough() -> list[dict[str, Any]] | None:
+            found = self.items(key)
             return found if len(found) >= count else None
 
         return wait_for(enough, what=f"{count} audit entries for {key}")
+
+    def history(self, narrator: Narrator, key: str) -> list[dict[str, Any]]:
+        """``strongroom audit history KEY --json``: the entries in the seed's format."""
+        shown: list[dict[str, Any]] = json.loads(
+            narrator.run(
+                self.stack.options.state_dir, "audit", "history", key, "--json", show=False
+            )
+        )
+        return shown
 
     def audit_size(self) -> int:
         pages = self.dynamodb.get_paginator("scan").paginate(
@@ -49,8 +66,8 @@ class _Audit:
         return sum(page["Count"] for page in pages)
 
 
-def _show_json(narrator: Narrator, entries: list[AuditEntry], title: str) -> None:
-    text = json.dumps([seed_format(entry) for entry in entries], indent=2)
+def _show_json(narrator: Narrator, entries: list[dict[str, Any]], title: str) -> None:
+    text = json.dumps(entries, indent=2)
     narrator.show(Syntax(text, "json", word_wrap=True), title=title)
 
 
@@ -65,28 +82,29 @@ def config_audit_scenario(stack: LocalStack, narrator: Narrator) -> None:
     _insert_update_delete(narrator, audit)
     _poison_record(narrator, audit)
     _redelivery(narrator, audit)
-    narrator.show(history_table("CACHE_TTL_SEC", audit.store.history("CACHE_TTL_SEC")), "history")
+    narrator.run(stack.options.state_dir, "audit", "history", "CACHE_TTL_SEC")
 
 
 def _insert_update_delete(narrator: Narrator, audit: _Audit) -> None:
     with narrator.step("INSERT CACHE_TTL_SEC=3600 is audited with the whole new item"):
         audit.put({"key": {"S": "CACHE_TTL_SEC"}, "value": {"N": "3600"}})
-        (entry,) = audit.entries("CACHE_TTL_SEC", 1)
+        audit.entries("CACHE_TTL_SEC", 1)
+        (entry,) = audit.history(narrator, "CACHE_TTL_SEC")
         check(
-            seed_format(entry)["newValue"] == {"key": "CACHE_TTL_SEC", "value": 3600},
-            f"unexpected newValue {seed_format(entry)}",
+            entry["newValue"] == {"key": "CACHE_TTL_SEC", "value": 3600},
+            f"unexpected newValue {entry}",
         )
-        _show_json(narrator, [entry], "Audit entry for the insert")
+        _show_json(narrator, [entry], "strongroom audit history CACHE_TTL_SEC --json")
     with narrator.step("UPDATE value 3600 -> 1800 is audited as updatedAttribute=value"):
         audit.put({"key": {"S": "CACHE_TTL_SEC"}, "value": {"N": "1800"}})
-        newest = audit.entries("CACHE_TTL_SEC", 2)[0]
-        shown = seed_format(newest)
+        audit.entries("CACHE_TTL_SEC", 2)
+        shown = audit.history(narrator, "CACHE_TTL_SEC")[0]
         check(
             (shown.get("updatedAttribute"), shown.get("oldValue"), shown.get("newValue"))
             == ("value", 3600, 1800),
             f"unexpected entry {shown}",
         )
-        _show_json(narrator, [newest], "Audit entry for the update")
+        _show_json(narrator, [shown], "Newest of strongroom audit history CACHE_TTL_SEC --json")
     with narrator.step("An update of two attributes writes two entries; types survive"):
         audit.put(
             {
@@ -97,7 +115,7 @@ def _insert_update_delete(narrator: Narrator, audit: _Audit) -> None:
             }
         )
         two_newest = audit.entries("CACHE_TTL_SEC", 4)[:2]
-        changed = {entry.updated_attribute: entry.new_value for entry in two_newest}
+        changed = {item["updatedAttribute"]["S"]: item["newValue"] for item in two_newest}
         check(
             changed
             == {"regions": {"SS": ["eu-west-1", "eu-central-1"]}, "enabled": {"BOOL": True}},
@@ -108,8 +126,9 @@ def _insert_update_delete(narrator: Narrator, audit: _Audit) -> None:
             TableName=audit.configuration, Key={"key": {"S": "CACHE_TTL_SEC"}}
         )
         newest = audit.entries("CACHE_TTL_SEC", 5)[0]
-        check(newest.new_value is None and newest.old_value is not None, f"unexpected {newest}")
-        _show_json(narrator, [newest], "Audit entry for the delete")
+        check("newValue" not in newest and "oldValue" in newest, f"unexpected {newest}")
+        shown = audit.history(narrator, "CACHE_TTL_SEC")[0]
+        _show_json(narrator, [shown], "Newest of strongroom audit history CACHE_TTL_SEC --json")
 
 
 def _poison_record(narrator: Narrator, audit: _Audit) -> None:

@@ -7,13 +7,10 @@ import zipfile
 from collections import Counter
 from typing import Any
 
-from strongroom.cli.api_client import ApiClient
-from strongroom.cli.archive_views import estimate_table, job_report
-from strongroom.deep_archive.adapters.catalog_store import DynamoDBCatalogStore
-from strongroom.deep_archive.domain.restore_header import parse_restore_header
-from strongroom.deep_archive.domain.zip_reader import member_range, read_member
 from strongroom.deep_archive.localdev import DEMO_BUCKET, DEMO_PROJECT, demo_files, put_demo_files
-from strongroom.local.demo.narration import Narrator, check, wait_for
+from strongroom.demo.narration import Narrator, check, wait_for
+from strongroom.demo.scenarios.archive_catalog import Catalog, read_member, readable
+from strongroom.local.api_client import ApiClient
 from strongroom.local.stack import LocalStack
 
 SYSTEM = "deep_archive"
@@ -31,7 +28,7 @@ class _Archive:
             outputs["ApiUrl"], stack.mint_token(["deep_archive/archive", "deep_archive/read"])
         )
         self.archive_bucket = outputs["ArchiveBucketName"]
-        self.catalog = DynamoDBCatalogStore(outputs["CatalogTableName"], stack.client("dynamodb"))
+        self.catalog = Catalog(stack.client("dynamodb"), outputs["CatalogTableName"])
 
     def submit(self, **changes: Any) -> str:
         body = {
@@ -47,6 +44,10 @@ class _Archive:
         answer = self.api.post("archive", body=body)
         check(answer.status == 202, f"POST /archive answered {answer.status}: {answer.message}")
         return str(answer.body["job_id"])
+
+    def status(self, narrator: Narrator, job_id: str) -> None:
+        """``strongroom archive status JOB_ID``: the job report a user sees."""
+        narrator.run(self.stack.options.state_dir, "archive", "status", job_id)
 
     def finished(self, job_id: str) -> dict[str, Any]:
         def done() -> dict[str, Any] | None:
@@ -90,17 +91,19 @@ def _generate(narrator: Narrator, archive: _Archive) -> list[str]:
 
 def _dry_run(narrator: Narrator, archive: _Archive) -> None:
     with narrator.step("A dry run plans the job and prices it, archiving nothing"):
-        report = archive.finished(archive.submit(dry_run=True))
+        job_id = archive.submit(dry_run=True)
+        report = archive.finished(job_id)
         check(report["status"] == "PLANNED", f"dry run ended {report['status']}")
         check(report["counts"]["archives_planned"] == 3, f"plan: {report['counts']}")
-        narrator.show(estimate_table(report["estimate"]["rows"]), "cost estimate")
+        archive.status(narrator, job_id)
         narrator.say(report["estimate"]["verdict"])
 
 
 def _archive(narrator: Narrator, archive: _Archive, keys: list[str]) -> dict[str, Any]:
     with narrator.step("The job archives every file into DEEP_ARCHIVE zips and catalogs each one"):
-        report = archive.finished(archive.submit())
-        narrator.show(job_report(report), "job report")
+        job_id = archive.submit()
+        report = archive.finished(job_id)
+        archive.status(narrator, job_id)
         counts = report["counts"]
         check(report["status"] == "SUCCEEDED", f"job ended {report['status']}: {report}")
         check(counts["files_archived"] == len(keys), f"archived {counts['files_archived']}")
@@ -127,11 +130,7 @@ def _check_archive(narrator: Narrator, archive: _Archive, report: dict[str, Any]
             RestoreRequest={"Days": 1, "GlacierJobParameters": {"Tier": "Bulk"}},
         )
         wait_for(
-            lambda: (
-                parse_restore_header(
-                    archive.s3.head_object(Bucket=archive.archive_bucket, Key=key).get("Restore")
-                ).readable
-            ),
+            lambda: readable(archive.s3.head_object(Bucket=archive.archive_bucket, Key=key)),
             what="the archive's restore to complete",
         )
         body = archive.s3.get_object(Bucket=archive.archive_bucket, Key=key)["Body"].read()
@@ -139,15 +138,12 @@ def _check_archive(narrator: Narrator, archive: _Archive, report: dict[str, Any]
             check(opened.testzip() is None, "zipfile found a damaged member")
             members = len(opened.namelist())
         entry = archive.catalog.find_by_file_name(DEMO_PROJECT, f"5000_{PREFIX}_000.csv")[0]
-        first, last = member_range(entry.data_offset, entry.compressed_size)
-        raw = archive.s3.get_object(
-            Bucket=entry.archive_bucket, Key=entry.archive_key, Range=f"bytes={first}-{last}"
-        )["Body"].read()
+        content, fetched = read_member(archive.s3, entry)
         original = archive.s3.get_object(Bucket=DEMO_BUCKET, Key=entry.key)["Body"].read()
-        check(read_member(raw, entry) == original, "the ranged read differs from the source")
+        check(content == original, "the ranged read differs from the source")
         narrator.say(
             f"{key}: {members} members, zipfile.testzip() clean; {entry.key} read back with one "
-            f"ranged GET of {len(raw)} bytes at offset {entry.data_offset} (CRC-32 and SHA-256 ok)."
+            f"ranged GET of {fetched} bytes at offset {entry.data_offset} (CRC-32 and SHA-256 ok)."
         )
 
 

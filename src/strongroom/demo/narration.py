@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TypeVar
 
 from rich.console import Console, RenderableType
 from rich.panel import Panel
+from rich.text import Text
 
 T = TypeVar("T")
+# The `strongroom` command of this interpreter, whatever is on PATH.
+STRONGROOM = (sys.executable, "-m", "strongroom.cli")
+COMMAND_TIMEOUT_SECONDS = 120
 
 
 class StepFailed(AssertionError):
@@ -62,6 +70,26 @@ class Narrator:
 
     def show(self, renderable: RenderableType, title: str | None = None) -> None:
         self.console.print(Panel(renderable, title=title, expand=False))
+
+    def run(self, state_dir: Path, *arguments: str, show: bool = True) -> str:
+        """Run ``strongroom ARGUMENTS`` against the stack in ``state_dir``, as a user would;
+        show what it printed and return it. A failing command fails the step."""
+        shown = " ".join(("strongroom", *arguments))
+        finished = subprocess.run(  # noqa: S603 - our own command, arguments from the scenario
+            [*STRONGROOM, *arguments, "--state-dir", str(state_dir)],
+            capture_output=True,
+            text=True,
+            timeout=COMMAND_TIMEOUT_SECONDS,
+            env={**os.environ, "COLUMNS": str(max(self.console.width - 4, 80))},
+            check=False,
+        )
+        check(
+            finished.returncode == 0,
+            f"`{shown}` exited {finished.returncode}: {finished.stderr.strip()[-500:]}",
+        )
+        if show:
+            self.show(Text.from_ansi(finished.stdout.rstrip()), title=f"$ {shown}")
+        return finished.stdout
 
     @contextmanager
     def step(self, description: str) -> Iterator[None]:

@@ -11,21 +11,19 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
-from strongroom.cli.api_client import ApiClient, ApiResponse
-from strongroom.cli.control_client import call
-from strongroom.cli.notifications_commands import notifications_path
-from strongroom.cli.restore_views import FINAL_STATUSES, files_table, restore_report
-from strongroom.deep_archive.adapters.catalog_store import DynamoDBCatalogStore
-from strongroom.deep_archive.domain.catalog import CatalogEntry
-from strongroom.deep_archive.domain.restore_header import parse_restore_header
+from strongroom.core.localdev import LOCAL_ACCOUNT_ID
 from strongroom.deep_archive.localdev import DEMO_BUCKET, DEMO_PROJECT, demo_files, demo_topic_arn
-from strongroom.local.demo.narration import Narrator, StepFailed, check, wait_for
-from strongroom.local.demo.scenarios.deep_archive import FILES, PREFIX
-from strongroom.local.emulator import LOCAL_ACCOUNT_ID
+from strongroom.demo.narration import Narrator, StepFailed, check, wait_for
+from strongroom.demo.scenarios.archive_catalog import Catalog, CatalogEntry, readable
+from strongroom.demo.scenarios.deep_archive import FILES, PREFIX
+from strongroom.local.api_client import ApiClient, ApiResponse
+from strongroom.local.control_client import call
 from strongroom.local.stack import LocalStack
 
 SYSTEM = "deep_archive"
+FINAL_STATUSES = frozenset({"COMPLETED", "PARTIAL", "FAILED"})
 REPEATED_NAME = f"5000_{PREFIX}_000.csv"
 UNKNOWN_NAME = f"5000_{PREFIX}_999999.csv"
 BRANCH_FOLDERS = 4
@@ -45,12 +43,13 @@ class _Restores:
         outputs = next(item.outputs for item in stack.stacks if item.system == SYSTEM)
         assert stack.endpoints is not None
         self.endpoints = stack.endpoints
+        self.state_dir = stack.options.state_dir
         self.s3 = stack.client("s3")
         self.api = ApiClient(
             outputs["ApiUrl"], stack.mint_token(["deep_archive/restore", "deep_archive/read"])
         )
         self.restore_bucket = outputs["RestoreBucketName"]
-        self.catalog = DynamoDBCatalogStore(outputs["CatalogTableName"], stack.client("dynamodb"))
+        self.catalog = Catalog(stack.client("dynamodb"), outputs["CatalogTableName"])
         self.region = stack.options.region
         self.topic = demo_topic_arn(self.region)
 
@@ -75,7 +74,7 @@ class _Restores:
 
     def is_cold(self, entry: CatalogEntry) -> bool:
         head = self.s3.head_object(Bucket=entry.archive_bucket, Key=entry.archive_key)
-        return not parse_restore_header(head.get("Restore")).readable
+        return not readable(head)
 
     def accepted(self, answer: ApiResponse, entry: CatalogEntry, *, cold: bool) -> _Requested:
         check(answer.status == 202, f"answered {answer.status}: {answer.message}")
@@ -88,7 +87,9 @@ class _Restores:
         return _Requested(str(body["restore_id"]), entry, cold)
 
     def deliveries(self, restore_id: str) -> list[dict[str, Any]]:
-        rows: list[dict[str, Any]] = call(self.endpoints, "GET", notifications_path(self.topic))
+        rows: list[dict[str, Any]] = call(
+            self.endpoints, "GET", f"/notifications?topic={quote(self.topic)}"
+        )
         return [row for row in rows if json.loads(row["message"]).get("restore_id") == restore_id]
 
 
@@ -209,7 +210,7 @@ def _restored(
             check(view["status"] == "COMPLETED", f"restore ended {view['status']}: {view}")
             check(not item.cold or "RESTORING" in statuses, f"never seen running: {statuses}")
             _check_copy(narrator, restores, item, view)
-        narrator.show(restore_report(views[-1]), "GET /restores/{restore_id}")
+        narrator.run(restores.state_dir, "restore", "status", str(views[-1]["restore_id"]))
         return views
 
 
@@ -243,6 +244,7 @@ def _notified(narrator: Narrator, restores: _Restores, views: list[dict[str, Any
     with narrator.step("Each request sends exactly one SNS message, file by file"):
         for view in views:
             _one_notification(narrator, restores, view)
+        narrator.run(restores.state_dir, "notifications", "--topic", restores.topic)
 
 
 def _one_notification(narrator: Narrator, restores: _Restores, view: dict[str, Any]) -> None:
@@ -270,7 +272,6 @@ def _one_notification(narrator: Narrator, restores: _Restores, view: dict[str, A
     )
     narrator.say(f"{restore_id}: message id {delivery['message_id']} to {restores.topic}")
     narrator.say(f"subject: {delivery['subject']}")
-    narrator.show(files_table(message["files"], title="notified files"), "SNS message")
 
 
 def _sent_notification(restores: _Restores, restore_id: str) -> dict[str, Any] | None:

@@ -6,9 +6,8 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from strongroom.cli.api_client import ApiClient, ApiResponse
-from strongroom.cli.logins_commands import services_table
-from strongroom.local.demo.narration import Narrator, check, wait_for
+from strongroom.demo.narration import Narrator, check, wait_for
+from strongroom.local.api_client import ApiClient, ApiResponse
 from strongroom.local.stack import LocalStack
 
 SYSTEM = "login_activity"
@@ -77,7 +76,7 @@ def _seed_event(narrator: Narrator, logins: _Logins) -> None:
         }
         check(record == expected, f"unexpected record {record}")
         narrator.say(f"GET {logins.api_url}/users/123456789/services answered:")
-        narrator.show(services_table(record))
+        narrator.run(logins.stack.options.state_dir, "logins", "show", "123456789")
     with narrator.step("Replaying the same event changes nothing"):
         logins.send(SEED_EVENT)
         logins.send(
@@ -140,7 +139,7 @@ def _concurrent_and_out_of_order(narrator: Narrator, logins: _Logins) -> None:
 
         first = wait_for(renamed, what="the renamed service first")
         check(first["last_accessed"] == "2026-11-20T12:00:00Z", f"moved backwards: {first}")
-        narrator.show(services_table(logins.services(user).body))
+        narrator.run(logins.stack.options.state_dir, "logins", "show", user)
 
 
 def _poison_message(narrator: Narrator, logins: _Logins) -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from strongroom.local.demo.narration import Narrator, StepFailed, StepResult
-from strongroom.local.demo.scenarios import SCENARIOS
+from strongroom.demo.narration import Narrator, StepFailed, StepResult
+from strongroom.demo.scenarios import SCENARIOS
 from strongroom.local.s3_restore import DEFAULT_RESTORE_DELAY_SECONDS
 from strongroom.local.stack import LocalStack, StackOptions
 
