@@ -30,7 +30,16 @@ REPO = Path(__file__).resolve().parents[2]
 SRC = REPO / "src"
 MAKEFILE = SRC / "Makefile"
 SYSTEM_TEMPLATES = sorted((SRC / "strongroom").glob("*/template.yaml"))
-NEVER_SHIPPED = {"local", "cli", "demo", "tests", "localdev.py", "template.yaml", "Dockerfile"}
+NEVER_SHIPPED = {
+    "local",
+    "cli",
+    "demo",
+    "tests",
+    "conftest.py",
+    "localdev.py",
+    "template.yaml",
+    "Dockerfile",
+}
 PROVIDED_BY_LAMBDA = ("boto3",)
 LAMBDA_PLATFORMS = {"arm64": "manylinux2014_aarch64", "x86_64": "manylinux2014_x86_64"}
 
