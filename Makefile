@@ -45,6 +45,7 @@ e2e: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
+# Each function's bundle comes from src/Makefile (SAM's makefile builder): core + its own system.
 build:
 	sam build --template template.yaml
 
