@@ -19,8 +19,8 @@ import sys
 from collections.abc import Sequence
 
 from strongroom.core.observability import logger, metrics
-from strongroom.deep_archive import wiring
 from strongroom.deep_archive.services.packer_run import run
+from strongroom.deep_archive.wiring import packer as packer_wiring
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -28,9 +28,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if len(arguments) != 1 or arguments[0] in {"-h", "--help"}:
         print("usage: python -m strongroom.deep_archive.jobs.packer JOB_ID", file=sys.stderr)
         return 2
-    services = wiring.packer_services()
+    services = packer_wiring.packer_services()
     try:
-        status = run(arguments[0], services, wiring.AttemptSettings.from_environment().attempt())
+        status = run(
+            arguments[0], services, packer_wiring.AttemptSettings.from_environment().attempt()
+        )
     finally:
         metrics.flush_metrics()
     # A job that failed for a reason of its own (a mismatch, unreadable files) is reported in

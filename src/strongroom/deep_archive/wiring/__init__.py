@@ -1,8 +1,8 @@
 """The one place deep_archive builds its services from the environment: lazily, on first use.
 
 Nothing here runs at import. Every Lambda function asks ``ports()`` for the one container of
-what its use cases talk to, whose members are built when first used; the packer asks
-``packer_services()``. Tests bind in-memory fakes with
+what its use cases talk to, whose members are built when first used; the packer's Batch job asks
+``wiring.packer.packer_services()``. Tests bind in-memory fakes with
 ``monkeypatch.setattr(wiring, "ports", lambda: fakes)`` instead of patching each handler.
 """
 
@@ -10,16 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import Field
 
-from strongroom.core.aws import client
 from strongroom.core.settings import EnvironmentSettings
 from strongroom.deep_archive.adapters.archive_objects import S3ArchiveStore
 from strongroom.deep_archive.adapters.archived_listing import ArchivedListing
 from strongroom.deep_archive.adapters.catalog_store import DynamoDBCatalogStore
-from strongroom.deep_archive.adapters.job_files import JobFiles
 from strongroom.deep_archive.adapters.job_launcher import BatchJobLauncher
 from strongroom.deep_archive.adapters.job_store import DynamoDBJobStore
 from strongroom.deep_archive.adapters.notifier import SnsNotifier
@@ -27,18 +25,9 @@ from strongroom.deep_archive.adapters.project_store import DynamoDBProjectStore
 from strongroom.deep_archive.adapters.restore_queue import SqsRestoreQueue
 from strongroom.deep_archive.adapters.restore_store import DynamoDBRestoreStore
 from strongroom.deep_archive.adapters.restored_files import S3RestoredFiles
-from strongroom.deep_archive.adapters.source_access import scoped_source_access
 from strongroom.deep_archive.domain.intake import Deployment
-from strongroom.deep_archive.domain.names import AccountId, BucketName, Region
-from strongroom.deep_archive.services.packer_services import (
-    DEFAULT_MAX_ATTEMPTS,
-    Attempt,
-    PackerServices,
-)
+from strongroom.deep_archive.domain.names import AccountId, Region
 from strongroom.deep_archive.services.ports import Ports
-
-if TYPE_CHECKING:
-    from mypy_boto3_s3 import S3Client
 
 
 class DeploymentSettings(EnvironmentSettings):
@@ -91,36 +80,3 @@ def aws_ports() -> Ports:
 
 ports: Callable[[], Ports] = aws_ports
 """The seam every handler reads its services through."""
-
-
-class PackerSettings(EnvironmentSettings):
-    """The packer container's environment: where archives go, whose role reads the sources."""
-
-    archive_bucket: BucketName = Field(alias="ARCHIVE_BUCKET_NAME")
-    source_reader_role_arn: str | None = Field(default=None, alias="SOURCE_READER_ROLE_ARN")
-
-
-class AttemptSettings(EnvironmentSettings):
-    """Batch's account of this attempt (and the retry limit the job definition sets)."""
-
-    number: int = Field(default=1, alias="AWS_BATCH_JOB_ATTEMPT", ge=1)
-    max_attempts: int = Field(default=DEFAULT_MAX_ATTEMPTS, alias="PACKER_MAX_ATTEMPTS", ge=1)
-    array_index: int | None = Field(default=None, alias="AWS_BATCH_JOB_ARRAY_INDEX", ge=0)
-
-    def attempt(self) -> Attempt:
-        return Attempt(self.number, self.max_attempts, self.array_index)
-
-
-def packer_services() -> PackerServices:
-    """What a packer container talks to, named by its environment."""
-    s3: S3Client = client("s3")
-    settings = PackerSettings.from_environment()
-    return PackerServices(
-        jobs=DynamoDBJobStore.from_environment(),
-        catalog=DynamoDBCatalogStore.from_environment(),
-        files=JobFiles(s3, settings.archive_bucket),
-        s3=s3,
-        launcher=BatchJobLauncher.from_environment(),
-        source_access=lambda job: scoped_source_access(job, settings.source_reader_role_arn),
-        archive_bucket=settings.archive_bucket,
-    )
