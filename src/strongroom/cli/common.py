@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -9,6 +10,7 @@ import boto3
 import typer
 from rich.console import Console
 
+from strongroom.local.api_client import ApiClient
 from strongroom.local.emulator import LOCAL_CREDENTIALS
 from strongroom.local.endpoints import DEFAULT_STATE_DIR, Endpoints, read_endpoints
 
@@ -58,3 +60,26 @@ def local_client(endpoints: Endpoints, service: str) -> Any:
 def aws_client(service: str) -> Any:
     """A client for real AWS, from the standard credential chain."""
     return boto3.session.Session().client(service)  # type: ignore[call-overload]
+
+
+def named_or_local(
+    name: str | None, state_dir: Path, *, system: str, output: str, service: str
+) -> tuple[str, Any]:
+    """The resource ``name`` on AWS and a client for it, or the running local stack's
+    ``output`` of ``system`` and a local client."""
+    if name is not None:
+        return name, aws_client(service)
+    endpoints = running_stack(state_dir)
+    return stack_output(endpoints, system, output), local_client(endpoints, service)
+
+
+def api_client(api_url: str | None, state_dir: Path, *, system: str, scopes: str) -> ApiClient:
+    """The API at ``api_url`` with the user's token, or the local stack's with its dev token;
+    ``scopes`` names what the token needs ("scope x/read")."""
+    if api_url is not None:
+        token = os.environ.get(TOKEN_VARIABLE, "")
+        if not token:
+            raise fail(f"set {TOKEN_VARIABLE} to an access token with {scopes}")
+        return ApiClient(api_url, token)
+    endpoints = running_stack(state_dir)
+    return ApiClient(stack_output(endpoints, system, "ApiUrl"), endpoints.token)

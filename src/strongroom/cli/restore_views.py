@@ -104,29 +104,35 @@ def notification_line(notification: Mapping[str, Any] | None) -> str:
 
 def accepted_report(body: RestoreBody) -> RenderableType:
     """The ``POST /restore`` answer: the id to follow and the files it resolved to."""
-    summary = Table(title="restore request", show_header=False)
-    summary.add_column("field", style="bold", no_wrap=True)
-    summary.add_column("value", overflow="fold")
-    summary.add_row("restore id", str(body.get("restore_id", "?")))
-    summary.add_row("status", status_text(str(body.get("status", "?"))))
-    summary.add_row("retrieval tier", str(body.get("retrieval_tier", "")))
-    summary.add_row("status url", str(body.get("status_url", "")))
-    return Group(summary, files_table(list(body.get("files", []))))
+    return _request_report(
+        body,
+        ("retrieval tier", str(body.get("retrieval_tier", ""))),
+        ("status url", str(body.get("status_url", ""))),
+    )
 
 
 def restore_report(body: RestoreBody) -> RenderableType:
     """A ``GET /restores/{restore_id}`` body: status, counts, notification, then every file."""
+    return _request_report(
+        body,
+        ("project", str(body.get("project", ""))),
+        ("retrieval tier", str(body.get("retrieval_tier", ""))),
+        ("files", counts_line(body.get("counts", {}))),
+        ("notify", str(body.get("sns_topic_arn", ""))),
+        ("notification", notification_line(body.get("notification"))),
+        ("created", str(body.get("created_at", ""))),
+    )
+
+
+def _request_report(body: RestoreBody, *rows: tuple[str, str]) -> RenderableType:
+    """The restore id and status, then ``rows``, over the table of every file."""
     summary = Table(title="restore request", show_header=False)
     summary.add_column("field", style="bold", no_wrap=True)
     summary.add_column("value", overflow="fold")
     summary.add_row("restore id", str(body.get("restore_id", "?")))
     summary.add_row("status", status_text(str(body.get("status", "?"))))
-    summary.add_row("project", str(body.get("project", "")))
-    summary.add_row("retrieval tier", str(body.get("retrieval_tier", "")))
-    summary.add_row("files", counts_line(body.get("counts", {})))
-    summary.add_row("notify", str(body.get("sns_topic_arn", "")))
-    summary.add_row("notification", notification_line(body.get("notification")))
-    summary.add_row("created", str(body.get("created_at", "")))
+    for field, value in rows:
+        summary.add_row(field, value)
     return Group(summary, files_table(list(body.get("files", []))))
 
 
