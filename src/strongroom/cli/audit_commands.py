@@ -9,13 +9,7 @@ import typer
 from botocore.exceptions import EndpointConnectionError
 from rich.table import Table
 
-from strongroom.cli.common import (
-    DEFAULT_STATE,
-    StateDirOption,
-    console,
-    fail,
-    named_or_local,
-)
+from strongroom.cli.common import DEFAULT_STATE, StateDirOption, console, fail, named_or_local
 from strongroom.config_audit.public import AuditEntry, DynamoDBAuditStore
 from strongroom.core.dynamodb_json import to_plain
 

@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from strongroom.local.api_client import ApiClient
+from strongroom.local.control_client import ControlError, call
 from strongroom.local.emulator import LOCAL_CREDENTIALS
 from strongroom.local.endpoints import DEFAULT_STATE_DIR, Endpoints, read_endpoints
 
@@ -37,6 +38,14 @@ def running_stack(state_dir: Path) -> Endpoints:
     try:
         return read_endpoints(state_dir)
     except FileNotFoundError as error:
+        raise fail(str(error)) from error
+
+
+def control(state_dir: Path, method: str, path: str) -> Any:
+    """The running local stack's control API's answer to ``method path``, or exit 1 saying why."""
+    try:
+        return call(running_stack(state_dir), method, path)
+    except ControlError as error:
         raise fail(str(error)) from error
 
 

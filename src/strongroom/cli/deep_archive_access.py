@@ -13,11 +13,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from strongroom.cli.common import (
-    TOKEN_VARIABLE,
-    fail,
-    named_or_local,
-)
+from strongroom.cli.common import TOKEN_VARIABLE, fail, named_or_local
 from strongroom.deep_archive.public import DynamoDBProjectStore
 from strongroom.local.api_client import ApiResponse, ApiUnreachableError
 
