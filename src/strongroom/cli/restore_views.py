@@ -14,7 +14,7 @@ from rich.progress import TaskID
 from rich.table import Table
 from rich.text import Text
 
-from strongroom.cli.archive_options import api_error_message, invalid_fields
+from strongroom.cli.archive_options import api_error_message
 from strongroom.cli.archive_watch import CountBars
 
 RestoreBody = Mapping[str, Any]
@@ -138,15 +138,14 @@ def _request_report(body: RestoreBody, *rows: tuple[str, str]) -> RenderableType
 
 def restore_error_message(status: int, body: Any) -> str:
     """What the API refused and what to change, one line per thing it listed."""
-    if status in (401, 403) and _message(body) in ("Unauthorized", "Forbidden"):
-        # The gateway's own refusal: no token, a bad one, or one without the route's scope.
-        return (
-            f"HTTP {status}: {_message(body)}: the token was refused (it needs scope "
-            "deep_archive/restore to request restores, deep_archive/read to read them)"
+    lines = [
+        api_error_message(
+            status,
+            body,
+            options=RESTORE_OPTIONS,
+            scopes="deep_archive/restore to request restores, deep_archive/read to read them",
         )
-    if status == 422 and isinstance(body, dict) and isinstance(body.get("detail"), list):
-        return f"HTTP 422: invalid request: {invalid_fields(body['detail'], RESTORE_OPTIONS)}"
-    lines = [api_error_message(status, body)]
+    ]
     if isinstance(body, dict):
         lines.extend(_listed(body))
     return "\n".join(lines)
@@ -177,12 +176,6 @@ def _listed(body: Mapping[str, Any]) -> list[str]:
             "(strongroom archive project put --notify-topic)"
         )
     return lines
-
-
-def _message(body: Any) -> str:
-    if isinstance(body, dict) and isinstance(body.get("message"), str):
-        return str(body["message"])
-    return "" if body is None else str(body)
 
 
 class RestoreProgress(CountBars):
