@@ -351,12 +351,8 @@ def estimate(
 
 
 def _api_client(api_url: str | None, state_dir: Path) -> ApiClient:
-    return api_client(
-        api_url,
-        state_dir,
-        system=SYSTEM,
-        scopes="scopes deep_archive/archive and deep_archive/read",
-    )
+    scopes = "scopes deep_archive/archive and deep_archive/read"
+    return api_client(api_url, state_dir, system=SYSTEM, scopes=scopes)
 
 
 def _fetch_job(client: ApiClient, job_id: str, *, while_following: bool = False) -> JobBody:

@@ -342,12 +342,8 @@ def _read_project(
 
 
 def _api_client(api_url: str | None, state_dir: Path) -> ApiClient:
-    return api_client(
-        api_url,
-        state_dir,
-        system=SYSTEM,
-        scopes="scopes deep_archive/restore and deep_archive/read",
-    )
+    scopes = "scopes deep_archive/restore and deep_archive/read"
+    return api_client(api_url, state_dir, system=SYSTEM, scopes=scopes)
 
 
 def _fetch_restore(
