@@ -1,7 +1,7 @@
 """Restore requests for a person: tables from the API's JSON, refusals in sentences, exit codes.
 
 Every function takes plain data (a ``POST /restore`` or ``GET /restores/{restore_id}`` body, or
-an error body) so the CLI and the demo show restores the same way; nothing here calls AWS.
+an error body), so every command shows restores the same way; nothing here calls AWS.
 """
 
 from __future__ import annotations
