@@ -40,6 +40,7 @@ from strongroom.cli.archive_watch import DEFAULT_POLL_SECONDS, JobBody, JobProgr
 from strongroom.cli.common import (
     DEFAULT_STATE,
     StateDirOption,
+    api_client,
     console,
     errors,
     fail,
@@ -48,8 +49,8 @@ from strongroom.cli.common import (
 )
 from strongroom.cli.deep_archive_access import (
     INTERRUPTED,
+    SYSTEM,
     ApiUrlOption,
-    api_client,
     call_api,
     project_store,
 )
@@ -350,7 +351,8 @@ def estimate(
 
 
 def _api_client(api_url: str | None, state_dir: Path) -> ApiClient:
-    return api_client(api_url, state_dir, scopes="deep_archive/archive and deep_archive/read")
+    scopes = "scopes deep_archive/archive and deep_archive/read"
+    return api_client(api_url, state_dir, system=SYSTEM, scopes=scopes)
 
 
 def _fetch_job(client: ApiClient, job_id: str, *, while_following: bool = False) -> JobBody:

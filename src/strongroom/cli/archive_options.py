@@ -175,17 +175,21 @@ def option_name(location: Sequence[str | int], options: Mapping[str, str]) -> st
     return ".".join(str(part) for part in location) or "options"
 
 
-def api_error_message(status: int, body: Any) -> str:
-    """What the API said, for a person: ``HTTP 403: project 'x' is not registered``."""
+def api_error_message(
+    status: int,
+    body: Any,
+    *,
+    options: Mapping[str, str] = SUBMIT_OPTIONS,
+    scopes: str = "deep_archive/archive to submit, deep_archive/read to read jobs",
+) -> str:
+    """What the API said, for a person: ``HTTP 403: project 'x' is not registered``; a 422
+    names the ``options`` to change, a gateway refusal the ``scopes`` the token needs."""
     if status == 422 and isinstance(body, dict) and isinstance(body.get("detail"), list):
-        return f"HTTP 422: invalid request: {invalid_fields(body['detail'], SUBMIT_OPTIONS)}"
+        return f"HTTP 422: invalid request: {invalid_fields(body['detail'], options)}"
     message = _message(body)
     if status in (401, 403) and message in ("Unauthorized", "Forbidden"):
         # The gateway's own refusal: no token, a bad one, or one without the route's scope.
-        return (
-            f"HTTP {status}: {message}: the token was refused (it needs scope "
-            "deep_archive/archive to submit, deep_archive/read to read jobs)"
-        )
+        return f"HTTP {status}: {message}: the token was refused (it needs scope {scopes})"
     extra = []
     if isinstance(body, dict):
         if isinstance(body.get("reason"), str) and body["reason"] not in message:

@@ -1,4 +1,4 @@
-"""Rich renderings of deep_archive jobs and cost estimates, shared by the CLI and the demo.
+"""Rich renderings of deep_archive jobs and cost estimates for the ``strongroom archive`` commands.
 
 Every function takes plain data (the API's JSON, or the rows the cost model gives) and returns
 a renderable; nothing here calls AWS or prints.

@@ -9,15 +9,7 @@ import typer
 from botocore.exceptions import EndpointConnectionError
 from rich.table import Table
 
-from strongroom.cli.common import (
-    DEFAULT_STATE,
-    StateDirOption,
-    aws_client,
-    console,
-    fail,
-    local_client,
-    running_stack,
-)
+from strongroom.cli.common import DEFAULT_STATE, StateDirOption, console, fail, named_or_local
 from strongroom.config_audit.public import AuditEntry, DynamoDBAuditStore
 from strongroom.core.dynamodb_json import to_plain
 
@@ -83,14 +75,9 @@ def history(
     state_dir: StateDirOption = DEFAULT_STATE,
 ) -> None:
     """Print one item's audit trail, newest first."""
-    if table_name is None:
-        endpoints = running_stack(state_dir)
-        table_name = endpoints.outputs.get("config_audit", {}).get("AuditTableName")
-        if table_name is None:
-            raise fail("the local stack has no config_audit outputs")
-        client = local_client(endpoints, "dynamodb")
-    else:
-        client = aws_client("dynamodb")
+    table_name, client = named_or_local(
+        table_name, state_dir, system="config_audit", output="AuditTableName", service="dynamodb"
+    )
     try:
         entries = DynamoDBAuditStore(table_name, client).history(key)
     except EndpointConnectionError as error:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -9,6 +10,8 @@ import boto3
 import typer
 from rich.console import Console
 
+from strongroom.local.api_client import ApiClient
+from strongroom.local.control_client import ControlError, call
 from strongroom.local.emulator import LOCAL_CREDENTIALS
 from strongroom.local.endpoints import DEFAULT_STATE_DIR, Endpoints, read_endpoints
 
@@ -38,6 +41,14 @@ def running_stack(state_dir: Path) -> Endpoints:
         raise fail(str(error)) from error
 
 
+def control(state_dir: Path, method: str, path: str) -> Any:
+    """The running local stack's control API's answer to ``method path``, or exit 1 saying why."""
+    try:
+        return call(running_stack(state_dir), method, path)
+    except ControlError as error:
+        raise fail(str(error)) from error
+
+
 def stack_output(endpoints: Endpoints, system: str, name: str) -> str:
     """One of a system's template outputs in the running local stack, or a clear error."""
     value = endpoints.outputs.get(system, {}).get(name)
@@ -58,3 +69,26 @@ def local_client(endpoints: Endpoints, service: str) -> Any:
 def aws_client(service: str) -> Any:
     """A client for real AWS, from the standard credential chain."""
     return boto3.session.Session().client(service)  # type: ignore[call-overload]
+
+
+def named_or_local(
+    name: str | None, state_dir: Path, *, system: str, output: str, service: str
+) -> tuple[str, Any]:
+    """The resource ``name`` on AWS and a client for it, or the running local stack's
+    ``output`` of ``system`` and a local client."""
+    if name is not None:
+        return name, aws_client(service)
+    endpoints = running_stack(state_dir)
+    return stack_output(endpoints, system, output), local_client(endpoints, service)
+
+
+def api_client(api_url: str | None, state_dir: Path, *, system: str, scopes: str) -> ApiClient:
+    """The API at ``api_url`` with the user's token, or the local stack's with its dev token;
+    ``scopes`` names what the token needs ("scope x/read")."""
+    if api_url is not None:
+        token = os.environ.get(TOKEN_VARIABLE, "")
+        if not token:
+            raise fail(f"set {TOKEN_VARIABLE} to an access token with {scopes}")
+        return ApiClient(api_url, token)
+    endpoints = running_stack(state_dir)
+    return ApiClient(stack_output(endpoints, system, "ApiUrl"), endpoints.token)

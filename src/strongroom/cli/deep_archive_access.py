@@ -6,7 +6,6 @@ Locally both come from the running stack's endpoints.json; on AWS the user names
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
@@ -14,16 +13,9 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from strongroom.cli.common import (
-    TOKEN_VARIABLE,
-    aws_client,
-    fail,
-    local_client,
-    running_stack,
-    stack_output,
-)
+from strongroom.cli.common import TOKEN_VARIABLE, fail, named_or_local
 from strongroom.deep_archive.public import DynamoDBProjectStore
-from strongroom.local.api_client import ApiClient, ApiResponse, ApiUnreachableError
+from strongroom.local.api_client import ApiResponse, ApiUnreachableError
 
 SYSTEM = "deep_archive"
 INTERRUPTED = 130  # the shell's code for a command stopped by Ctrl-C
@@ -39,23 +31,11 @@ ApiUrlOption = Annotated[
 
 def project_store(table_name: str | None, state_dir: Path) -> DynamoDBProjectStore:
     """The named Projects table on AWS, or the running local stack's."""
-    if table_name is not None:
-        return DynamoDBProjectStore(table_name, aws_client("dynamodb"))
-    endpoints = running_stack(state_dir)
     return DynamoDBProjectStore(
-        stack_output(endpoints, SYSTEM, "ProjectsTableName"), local_client(endpoints, "dynamodb")
+        *named_or_local(
+            table_name, state_dir, system=SYSTEM, output="ProjectsTableName", service="dynamodb"
+        )
     )
-
-
-def api_client(api_url: str | None, state_dir: Path, *, scopes: str) -> ApiClient:
-    """The API at ``api_url`` with the user's token, or the local stack's with its dev token."""
-    if api_url is not None:
-        token = os.environ.get(TOKEN_VARIABLE, "")
-        if not token:
-            raise fail(f"set {TOKEN_VARIABLE} to an access token with scopes {scopes}")
-        return ApiClient(api_url, token)
-    endpoints = running_stack(state_dir)
-    return ApiClient(stack_output(endpoints, SYSTEM, "ApiUrl"), endpoints.token)
 
 
 def call_api(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from typing import Annotated, Any
 
 import typer
@@ -13,17 +12,14 @@ from rich.table import Table
 
 from strongroom.cli.common import (
     DEFAULT_STATE,
-    TOKEN_VARIABLE,
     StateDirOption,
-    aws_client,
+    api_client,
     console,
     fail,
-    local_client,
-    running_stack,
-    stack_output,
+    named_or_local,
 )
 from strongroom.core.timefmt import iso_millis, utc_now
-from strongroom.local.api_client import ApiClient, ApiUnreachableError
+from strongroom.local.api_client import ApiUnreachableError
 from strongroom.login_activity.public import LoginEvent
 
 SYSTEM = "login_activity"
@@ -59,12 +55,9 @@ def send(
         LoginEvent.model_validate(body)
     except ValidationError as error:
         raise fail(_validation_message(error)) from error
-    if queue_url is None:
-        endpoints = running_stack(state_dir)
-        queue_url = stack_output(endpoints, SYSTEM, "EventsQueueUrl")
-        sqs = local_client(endpoints, "sqs")
-    else:
-        sqs = aws_client("sqs")
+    queue_url, sqs = named_or_local(
+        queue_url, state_dir, system=SYSTEM, output="EventsQueueUrl", service="sqs"
+    )
     try:
         sent = sqs.send_message(QueueUrl=queue_url, MessageBody=json.dumps(body))
     except (BotoCoreError, ClientError) as error:
@@ -86,16 +79,9 @@ def show(
     state_dir: StateDirOption = DEFAULT_STATE,
 ) -> None:
     """Call GET /users/{user_id}/services and print the services, newest first."""
-    if api_url is None:
-        endpoints = running_stack(state_dir)
-        api_url = stack_output(endpoints, SYSTEM, "ApiUrl")
-        token = endpoints.token
-    else:
-        token = os.environ.get(TOKEN_VARIABLE, "")
-        if not token:
-            raise fail(f"set {TOKEN_VARIABLE} to an access token with scope login_activity/read")
+    client = api_client(api_url, state_dir, system=SYSTEM, scopes="scope login_activity/read")
     try:
-        answer = ApiClient(api_url, token).get("users", user_id, "services")
+        answer = client.get("users", user_id, "services")
     except ApiUnreachableError as error:
         raise fail(str(error)) from error
     if answer.status != 200:

@@ -9,8 +9,7 @@ from urllib.parse import quote
 import typer
 from rich.table import Table
 
-from strongroom.cli.common import DEFAULT_STATE, StateDirOption, console, fail, running_stack
-from strongroom.local.control_client import ControlError, call
+from strongroom.cli.common import DEFAULT_STATE, StateDirOption, console, control
 
 
 def topic_name(topic_arn: str) -> str:
@@ -57,11 +56,7 @@ def notifications(
     state_dir: StateDirOption = DEFAULT_STATE,
 ) -> None:
     """Every message published to the local stack's SNS topics, in publish order per topic."""
-    endpoints = running_stack(state_dir)
-    try:
-        rows = call(endpoints, "GET", notifications_path(topic))
-    except ControlError as error:
-        raise fail(str(error)) from error
+    rows = control(state_dir, "GET", notifications_path(topic))
     if as_json:
         console.print_json(data=rows)
         return

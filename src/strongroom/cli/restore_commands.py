@@ -22,14 +22,15 @@ from strongroom.cli.archive_options import OptionError, validated
 from strongroom.cli.common import (
     DEFAULT_STATE,
     StateDirOption,
+    api_client,
     console,
     errors,
     fail,
 )
 from strongroom.cli.deep_archive_access import (
     INTERRUPTED,
+    SYSTEM,
     ApiUrlOption,
-    api_client,
     call_api,
     project_store,
 )
@@ -341,7 +342,8 @@ def _read_project(
 
 
 def _api_client(api_url: str | None, state_dir: Path) -> ApiClient:
-    return api_client(api_url, state_dir, scopes="deep_archive/restore and deep_archive/read")
+    scopes = "scopes deep_archive/restore and deep_archive/read"
+    return api_client(api_url, state_dir, system=SYSTEM, scopes=scopes)
 
 
 def _fetch_restore(

@@ -1,7 +1,7 @@
 """Restore requests for a person: tables from the API's JSON, refusals in sentences, exit codes.
 
 Every function takes plain data (a ``POST /restore`` or ``GET /restores/{restore_id}`` body, or
-an error body) so the CLI and the demo show restores the same way; nothing here calls AWS.
+an error body), so every command shows restores the same way; nothing here calls AWS.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from rich.progress import TaskID
 from rich.table import Table
 from rich.text import Text
 
-from strongroom.cli.archive_options import api_error_message, invalid_fields
+from strongroom.cli.archive_options import api_error_message
 from strongroom.cli.archive_watch import CountBars
 
 RestoreBody = Mapping[str, Any]
@@ -104,43 +104,48 @@ def notification_line(notification: Mapping[str, Any] | None) -> str:
 
 def accepted_report(body: RestoreBody) -> RenderableType:
     """The ``POST /restore`` answer: the id to follow and the files it resolved to."""
-    summary = Table(title="restore request", show_header=False)
-    summary.add_column("field", style="bold", no_wrap=True)
-    summary.add_column("value", overflow="fold")
-    summary.add_row("restore id", str(body.get("restore_id", "?")))
-    summary.add_row("status", status_text(str(body.get("status", "?"))))
-    summary.add_row("retrieval tier", str(body.get("retrieval_tier", "")))
-    summary.add_row("status url", str(body.get("status_url", "")))
-    return Group(summary, files_table(list(body.get("files", []))))
+    return _request_report(
+        body,
+        ("retrieval tier", str(body.get("retrieval_tier", ""))),
+        ("status url", str(body.get("status_url", ""))),
+    )
 
 
 def restore_report(body: RestoreBody) -> RenderableType:
     """A ``GET /restores/{restore_id}`` body: status, counts, notification, then every file."""
+    return _request_report(
+        body,
+        ("project", str(body.get("project", ""))),
+        ("retrieval tier", str(body.get("retrieval_tier", ""))),
+        ("files", counts_line(body.get("counts", {}))),
+        ("notify", str(body.get("sns_topic_arn", ""))),
+        ("notification", notification_line(body.get("notification"))),
+        ("created", str(body.get("created_at", ""))),
+    )
+
+
+def _request_report(body: RestoreBody, *rows: tuple[str, str]) -> RenderableType:
+    """The restore id and status, then ``rows``, over the table of every file."""
     summary = Table(title="restore request", show_header=False)
     summary.add_column("field", style="bold", no_wrap=True)
     summary.add_column("value", overflow="fold")
     summary.add_row("restore id", str(body.get("restore_id", "?")))
     summary.add_row("status", status_text(str(body.get("status", "?"))))
-    summary.add_row("project", str(body.get("project", "")))
-    summary.add_row("retrieval tier", str(body.get("retrieval_tier", "")))
-    summary.add_row("files", counts_line(body.get("counts", {})))
-    summary.add_row("notify", str(body.get("sns_topic_arn", "")))
-    summary.add_row("notification", notification_line(body.get("notification")))
-    summary.add_row("created", str(body.get("created_at", "")))
+    for field, value in rows:
+        summary.add_row(field, value)
     return Group(summary, files_table(list(body.get("files", []))))
 
 
 def restore_error_message(status: int, body: Any) -> str:
     """What the API refused and what to change, one line per thing it listed."""
-    if status in (401, 403) and _message(body) in ("Unauthorized", "Forbidden"):
-        # The gateway's own refusal: no token, a bad one, or one without the route's scope.
-        return (
-            f"HTTP {status}: {_message(body)}: the token was refused (it needs scope "
-            "deep_archive/restore to request restores, deep_archive/read to read them)"
+    lines = [
+        api_error_message(
+            status,
+            body,
+            options=RESTORE_OPTIONS,
+            scopes="deep_archive/restore to request restores, deep_archive/read to read them",
         )
-    if status == 422 and isinstance(body, dict) and isinstance(body.get("detail"), list):
-        return f"HTTP 422: invalid request: {invalid_fields(body['detail'], RESTORE_OPTIONS)}"
-    lines = [api_error_message(status, body)]
+    ]
     if isinstance(body, dict):
         lines.extend(_listed(body))
     return "\n".join(lines)
@@ -171,12 +176,6 @@ def _listed(body: Mapping[str, Any]) -> list[str]:
             "(strongroom archive project put --notify-topic)"
         )
     return lines
-
-
-def _message(body: Any) -> str:
-    if isinstance(body, dict) and isinstance(body.get("message"), str):
-        return str(body["message"])
-    return "" if body is None else str(body)
 
 
 class RestoreProgress(CountBars):

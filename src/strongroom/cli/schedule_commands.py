@@ -8,8 +8,7 @@ from urllib.parse import quote
 import typer
 from rich.table import Table
 
-from strongroom.cli.common import DEFAULT_STATE, StateDirOption, console, fail, running_stack
-from strongroom.local.control_client import ControlError, call
+from strongroom.cli.common import DEFAULT_STATE, StateDirOption, console, control, fail
 
 app = typer.Typer(help="List the local stack's schedules or fire one now.", no_args_is_help=True)
 
@@ -20,11 +19,7 @@ def list_schedules(
     state_dir: StateDirOption = DEFAULT_STATE,
 ) -> None:
     """Every schedule from the templates, with its next firing time (UTC)."""
-    endpoints = running_stack(state_dir)
-    try:
-        rows = call(endpoints, "GET", "/schedules")
-    except ControlError as error:
-        raise fail(str(error)) from error
+    rows = control(state_dir, "GET", "/schedules")
     if as_json:
         console.print_json(data=rows)
         return
@@ -47,11 +42,7 @@ def run_schedule(
     state_dir: StateDirOption = DEFAULT_STATE,
 ) -> None:
     """Fire one schedule now and show the function's result."""
-    endpoints = running_stack(state_dir)
-    try:
-        result = call(endpoints, "POST", f"/schedules/{quote(name, safe='')}/run")
-    except ControlError as error:
-        raise fail(str(error)) from error
+    result = control(state_dir, "POST", f"/schedules/{quote(name, safe='')}/run")
     if not result["ok"]:
         raise fail(f"{result['function']} failed: {result['error']}")
     console.print_json(data=result["payload"])

@@ -11,8 +11,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from strongroom.cli.common import DEFAULT_STATE, StateDirOption, console, fail, running_stack
-from strongroom.local.control_client import ControlError, call
+from strongroom.cli.common import DEFAULT_STATE, StateDirOption, console, control, running_stack
 from strongroom.local.issuer import LocalIssuer
 from strongroom.local.s3_restore import DEFAULT_RESTORE_DELAY_SECONDS
 from strongroom.local.stack import DEFAULT_REGION, LocalStack, StackOptions
@@ -99,11 +98,7 @@ def token(
 
 def resources(state_dir: StateDirOption = DEFAULT_STATE) -> None:
     """List every resource the running stack provisioned from the templates."""
-    endpoints = running_stack(state_dir)
-    try:
-        rows = call(endpoints, "GET", "/resources")
-    except ControlError as error:
-        raise fail(str(error)) from error
+    rows = control(state_dir, "GET", "/resources")
     table = Table("system", "logical id", "type", "physical id")
     for row in rows:
         table.add_row(row["system"], row["logical_id"], row["type"], row["physical_id"])
