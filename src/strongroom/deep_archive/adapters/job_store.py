@@ -17,10 +17,9 @@ from typing import TYPE_CHECKING, Any, Protocol, Self
 from pydantic import Field
 
 from strongroom.core import aws
-from strongroom.core.settings import EnvironmentSettings
+from strongroom.core.settings import TABLE_NAME_PATTERN, EnvironmentSettings
 from strongroom.core.timefmt import utc_now
 from strongroom.deep_archive.adapters.item_codec import Item, attribute, from_item, to_item
-from strongroom.deep_archive.adapters.project_store import TABLE_NAME_PATTERN
 from strongroom.deep_archive.domain.job_records import (
     ArchiveCheckpoint,
     JobCounts,

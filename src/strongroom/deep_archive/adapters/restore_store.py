@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any, Self
 from pydantic import Field
 
 from strongroom.core import aws
-from strongroom.core.settings import EnvironmentSettings
+from strongroom.core.backoff import Backoff
+from strongroom.core.settings import TABLE_NAME_PATTERN, EnvironmentSettings
 from strongroom.core.timefmt import utc_now
-from strongroom.deep_archive.adapters.catalog_store import WRITE_BATCH, Backoff, chunks, put_batch
+from strongroom.deep_archive.adapters.catalog_store import WRITE_BATCH, chunks, put_batch
 from strongroom.deep_archive.adapters.item_codec import Item, attribute, from_item, to_item
-from strongroom.deep_archive.adapters.project_store import TABLE_NAME_PATTERN
 from strongroom.deep_archive.domain.restores import (
     FINAL_FILE_STATES,
     FileState,
