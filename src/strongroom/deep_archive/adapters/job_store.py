@@ -19,7 +19,7 @@ from pydantic import Field
 from strongroom.core import aws
 from strongroom.core.settings import TABLE_NAME_PATTERN, EnvironmentSettings
 from strongroom.core.timefmt import utc_now
-from strongroom.deep_archive.adapters.item_codec import Item, attribute, from_item, to_item
+from strongroom.deep_archive.adapters.item_codec import Item, attribute, from_item, one_of, to_item
 from strongroom.deep_archive.domain.job_records import (
     ArchiveCheckpoint,
     JobCounts,
@@ -191,6 +191,20 @@ def checked_counters(deltas: Mapping[str, int]) -> dict[str, int]:
     return dict(deltas)
 
 
+def counter_terms(
+    counters: Mapping[str, int], separator: str
+) -> tuple[builtins.list[str], dict[str, str], dict[str, Any]]:
+    """``#counts.#c0<separator>:c0`` per counter, by name, with the names and values they use."""
+    names = {"#counts": "counts"}
+    values: dict[str, Any] = {}
+    terms = []
+    for number, (name, value) in enumerate(sorted(counters.items())):
+        names[f"#c{number}"] = name
+        values[f":c{number}"] = attribute(value)
+        terms.append(f"#counts.#c{number}{separator}:c{number}")
+    return terms, names, values
+
+
 def clipped(messages: Sequence[str]) -> builtins.list[str]:
     return [message[:MAX_ERROR_LENGTH] for message in messages]
 
@@ -239,12 +253,8 @@ class DynamoDBJobStore:
         allowed = sorted(allowed_from)
         if not allowed:
             raise ValueError("allowed_from is empty: no status could ever change")
-        placeholders = [f":from{number}" for number in range(len(allowed))]
-        values = {
-            ":status": attribute(status),
-            ":now": attribute(self._clock()),
-            **{name: attribute(value) for name, value in zip(placeholders, allowed, strict=True)},
-        }
+        choices, values = one_of(allowed)
+        values |= {":status": attribute(status), ":now": attribute(self._clock())}
         update = "SET #status = :status, updated_at = :now"
         if reason is None:
             update += " REMOVE status_reason"
@@ -255,7 +265,7 @@ class DynamoDBJobStore:
             self._update(
                 job_id,
                 update,
-                condition=f"#status IN ({', '.join(placeholders)})",
+                condition=f"#status IN {choices}",
                 names={"#status": "status"},
                 values=values,
             )
@@ -268,13 +278,8 @@ class DynamoDBJobStore:
         counters = checked_counters(deltas)
         if not counters:
             return
-        names = {"#counts": "counts"}
-        values = {":now": attribute(self._clock())}
-        additions = []
-        for number, (name, delta) in enumerate(sorted(counters.items())):
-            names[f"#c{number}"] = name
-            values[f":d{number}"] = attribute(delta)
-            additions.append(f"#counts.#c{number} :d{number}")
+        additions, names, values = counter_terms(counters, " ")
+        values[":now"] = attribute(self._clock())
         self._update_existing(
             job_id,
             "SET updated_at = :now ADD " + ", ".join(additions),
@@ -291,17 +296,13 @@ class DynamoDBJobStore:
         estimate: Mapping[str, object] | None,
     ) -> None:
         counters = checked_counters(counts)
-        names = {"#counts": "counts"}
-        values = {
+        assignments, names, values = counter_terms(counters, " = ")
+        values |= {
             ":now": attribute(self._clock()),
             ":archives": attribute(list(archive_keys)),
             ":estimate": attribute(None if estimate is None else dict(estimate)),
         }
-        assignments = ["updated_at = :now", "archives = :archives", "estimate = :estimate"]
-        for number, (name, value) in enumerate(sorted(counters.items())):
-            names[f"#c{number}"] = name
-            values[f":v{number}"] = attribute(value)
-            assignments.append(f"#counts.#c{number} = :v{number}")
+        assignments += ["updated_at = :now", "archives = :archives", "estimate = :estimate"]
         self._update_existing(job_id, "SET " + ", ".join(assignments), names=names, values=values)
 
     def append_errors(self, job_id: str, messages: Sequence[str]) -> None:

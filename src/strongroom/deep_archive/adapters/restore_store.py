@@ -22,7 +22,7 @@ from strongroom.core.backoff import Backoff
 from strongroom.core.settings import TABLE_NAME_PATTERN, EnvironmentSettings
 from strongroom.core.timefmt import utc_now
 from strongroom.deep_archive.adapters.catalog_store import WRITE_BATCH, chunks, put_batch
-from strongroom.deep_archive.adapters.item_codec import Item, attribute, from_item, to_item
+from strongroom.deep_archive.adapters.item_codec import Item, attribute, from_item, one_of, to_item
 from strongroom.deep_archive.domain.restores import (
     FINAL_FILE_STATES,
     FileState,
@@ -211,12 +211,8 @@ class DynamoDBRestoreStore:
         error: str | None = None,
     ) -> bool:
         allowed = checked_move(state, expected)
-        placeholders = [f":from{number}" for number in range(len(allowed))]
-        values = {
-            ":state": attribute(state),
-            ":now": attribute(self._clock()),
-            **{name: attribute(value) for name, value in zip(placeholders, allowed, strict=True)},
-        }
+        choices, values = one_of(allowed)
+        values |= {":state": attribute(state), ":now": attribute(self._clock())}
         assignments = ["#state = :state", "updated_at = :now"]
         removals = []
         if error is None:
@@ -234,9 +230,7 @@ class DynamoDBRestoreStore:
                 TableName=self._table_name,
                 Key=self._key(restore_id, file_item_key(index)),
                 UpdateExpression=update,
-                ConditionExpression=(
-                    f"attribute_exists(restore_id) AND #state IN ({', '.join(placeholders)})"
-                ),
+                ConditionExpression=(f"attribute_exists(restore_id) AND #state IN {choices}"),
                 ExpressionAttributeNames={"#state": "state", "#error": "error"},
                 ExpressionAttributeValues=values,
             )
