@@ -236,10 +236,7 @@ class DynamoDBJobStore:
             raise JobAlreadyExists(record.job_id) from None
 
     def get(self, job_id: str) -> JobRecord | None:
-        response = self._client.get_item(
-            TableName=self._table_name, Key=self._key(job_id), ConsistentRead=True
-        )
-        item = response.get("Item")
+        item = self._read(self._key(job_id))
         return None if item is None else job_from_item(item)
 
     def set_status(
@@ -335,12 +332,9 @@ class DynamoDBJobStore:
         self._client.put_item(TableName=self._table_name, Item=checkpoint_item(job_id, checkpoint))
 
     def get_checkpoint(self, job_id: str, index: int) -> ArchiveCheckpoint | None:
-        response = self._client.get_item(
-            TableName=self._table_name,
-            Key={"job_id": attribute(job_id), "record": attribute(checkpoint_record(index))},
-            ConsistentRead=True,
+        item = self._read(
+            {"job_id": attribute(job_id), "record": attribute(checkpoint_record(index))}
         )
-        item = response.get("Item")
         return None if item is None else checkpoint_from_item(item)
 
     def list_checkpoints(self, job_id: str) -> builtins.list[ArchiveCheckpoint]:
@@ -370,9 +364,7 @@ class DynamoDBJobStore:
         return job_from_item(items[0]) if items else None
 
     def run_holder(self, run_key: str) -> str | None:
-        item = self._client.get_item(
-            TableName=self._table_name, Key=_claim_key(run_key), ConsistentRead=True
-        ).get("Item")
+        item = self._read(_claim_key(run_key))
         return None if item is None else str(from_item(item)["holder"])
 
     def claim_run(self, run_key: str, job_id: str, *, replacing: str | None) -> bool:
@@ -390,6 +382,12 @@ class DynamoDBJobStore:
         except self._client.exceptions.ConditionalCheckFailedException:
             return False
         return True
+
+    def _read(self, key: Item, **options: Any) -> Mapping[str, Any] | None:
+        """The item at ``key``, read consistently; None if there is none."""
+        return self._client.get_item(
+            TableName=self._table_name, Key=key, ConsistentRead=True, **options
+        ).get("Item")
 
     def _key(self, job_id: str) -> Item:
         return {"job_id": attribute(job_id), "record": attribute(JOB_RECORD)}
@@ -425,13 +423,7 @@ class DynamoDBJobStore:
             raise JobNotFound(job_id) from None
 
     def _errors_size(self, job_id: str) -> int:
-        response = self._client.get_item(
-            TableName=self._table_name,
-            Key=self._key(job_id),
-            ProjectionExpression="errors",
-            ConsistentRead=True,
-        )
-        item = response.get("Item")
+        item = self._read(self._key(job_id), ProjectionExpression="errors")
         if item is None:
             raise JobNotFound(job_id)
         return len(item.get("errors", {}).get("L", []))
