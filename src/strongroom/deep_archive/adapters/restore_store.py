@@ -225,40 +225,32 @@ class DynamoDBRestoreStore:
         update = "SET " + ", ".join(assignments)
         if removals:
             update += " REMOVE " + ", ".join(removals)
-        try:
-            self._client.update_item(
-                TableName=self._table_name,
-                Key=self._key(restore_id, file_item_key(index)),
-                UpdateExpression=update,
-                ConditionExpression=(f"attribute_exists(restore_id) AND #state IN {choices}"),
-                ExpressionAttributeNames={"#state": "state", "#error": "error"},
-                ExpressionAttributeValues=values,
-            )
-        except self._client.exceptions.ConditionalCheckFailedException:
-            return False
-        return True
+        return self._updated(
+            restore_id,
+            file_item_key(index),
+            UpdateExpression=update,
+            ConditionExpression=f"attribute_exists(restore_id) AND #state IN {choices}",
+            ExpressionAttributeNames={"#state": "state", "#error": "error"},
+            ExpressionAttributeValues=values,
+        )
 
     def claim_extraction(self, restore_id: str, index: int, now: datetime, until: datetime) -> bool:
-        try:
-            self._client.update_item(
-                TableName=self._table_name,
-                Key=self._key(restore_id, file_item_key(index)),
-                UpdateExpression="SET extracting_until = :until",
-                ConditionExpression=(
-                    "#state IN (:pending, :restoring) AND "
-                    "(attribute_not_exists(extracting_until) OR extracting_until < :now)"
-                ),
-                ExpressionAttributeNames={"#state": "state"},
-                ExpressionAttributeValues={
-                    ":until": attribute(until),
-                    ":now": attribute(now),
-                    ":pending": attribute("PENDING"),
-                    ":restoring": attribute("RESTORING"),
-                },
-            )
-        except self._client.exceptions.ConditionalCheckFailedException:
-            return False
-        return True
+        return self._updated(
+            restore_id,
+            file_item_key(index),
+            UpdateExpression="SET extracting_until = :until",
+            ConditionExpression=(
+                "#state IN (:pending, :restoring) AND "
+                "(attribute_not_exists(extracting_until) OR extracting_until < :now)"
+            ),
+            ExpressionAttributeNames={"#state": "state"},
+            ExpressionAttributeValues={
+                ":until": attribute(until),
+                ":now": attribute(now),
+                ":pending": attribute("PENDING"),
+                ":restoring": attribute("RESTORING"),
+            },
+        )
 
     def waiting_on(self, archive_bucket: str, archive_key: str) -> list[str]:
         # A GSI read is eventually consistent: a file finalised a moment ago may still be listed.
@@ -280,25 +272,21 @@ class DynamoDBRestoreStore:
 
     def claim_notification(self, restore_id: str, now: datetime, stale_before: datetime) -> bool:
         """False also when the request does not exist: there is nothing to notify."""
-        try:
-            self._client.update_item(
-                TableName=self._table_name,
-                Key=self._key(restore_id, REQUEST_ITEM),
-                UpdateExpression="SET notification = :claim",
-                ConditionExpression=(
-                    "attribute_exists(restore_id) AND (attribute_not_exists(notification) OR "
-                    "(notification.#state = :sending AND notification.claimed_at < :stale))"
-                ),
-                ExpressionAttributeNames={"#state": "state"},
-                ExpressionAttributeValues={
-                    ":claim": attribute({"state": "SENDING", "claimed_at": now}),
-                    ":sending": attribute("SENDING"),
-                    ":stale": attribute(stale_before),
-                },
-            )
-        except self._client.exceptions.ConditionalCheckFailedException:
-            return False
-        return True
+        return self._updated(
+            restore_id,
+            REQUEST_ITEM,
+            UpdateExpression="SET notification = :claim",
+            ConditionExpression=(
+                "attribute_exists(restore_id) AND (attribute_not_exists(notification) OR "
+                "(notification.#state = :sending AND notification.claimed_at < :stale))"
+            ),
+            ExpressionAttributeNames={"#state": "state"},
+            ExpressionAttributeValues={
+                ":claim": attribute({"state": "SENDING", "claimed_at": now}),
+                ":sending": attribute("SENDING"),
+                ":stale": attribute(stale_before),
+            },
+        )
 
     def record_notification(self, restore_id: str, message_id: str, sent_at: datetime) -> None:
         """Recording twice keeps the first record (a second publisher lost a stale claim)."""
@@ -329,6 +317,16 @@ class DynamoDBRestoreStore:
             Key=self._key(restore_id, REQUEST_ITEM),
             ConsistentRead=True,
         ).get("Item")
+
+    def _updated(self, restore_id: str, item: str, **arguments: Any) -> bool:
+        """One conditional UpdateItem; False if its condition did not hold."""
+        try:
+            self._client.update_item(
+                TableName=self._table_name, Key=self._key(restore_id, item), **arguments
+            )
+        except self._client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
 
     def _key(self, restore_id: str, item: str) -> Item:
         return {"restore_id": attribute(restore_id), "item": attribute(item)}
