@@ -26,6 +26,7 @@ from strongroom.deep_archive.adapters.restore_store import (
     file_item_key,
     record_from_item,
     request_item,
+    request_with_files,
 )
 from strongroom.deep_archive.domain.restores import (
     FINAL_FILE_STATES,
@@ -56,14 +57,7 @@ class InMemoryRestoreStore:
     def get(self, restore_id: str) -> tuple[RestoreRecord, list[RestoreFile]] | None:
         with self._lock:
             items = [item for (owner, _), item in self._items.items() if owner == restore_id]
-        record = next(
-            (record_from_item(item) for item in items if item["item"].get("S") == REQUEST_ITEM),
-            None,
-        )
-        if record is None:
-            return None
-        files = [file_from_item(item) for item in items if item["item"].get("S") != REQUEST_ITEM]
-        return record, sorted(files, key=lambda file: file.index)
+        return request_with_files(items)
 
     def set_file_state(
         self,

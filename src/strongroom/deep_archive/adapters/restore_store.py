@@ -114,6 +114,23 @@ def file_from_item(item: Mapping[str, Any]) -> RestoreFile:
     return RestoreFile.model_validate(values)
 
 
+def request_with_files(
+    items: Iterable[Mapping[str, Any]],
+) -> tuple[RestoreRecord, list[RestoreFile]] | None:
+    """A request's items as its record and its files by index; None without the record."""
+    record: RestoreRecord | None = None
+    files: list[RestoreFile] = []
+    for item in items:
+        name = item["item"].get("S", "")
+        if name == REQUEST_ITEM:
+            record = record_from_item(item)
+        elif name.startswith(FILE_ITEM_PREFIX):
+            files.append(file_from_item(item))
+    if record is None:
+        return None
+    return record, sorted(files, key=lambda file: file.index)
+
+
 def checked_files(record: RestoreRecord, files: Sequence[RestoreFile]) -> None:
     """Refuse a request whose files do not match its ``file_count`` or repeat an index."""
     indexes = {file.index for file in files}
@@ -188,18 +205,7 @@ class DynamoDBRestoreStore:
             ExpressionAttributeValues={":restore_id": attribute(restore_id)},
             ConsistentRead=True,
         )
-        record: RestoreRecord | None = None
-        files: list[RestoreFile] = []
-        for page in pages:
-            for item in page["Items"]:
-                name = item["item"].get("S", "")
-                if name == REQUEST_ITEM:
-                    record = record_from_item(item)
-                elif name.startswith(FILE_ITEM_PREFIX):
-                    files.append(file_from_item(item))
-        if record is None:
-            return None
-        return record, sorted(files, key=lambda file: file.index)
+        return request_with_files(item for page in pages for item in page["Items"])
 
     def set_file_state(
         self,
