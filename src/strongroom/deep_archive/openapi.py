@@ -7,8 +7,8 @@ committed copy; a unit test fails while the two differ.
 from __future__ import annotations
 
 from strongroom.core.openapi import jwt_document
-from strongroom.deep_archive.handlers.api import ARCHIVE_SCOPE, READ_SCOPE, app
-from strongroom.deep_archive.handlers.restore_api import RESTORE_SCOPE
+from strongroom.deep_archive.handlers.api import ARCHIVE_SCOPE, app
+from strongroom.deep_archive.handlers.restore_api import READ_SCOPE, RESTORE_SCOPE
 
 TITLE = "strongroom deep_archive"
 

@@ -8,18 +8,15 @@ names a file without its folder; files of the same name in different folders are
 
 from __future__ import annotations
 
-import random
-import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
 
 from pydantic import Field
 
 from strongroom.core import aws
-from strongroom.core.settings import EnvironmentSettings
+from strongroom.core.backoff import Backoff
+from strongroom.core.settings import TABLE_NAME_PATTERN, EnvironmentSettings
 from strongroom.deep_archive.adapters.item_codec import Item, attribute, from_item, to_item
-from strongroom.deep_archive.adapters.project_store import TABLE_NAME_PATTERN
 from strongroom.deep_archive.domain.catalog import CatalogEntry
 
 if TYPE_CHECKING:
@@ -61,22 +58,6 @@ class UnprocessedItemsError(RuntimeError):
             f"{operation}: {remaining} item(s) still unprocessed after {attempts} tries"
         )
         self.remaining = remaining
-
-
-@dataclass(frozen=True)
-class Backoff:
-    """Full-jitter exponential backoff for unprocessed batch items."""
-
-    max_attempts: int = 8
-    base_delay_seconds: float = 0.05
-    max_delay_seconds: float = 5.0
-    sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
-    jitter: Callable[[float, float], float] = field(default=random.uniform, compare=False)
-
-    def pause(self, attempt: int) -> None:
-        """Wait before attempt ``attempt + 1`` (``attempt`` counts from 1)."""
-        ceiling = min(self.max_delay_seconds, self.base_delay_seconds * 2 ** (attempt - 1))
-        self.sleep(self.jitter(0.0, ceiling))
 
 
 class CatalogTableSettings(EnvironmentSettings):

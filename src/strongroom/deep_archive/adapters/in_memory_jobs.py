@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import builtins
 import threading
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 
 from strongroom.core.timefmt import iso_millis, utc_now
@@ -68,23 +69,19 @@ class InMemoryJobStore:
     ) -> None:
         if not allowed_from:
             raise ValueError("allowed_from is empty: no status could ever change")
-        with self._lock:
-            record = self._existing(job_id)
+        with self._updating(job_id) as record:
             if record.status not in allowed_from:
                 raise StatusConflict(job_id, status, allowed_from)
             record.status = status
             record.status_reason = None if reason is None else clipped([reason])[0]
-            self._touch(record)
 
     def add_counts(self, job_id: str, **deltas: int) -> None:
         counters = checked_counters(deltas)
         if not counters:
             return
-        with self._lock:
-            record = self._existing(job_id)
+        with self._updating(job_id) as record:
             for name, delta in counters.items():
                 setattr(record.counts, name, getattr(record.counts, name) + delta)
-            self._touch(record)
 
     def set_plan(
         self,
@@ -95,30 +92,24 @@ class InMemoryJobStore:
         estimate: Mapping[str, object] | None,
     ) -> None:
         counters = checked_counters(counts)
-        with self._lock:
-            record = self._existing(job_id)
+        with self._updating(job_id) as record:
             for name, value in counters.items():
                 setattr(record.counts, name, value)
             record.archives = list(archive_keys)
             record.estimate = None if estimate is None else as_stored(dict(estimate))
-            self._touch(record)
 
     def append_errors(self, job_id: str, messages: Sequence[str]) -> None:
         pending = clipped(messages)
         if not pending:
             return
-        with self._lock:
-            record = self._existing(job_id)
+        with self._updating(job_id) as record:
             room = max(0, MAX_ERRORS - len(record.errors))
             record.errors.extend(pending[:room])
             record.errors_truncated += len(pending[room:])
-            self._touch(record)
 
     def add_batch_job_id(self, job_id: str, batch_job_id: str) -> None:
-        with self._lock:
-            record = self._existing(job_id)
+        with self._updating(job_id) as record:
             record.batch_job_ids.append(batch_job_id)
-            self._touch(record)
 
     def put_checkpoint(self, job_id: str, checkpoint: ArchiveCheckpoint) -> None:
         with self._lock:
@@ -154,11 +145,12 @@ class InMemoryJobStore:
         with self._lock:
             return [record.model_copy(deep=True) for record in self._jobs.values()]
 
-    def _existing(self, job_id: str) -> JobRecord:
-        record = self._jobs.get(job_id)
-        if record is None:
-            raise JobNotFound(job_id)
-        return record
-
-    def _touch(self, record: JobRecord) -> None:
-        record.updated_at = to_millis(self._clock())
+    @contextmanager
+    def _updating(self, job_id: str) -> Iterator[JobRecord]:
+        """The stored record to change in place, under the lock; ``updated_at`` set after."""
+        with self._lock:
+            record = self._jobs.get(job_id)
+            if record is None:
+                raise JobNotFound(job_id)
+            yield record
+            record.updated_at = to_millis(self._clock())

@@ -26,6 +26,7 @@ from strongroom.deep_archive.adapters.restore_store import (
     file_item_key,
     record_from_item,
     request_item,
+    request_with_files,
 )
 from strongroom.deep_archive.domain.restores import (
     FINAL_FILE_STATES,
@@ -56,14 +57,7 @@ class InMemoryRestoreStore:
     def get(self, restore_id: str) -> tuple[RestoreRecord, list[RestoreFile]] | None:
         with self._lock:
             items = [item for (owner, _), item in self._items.items() if owner == restore_id]
-        record = next(
-            (record_from_item(item) for item in items if item["item"].get("S") == REQUEST_ITEM),
-            None,
-        )
-        if record is None:
-            return None
-        files = [file_from_item(item) for item in items if item["item"].get("S") != REQUEST_ITEM]
-        return record, sorted(files, key=lambda file: file.index)
+        return request_with_files(items)
 
     def set_file_state(
         self,
@@ -75,14 +69,10 @@ class InMemoryRestoreStore:
         error: str | None = None,
     ) -> bool:
         allowed = checked_move(state, expected)
-        address = (restore_id, file_item_key(index))
-        with self._lock:
-            item = self._items.get(address)
-            if item is None:
-                return False
-            file = file_from_item(item)
+
+        def moved(file: RestoreFile) -> RestoreFile | None:
             if file.state not in allowed:
-                return False
+                return None
             changes: dict[str, object] = {
                 "state": state,
                 "error": error,
@@ -90,22 +80,18 @@ class InMemoryRestoreStore:
             }
             if state in FINAL_FILE_STATES:
                 changes["extracting_until"] = None
-            self._items[address] = file_item(restore_id, file.model_copy(update=changes))
-            return True
+            return file.model_copy(update=changes)
+
+        return self._change_file(restore_id, index, moved)
 
     def claim_extraction(self, restore_id: str, index: int, now: datetime, until: datetime) -> bool:
-        address = (restore_id, file_item_key(index))
-        with self._lock:
-            item = self._items.get(address)
-            if item is None:
-                return False
-            file = file_from_item(item)
+        def claimed(file: RestoreFile) -> RestoreFile | None:
             held = file.extracting_until is not None and file.extracting_until >= now
             if file.final or held:
-                return False
-            claimed = file.model_copy(update={"extracting_until": until})
-            self._items[address] = file_item(restore_id, claimed)
-            return True
+                return None
+            return file.model_copy(update={"extracting_until": until})
+
+        return self._change_file(restore_id, index, claimed)
 
     def waiting_on(self, archive_bucket: str, archive_key: str) -> list[str]:
         wanted = archive_address(archive_bucket, archive_key)
@@ -157,3 +143,16 @@ class InMemoryRestoreStore:
             self._items[(restore_id, REQUEST_ITEM)] = request_item(
                 record.model_copy(update={"notification": sent})
             )
+
+    def _change_file(
+        self, restore_id: str, index: int, change: Callable[[RestoreFile], RestoreFile | None]
+    ) -> bool:
+        """Store ``change(file)`` in one step unless it is None; False if not stored."""
+        address = (restore_id, file_item_key(index))
+        with self._lock:
+            item = self._items.get(address)
+            changed = None if item is None else change(file_from_item(item))
+            if changed is None:
+                return False
+            self._items[address] = file_item(restore_id, changed)
+            return True

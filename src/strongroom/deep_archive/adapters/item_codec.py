@@ -7,7 +7,7 @@ in-memory fakes round-trip through the same functions, so they keep exactly what
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
@@ -77,3 +77,9 @@ def as_stored(value: Any) -> Any:
 def to_millis(moment: datetime) -> datetime:
     """``moment`` in UTC, cut to the millisecond, as a stored timestamp reads back."""
     return datetime.fromisoformat(iso_millis(moment))
+
+
+def one_of(values: Iterable[Any]) -> tuple[str, dict[str, AttributeValueTypeDef]]:
+    """``"(:from0, :from1)"`` for an ``IN`` condition, and the values those placeholders name."""
+    named = {f":from{number}": attribute(value) for number, value in enumerate(values)}
+    return f"({', '.join(named)})", named

@@ -17,10 +17,9 @@ from typing import TYPE_CHECKING, Any, Protocol, Self
 from pydantic import Field
 
 from strongroom.core import aws
-from strongroom.core.settings import EnvironmentSettings
+from strongroom.core.settings import TABLE_NAME_PATTERN, EnvironmentSettings
 from strongroom.core.timefmt import utc_now
-from strongroom.deep_archive.adapters.item_codec import Item, attribute, from_item, to_item
-from strongroom.deep_archive.adapters.project_store import TABLE_NAME_PATTERN
+from strongroom.deep_archive.adapters.item_codec import Item, attribute, from_item, one_of, to_item
 from strongroom.deep_archive.domain.job_records import (
     ArchiveCheckpoint,
     JobCounts,
@@ -192,6 +191,20 @@ def checked_counters(deltas: Mapping[str, int]) -> dict[str, int]:
     return dict(deltas)
 
 
+def counter_terms(
+    counters: Mapping[str, int], separator: str
+) -> tuple[builtins.list[str], dict[str, str], dict[str, Any]]:
+    """``#counts.#c0<separator>:c0`` per counter, by name, with the names and values they use."""
+    names = {"#counts": "counts"}
+    values: dict[str, Any] = {}
+    terms = []
+    for number, (name, value) in enumerate(sorted(counters.items())):
+        names[f"#c{number}"] = name
+        values[f":c{number}"] = attribute(value)
+        terms.append(f"#counts.#c{number}{separator}:c{number}")
+    return terms, names, values
+
+
 def clipped(messages: Sequence[str]) -> builtins.list[str]:
     return [message[:MAX_ERROR_LENGTH] for message in messages]
 
@@ -223,10 +236,7 @@ class DynamoDBJobStore:
             raise JobAlreadyExists(record.job_id) from None
 
     def get(self, job_id: str) -> JobRecord | None:
-        response = self._client.get_item(
-            TableName=self._table_name, Key=self._key(job_id), ConsistentRead=True
-        )
-        item = response.get("Item")
+        item = self._read(self._key(job_id))
         return None if item is None else job_from_item(item)
 
     def set_status(
@@ -240,12 +250,8 @@ class DynamoDBJobStore:
         allowed = sorted(allowed_from)
         if not allowed:
             raise ValueError("allowed_from is empty: no status could ever change")
-        placeholders = [f":from{number}" for number in range(len(allowed))]
-        values = {
-            ":status": attribute(status),
-            ":now": attribute(self._clock()),
-            **{name: attribute(value) for name, value in zip(placeholders, allowed, strict=True)},
-        }
+        choices, values = one_of(allowed)
+        values |= {":status": attribute(status), ":now": attribute(self._clock())}
         update = "SET #status = :status, updated_at = :now"
         if reason is None:
             update += " REMOVE status_reason"
@@ -256,7 +262,7 @@ class DynamoDBJobStore:
             self._update(
                 job_id,
                 update,
-                condition=f"#status IN ({', '.join(placeholders)})",
+                condition=f"#status IN {choices}",
                 names={"#status": "status"},
                 values=values,
             )
@@ -269,13 +275,8 @@ class DynamoDBJobStore:
         counters = checked_counters(deltas)
         if not counters:
             return
-        names = {"#counts": "counts"}
-        values = {":now": attribute(self._clock())}
-        additions = []
-        for number, (name, delta) in enumerate(sorted(counters.items())):
-            names[f"#c{number}"] = name
-            values[f":d{number}"] = attribute(delta)
-            additions.append(f"#counts.#c{number} :d{number}")
+        additions, names, values = counter_terms(counters, " ")
+        values[":now"] = attribute(self._clock())
         self._update_existing(
             job_id,
             "SET updated_at = :now ADD " + ", ".join(additions),
@@ -292,17 +293,13 @@ class DynamoDBJobStore:
         estimate: Mapping[str, object] | None,
     ) -> None:
         counters = checked_counters(counts)
-        names = {"#counts": "counts"}
-        values = {
+        assignments, names, values = counter_terms(counters, " = ")
+        values |= {
             ":now": attribute(self._clock()),
             ":archives": attribute(list(archive_keys)),
             ":estimate": attribute(None if estimate is None else dict(estimate)),
         }
-        assignments = ["updated_at = :now", "archives = :archives", "estimate = :estimate"]
-        for number, (name, value) in enumerate(sorted(counters.items())):
-            names[f"#c{number}"] = name
-            values[f":v{number}"] = attribute(value)
-            assignments.append(f"#counts.#c{number} = :v{number}")
+        assignments += ["updated_at = :now", "archives = :archives", "estimate = :estimate"]
         self._update_existing(job_id, "SET " + ", ".join(assignments), names=names, values=values)
 
     def append_errors(self, job_id: str, messages: Sequence[str]) -> None:
@@ -335,12 +332,9 @@ class DynamoDBJobStore:
         self._client.put_item(TableName=self._table_name, Item=checkpoint_item(job_id, checkpoint))
 
     def get_checkpoint(self, job_id: str, index: int) -> ArchiveCheckpoint | None:
-        response = self._client.get_item(
-            TableName=self._table_name,
-            Key={"job_id": attribute(job_id), "record": attribute(checkpoint_record(index))},
-            ConsistentRead=True,
+        item = self._read(
+            {"job_id": attribute(job_id), "record": attribute(checkpoint_record(index))}
         )
-        item = response.get("Item")
         return None if item is None else checkpoint_from_item(item)
 
     def list_checkpoints(self, job_id: str) -> builtins.list[ArchiveCheckpoint]:
@@ -370,9 +364,7 @@ class DynamoDBJobStore:
         return job_from_item(items[0]) if items else None
 
     def run_holder(self, run_key: str) -> str | None:
-        item = self._client.get_item(
-            TableName=self._table_name, Key=_claim_key(run_key), ConsistentRead=True
-        ).get("Item")
+        item = self._read(_claim_key(run_key))
         return None if item is None else str(from_item(item)["holder"])
 
     def claim_run(self, run_key: str, job_id: str, *, replacing: str | None) -> bool:
@@ -390,6 +382,12 @@ class DynamoDBJobStore:
         except self._client.exceptions.ConditionalCheckFailedException:
             return False
         return True
+
+    def _read(self, key: Item, **options: Any) -> Mapping[str, Any] | None:
+        """The item at ``key``, read consistently; None if there is none."""
+        return self._client.get_item(
+            TableName=self._table_name, Key=key, ConsistentRead=True, **options
+        ).get("Item")
 
     def _key(self, job_id: str) -> Item:
         return {"job_id": attribute(job_id), "record": attribute(JOB_RECORD)}
@@ -425,13 +423,7 @@ class DynamoDBJobStore:
             raise JobNotFound(job_id) from None
 
     def _errors_size(self, job_id: str) -> int:
-        response = self._client.get_item(
-            TableName=self._table_name,
-            Key=self._key(job_id),
-            ProjectionExpression="errors",
-            ConsistentRead=True,
-        )
-        item = response.get("Item")
+        item = self._read(self._key(job_id), ProjectionExpression="errors")
         if item is None:
             raise JobNotFound(job_id)
         return len(item.get("errors", {}).get("L", []))

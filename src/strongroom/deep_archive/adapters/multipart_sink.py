@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Final, Literal, cast
 
 from botocore.exceptions import ClientError
 
+from strongroom.deep_archive.adapters.archive_objects import error_code
 from strongroom.deep_archive.domain.storage import ArchiveStorageClass
 
 if TYPE_CHECKING:
@@ -250,7 +251,7 @@ class MultipartArchiveUpload:
                 Bucket=self.bucket, Key=self.key, UploadId=self._upload_id
             )
         except ClientError as error:
-            if _error_code(error) != "NoSuchUpload":
+            if error_code(error) != "NoSuchUpload":
                 raise
 
     def _ensure_open(self) -> None:
@@ -381,7 +382,7 @@ def abort_stale_uploads(s3_client: S3Client, bucket: str, key: str) -> int:
                     Bucket=bucket, Key=key, UploadId=upload["UploadId"]
                 )
             except ClientError as error:
-                if _error_code(error) != "NoSuchUpload":
+                if error_code(error) != "NoSuchUpload":
                     raise
                 continue
             aborted += 1
@@ -408,7 +409,3 @@ def put_readable(
         checksum_sha256=checksum,
         version_id=response.get("VersionId"),
     )
-
-
-def _error_code(error: ClientError) -> str:
-    return str(error.response.get("Error", {}).get("Code", ""))

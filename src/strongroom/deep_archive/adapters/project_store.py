@@ -7,14 +7,12 @@ from typing import TYPE_CHECKING, Protocol, Self
 from pydantic import Field
 
 from strongroom.core import aws
-from strongroom.core.settings import EnvironmentSettings
+from strongroom.core.settings import TABLE_NAME_PATTERN, EnvironmentSettings
 from strongroom.deep_archive.adapters.item_codec import attribute, from_item, to_item
 from strongroom.deep_archive.domain.projects import Project
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
-
-TABLE_NAME_PATTERN = r"^[A-Za-z0-9_.-]{3,255}$"
 
 
 class ProjectStore(Protocol):

@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any, Self
 from pydantic import Field
 
 from strongroom.core import aws
-from strongroom.core.settings import EnvironmentSettings
+from strongroom.core.backoff import Backoff
+from strongroom.core.settings import TABLE_NAME_PATTERN, EnvironmentSettings
 from strongroom.core.timefmt import utc_now
-from strongroom.deep_archive.adapters.catalog_store import WRITE_BATCH, Backoff, chunks, put_batch
-from strongroom.deep_archive.adapters.item_codec import Item, attribute, from_item, to_item
-from strongroom.deep_archive.adapters.project_store import TABLE_NAME_PATTERN
+from strongroom.deep_archive.adapters.catalog_store import WRITE_BATCH, chunks, put_batch
+from strongroom.deep_archive.adapters.item_codec import Item, attribute, from_item, one_of, to_item
 from strongroom.deep_archive.domain.restores import (
     FINAL_FILE_STATES,
     FileState,
@@ -114,6 +114,23 @@ def file_from_item(item: Mapping[str, Any]) -> RestoreFile:
     return RestoreFile.model_validate(values)
 
 
+def request_with_files(
+    items: Iterable[Mapping[str, Any]],
+) -> tuple[RestoreRecord, list[RestoreFile]] | None:
+    """A request's items as its record and its files by index; None without the record."""
+    record: RestoreRecord | None = None
+    files: list[RestoreFile] = []
+    for item in items:
+        name = item["item"].get("S", "")
+        if name == REQUEST_ITEM:
+            record = record_from_item(item)
+        elif name.startswith(FILE_ITEM_PREFIX):
+            files.append(file_from_item(item))
+    if record is None:
+        return None
+    return record, sorted(files, key=lambda file: file.index)
+
+
 def checked_files(record: RestoreRecord, files: Sequence[RestoreFile]) -> None:
     """Refuse a request whose files do not match its ``file_count`` or repeat an index."""
     indexes = {file.index for file in files}
@@ -188,18 +205,7 @@ class DynamoDBRestoreStore:
             ExpressionAttributeValues={":restore_id": attribute(restore_id)},
             ConsistentRead=True,
         )
-        record: RestoreRecord | None = None
-        files: list[RestoreFile] = []
-        for page in pages:
-            for item in page["Items"]:
-                name = item["item"].get("S", "")
-                if name == REQUEST_ITEM:
-                    record = record_from_item(item)
-                elif name.startswith(FILE_ITEM_PREFIX):
-                    files.append(file_from_item(item))
-        if record is None:
-            return None
-        return record, sorted(files, key=lambda file: file.index)
+        return request_with_files(item for page in pages for item in page["Items"])
 
     def set_file_state(
         self,
@@ -211,12 +217,8 @@ class DynamoDBRestoreStore:
         error: str | None = None,
     ) -> bool:
         allowed = checked_move(state, expected)
-        placeholders = [f":from{number}" for number in range(len(allowed))]
-        values = {
-            ":state": attribute(state),
-            ":now": attribute(self._clock()),
-            **{name: attribute(value) for name, value in zip(placeholders, allowed, strict=True)},
-        }
+        choices, values = one_of(allowed)
+        values |= {":state": attribute(state), ":now": attribute(self._clock())}
         assignments = ["#state = :state", "updated_at = :now"]
         removals = []
         if error is None:
@@ -229,42 +231,32 @@ class DynamoDBRestoreStore:
         update = "SET " + ", ".join(assignments)
         if removals:
             update += " REMOVE " + ", ".join(removals)
-        try:
-            self._client.update_item(
-                TableName=self._table_name,
-                Key=self._key(restore_id, file_item_key(index)),
-                UpdateExpression=update,
-                ConditionExpression=(
-                    f"attribute_exists(restore_id) AND #state IN ({', '.join(placeholders)})"
-                ),
-                ExpressionAttributeNames={"#state": "state", "#error": "error"},
-                ExpressionAttributeValues=values,
-            )
-        except self._client.exceptions.ConditionalCheckFailedException:
-            return False
-        return True
+        return self._updated(
+            restore_id,
+            file_item_key(index),
+            UpdateExpression=update,
+            ConditionExpression=f"attribute_exists(restore_id) AND #state IN {choices}",
+            ExpressionAttributeNames={"#state": "state", "#error": "error"},
+            ExpressionAttributeValues=values,
+        )
 
     def claim_extraction(self, restore_id: str, index: int, now: datetime, until: datetime) -> bool:
-        try:
-            self._client.update_item(
-                TableName=self._table_name,
-                Key=self._key(restore_id, file_item_key(index)),
-                UpdateExpression="SET extracting_until = :until",
-                ConditionExpression=(
-                    "#state IN (:pending, :restoring) AND "
-                    "(attribute_not_exists(extracting_until) OR extracting_until < :now)"
-                ),
-                ExpressionAttributeNames={"#state": "state"},
-                ExpressionAttributeValues={
-                    ":until": attribute(until),
-                    ":now": attribute(now),
-                    ":pending": attribute("PENDING"),
-                    ":restoring": attribute("RESTORING"),
-                },
-            )
-        except self._client.exceptions.ConditionalCheckFailedException:
-            return False
-        return True
+        return self._updated(
+            restore_id,
+            file_item_key(index),
+            UpdateExpression="SET extracting_until = :until",
+            ConditionExpression=(
+                "#state IN (:pending, :restoring) AND "
+                "(attribute_not_exists(extracting_until) OR extracting_until < :now)"
+            ),
+            ExpressionAttributeNames={"#state": "state"},
+            ExpressionAttributeValues={
+                ":until": attribute(until),
+                ":now": attribute(now),
+                ":pending": attribute("PENDING"),
+                ":restoring": attribute("RESTORING"),
+            },
+        )
 
     def waiting_on(self, archive_bucket: str, archive_key: str) -> list[str]:
         # A GSI read is eventually consistent: a file finalised a moment ago may still be listed.
@@ -286,25 +278,21 @@ class DynamoDBRestoreStore:
 
     def claim_notification(self, restore_id: str, now: datetime, stale_before: datetime) -> bool:
         """False also when the request does not exist: there is nothing to notify."""
-        try:
-            self._client.update_item(
-                TableName=self._table_name,
-                Key=self._key(restore_id, REQUEST_ITEM),
-                UpdateExpression="SET notification = :claim",
-                ConditionExpression=(
-                    "attribute_exists(restore_id) AND (attribute_not_exists(notification) OR "
-                    "(notification.#state = :sending AND notification.claimed_at < :stale))"
-                ),
-                ExpressionAttributeNames={"#state": "state"},
-                ExpressionAttributeValues={
-                    ":claim": attribute({"state": "SENDING", "claimed_at": now}),
-                    ":sending": attribute("SENDING"),
-                    ":stale": attribute(stale_before),
-                },
-            )
-        except self._client.exceptions.ConditionalCheckFailedException:
-            return False
-        return True
+        return self._updated(
+            restore_id,
+            REQUEST_ITEM,
+            UpdateExpression="SET notification = :claim",
+            ConditionExpression=(
+                "attribute_exists(restore_id) AND (attribute_not_exists(notification) OR "
+                "(notification.#state = :sending AND notification.claimed_at < :stale))"
+            ),
+            ExpressionAttributeNames={"#state": "state"},
+            ExpressionAttributeValues={
+                ":claim": attribute({"state": "SENDING", "claimed_at": now}),
+                ":sending": attribute("SENDING"),
+                ":stale": attribute(stale_before),
+            },
+        )
 
     def record_notification(self, restore_id: str, message_id: str, sent_at: datetime) -> None:
         """Recording twice keeps the first record (a second publisher lost a stale claim)."""
@@ -335,6 +323,16 @@ class DynamoDBRestoreStore:
             Key=self._key(restore_id, REQUEST_ITEM),
             ConsistentRead=True,
         ).get("Item")
+
+    def _updated(self, restore_id: str, item: str, **arguments: Any) -> bool:
+        """One conditional UpdateItem; False if its condition did not hold."""
+        try:
+            self._client.update_item(
+                TableName=self._table_name, Key=self._key(restore_id, item), **arguments
+            )
+        except self._client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
 
     def _key(self, restore_id: str, item: str) -> Item:
         return {"restore_id": attribute(restore_id), "item": attribute(item)}

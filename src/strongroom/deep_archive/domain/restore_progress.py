@@ -294,11 +294,7 @@ def _extract(
         reason = (
             f"s3://{entry.archive_bucket}/{entry.archive_key} at byte {entry.data_offset}: {error}"
         )
-        if services.restores.set_file_state(
-            record.restore_id, file.index, "FAILED", expected=OPEN_STATES, error=reason
-        ):
-            report.files_failed += 1
-            report.failures.append(f"{entry.key}: {reason}")
+        _fail_all(record, [file], reason, services, report)
         return
     if services.restores.set_file_state(
         record.restore_id, file.index, "RESTORED", expected=OPEN_STATES

@@ -8,11 +8,9 @@ registered ones is 403, a region or account other than this deployment's 422. In
 
 from __future__ import annotations
 
-from http import HTTPStatus
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
-from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -22,6 +20,7 @@ from strongroom.core.observability import logger, metrics
 from strongroom.deep_archive import wiring
 from strongroom.deep_archive.domain.requests import ArchiveRequest
 from strongroom.deep_archive.handlers import restore_api
+from strongroom.deep_archive.handlers.restore_api import READ_SCOPE, accepted, uuid_path
 from strongroom.deep_archive.services.archive_jobs import find_job, request_archive, status_url
 from strongroom.deep_archive.services.job_views import (
     JobAccepted,
@@ -35,16 +34,12 @@ from strongroom.deep_archive.services.job_views import (
 from strongroom.deep_archive.services.responses import MismatchProblem, json_response
 
 ARCHIVE_SCOPE = "deep_archive/archive"
-READ_SCOPE = "deep_archive/read"
 """The gateway's JWT authorizer enforces the scopes; here they document the routes in OpenAPI."""
-JOB_ID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 
 JobIdPath = Annotated[
     str,
-    Path(
-        pattern=JOB_ID_PATTERN,
-        description="The job id the archive request answered with.",
-        examples=["3f1c2d3e-0000-4000-8000-000000000001"],
+    uuid_path(
+        "The job id the archive request answered with.", "3f1c2d3e-0000-4000-8000-000000000001"
     ),
 ]
 
@@ -81,14 +76,8 @@ answer_errors(app)
 def archive(request: ArchiveRequest) -> Response[JobAccepted]:
     record = request_archive(wiring.ports(), request)
     metrics.add_metric(name="ArchiveJobsStarted", unit=MetricUnit.Count, value=1)
-    return Response(
-        status_code=HTTPStatus.ACCEPTED,
-        content_type=content_types.APPLICATION_JSON,
-        headers={"Location": status_url(record.job_id)},
-        body=JobAccepted(
-            job_id=record.job_id, status=record.status, status_url=status_url(record.job_id)
-        ),
-    )
+    url = status_url(record.job_id)
+    return accepted(url, JobAccepted(job_id=record.job_id, status=record.status, status_url=url))
 
 
 @app.get(

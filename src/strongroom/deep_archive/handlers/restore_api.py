@@ -10,12 +10,13 @@ invalid fields or another region or account.
 from __future__ import annotations
 
 from http import HTTPStatus
-from typing import Annotated
+from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.metrics import MetricUnit
+from pydantic import BaseModel
 
 from strongroom.core.observability import logger, metrics
 from strongroom.deep_archive import wiring
@@ -37,14 +38,28 @@ from strongroom.deep_archive.services.restore_views import (
 
 RESTORE_SCOPE = "deep_archive/restore"
 READ_SCOPE = "deep_archive/read"
-RESTORE_ID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+
+
+def uuid_path(description: str, example: str) -> Path:
+    """A path parameter holding an id this API issued (a UUID), for OpenAPI and validation."""
+    return Path(pattern=UUID_PATTERN, description=description, examples=[example])
+
+
+def accepted(url: str, body: BaseModel) -> Response[Any]:
+    """The 202 answer to a request whose progress ``url`` reports."""
+    return Response(
+        status_code=HTTPStatus.ACCEPTED,
+        content_type=content_types.APPLICATION_JSON,
+        headers={"Location": url},
+        body=body,
+    )
+
 
 RestoreIdPath = Annotated[
     str,
-    Path(
-        pattern=RESTORE_ID_PATTERN,
-        description="The restore_id the restore request answered with.",
-        examples=["7d0c1a52-0000-4000-8000-000000000001"],
+    uuid_path(
+        "The restore_id the restore request answered with.", "7d0c1a52-0000-4000-8000-000000000001"
     ),
 ]
 
@@ -82,13 +97,7 @@ def restore(request: RestoreRequest) -> Response[RestoreAccepted]:
     metrics.add_metric(name="RestoresRequested", unit=MetricUnit.Count, value=1)
     metrics.add_metric(name="RestoreFilesRequested", unit=MetricUnit.Count, value=len(files))
     logger.info("restore recorded", restore_id=record.restore_id, files=len(files))
-    url = restore_status_url(record.restore_id)
-    return Response(
-        status_code=HTTPStatus.ACCEPTED,
-        content_type=content_types.APPLICATION_JSON,
-        headers={"Location": url},
-        body=RestoreAccepted.of(record, files),
-    )
+    return accepted(restore_status_url(record.restore_id), RestoreAccepted.of(record, files))
 
 
 @router.get(

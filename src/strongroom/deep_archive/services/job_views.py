@@ -36,21 +36,8 @@ class JobView(BaseModel):
 
     @classmethod
     def of(cls, record: JobRecord) -> JobView:
-        return cls(
-            job_id=record.job_id,
-            status=record.status,
-            status_reason=record.status_reason,
-            run_key=record.settings.run_key,
-            settings=record.settings,
-            counts=record.counts,
-            archives=record.archives,
-            errors=record.errors,
-            errors_truncated=record.errors_truncated,
-            estimate=record.estimate,
-            batch_job_ids=record.batch_job_ids,
-            created_at=record.created_at,
-            updated_at=record.updated_at,
-        )
+        """Every field of the record as it is, plus its run key."""
+        return cls(run_key=record.settings.run_key, **dict(record))
 
 
 class StorageClassProblem(Problem):

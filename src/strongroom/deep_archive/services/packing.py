@@ -248,11 +248,7 @@ def _catalogue(
     entries = services.files.iter_manifest(checkpoint.archive_key)
     for chunk in iter(lambda: list(islice(entries, CATALOG_CHUNK)), []):
         services.catalog.put_entries(chunk)
-    updated = checkpoint.model_copy(
-        update={"state": ArchiveState.CATALOGUED, "updated_at": services.clock()}
-    )
-    services.jobs.put_checkpoint(record.job_id, updated)
-    return updated
+    return _store_step(record, checkpoint, services, state=ArchiveState.CATALOGUED)
 
 
 def _finish(
@@ -282,13 +278,16 @@ def _finish(
         files_failed=len(checkpoint.failed_keys),
         sources_deleted=deleted,
     )
-    updated = checkpoint.model_copy(
-        update={
-            "state": ArchiveState.DONE,
-            "sources_deleted": deleted,
-            "updated_at": services.clock(),
-        }
+    return _store_step(
+        record, checkpoint, services, state=ArchiveState.DONE, sources_deleted=deleted
     )
+
+
+def _store_step(
+    record: JobRecord, checkpoint: ArchiveCheckpoint, services: PackerServices, **changes: object
+) -> ArchiveCheckpoint:
+    """The checkpoint with ``changes`` (and the time) stored: the step it names is done."""
+    updated = checkpoint.model_copy(update={**changes, "updated_at": services.clock()})
     services.jobs.put_checkpoint(record.job_id, updated)
     return updated
 
