@@ -62,9 +62,7 @@ class DynamoDbTable:
         attributes = {"Arn": table["TableArn"]}
         if "LatestStreamArn" in table:
             attributes["StreamArn"] = table["LatestStreamArn"]
-        return ProvisionedResource(
-            context.system, logical_id, "AWS::DynamoDB::Table", name, name, attributes
-        )
+        return context.resource(logical_id, "AWS::DynamoDB::Table", name, attributes)
 
     def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
         return answers(lambda: clients("dynamodb").describe_table(TableName=resource.physical_id))
@@ -112,13 +110,8 @@ class SqsQueue:
                 attributes[policy_name] = json.dumps(properties[policy_name])
         url = client.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
         arn = context.arn("sqs", name)
-        return ProvisionedResource(
-            context.system,
-            logical_id,
-            "AWS::SQS::Queue",
-            url,
-            url,
-            {"Arn": arn, "QueueName": name, "QueueUrl": url},
+        return context.resource(
+            logical_id, "AWS::SQS::Queue", url, {"Arn": arn, "QueueName": name, "QueueUrl": url}
         )
 
     def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
@@ -134,11 +127,9 @@ class SqsQueuePolicy:
             client.set_queue_attributes(
                 QueueUrl=url, Attributes={"Policy": json.dumps(properties["PolicyDocument"])}
             )
-        return ProvisionedResource(
-            context.system,
+        return context.resource(
             logical_id,
             "AWS::SQS::QueuePolicy",
-            logical_id,
             logical_id,
             {"Queues": list(properties["Queues"])},
         )
@@ -168,13 +159,8 @@ class SnsTopic:
             client.subscribe(
                 TopicArn=arn, Protocol=subscription["Protocol"], Endpoint=subscription["Endpoint"]
             )
-        return ProvisionedResource(
-            context.system,
-            logical_id,
-            "AWS::SNS::Topic",
-            arn,
-            arn,
-            {"TopicArn": arn, "TopicName": name},
+        return context.resource(
+            logical_id, "AWS::SNS::Topic", arn, {"TopicArn": arn, "TopicName": name}
         )
 
     def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
@@ -191,7 +177,7 @@ class SnsSubscription:
             Endpoint=properties["Endpoint"],
             ReturnSubscriptionArn=True,
         )["SubscriptionArn"]
-        return ProvisionedResource(context.system, logical_id, "AWS::SNS::Subscription", arn, arn)
+        return context.resource(logical_id, "AWS::SNS::Subscription", arn)
 
     def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
         return answers(
@@ -221,11 +207,9 @@ class S3Bucket:
             client.put_bucket_notification_configuration(
                 Bucket=name, NotificationConfiguration=notifications
             )
-        return ProvisionedResource(
-            context.system,
+        return context.resource(
             logical_id,
             "AWS::S3::Bucket",
-            name,
             name,
             {
                 "Arn": f"arn:aws:s3:::{name}",
@@ -379,9 +363,7 @@ class S3BucketPolicy:
         policy = local_bucket_policy(properties["PolicyDocument"])
         if policy["Statement"]:
             context.clients("s3").put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
-        return ProvisionedResource(
-            context.system, logical_id, "AWS::S3::BucketPolicy", bucket, bucket
-        )
+        return context.resource(logical_id, "AWS::S3::BucketPolicy", bucket)
 
     def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
         return answers(lambda: clients("s3").head_bucket(Bucket=resource.physical_id))

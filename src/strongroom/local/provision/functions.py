@@ -83,9 +83,7 @@ class ServerlessFunction:
         target = f"{name}:{alias}" if alias else name
         for event_name, event in (properties.get("Events") or {}).items():
             _register_event(context, logical_id, target, role_arn, event_name, event)
-        return ProvisionedResource(
-            context.system, logical_id, "AWS::Serverless::Function", name, name, attributes
-        )
+        return context.resource(logical_id, "AWS::Serverless::Function", name, attributes)
 
     @staticmethod
     def _create_role(logical_id: str, properties: dict[str, Any], context: ProvisionContext) -> str:

@@ -112,9 +112,7 @@ class EventsRule:
             schedule = f"{context.system}.{logical_id}.{target.get('Id', index)}"
             function = function_name_of(str(target["Arn"]))
             _collect(context, schedule, str(expression), function, target.get("Input"), properties)
-        return ProvisionedResource(
-            context.system, logical_id, "AWS::Events::Rule", name, name, {"Arn": arn}
-        )
+        return context.resource(logical_id, "AWS::Events::Rule", name, {"Arn": arn})
 
     def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
         return answers(lambda: clients("events").describe_rule(Name=resource.physical_id))
@@ -132,9 +130,7 @@ class SchedulerSchedule:
         arn = _create_scheduler_schedule(context, name, expression, properties, function, role_arn)
         schedule = f"{context.system}.{logical_id}"
         _collect(context, schedule, expression, function, target.get("Input"), properties)
-        return ProvisionedResource(
-            context.system, logical_id, "AWS::Scheduler::Schedule", name, name, {"Arn": arn}
-        )
+        return context.resource(logical_id, "AWS::Scheduler::Schedule", name, {"Arn": arn})
 
     def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
         return answers(lambda: clients("scheduler").get_schedule(Name=resource.physical_id))
