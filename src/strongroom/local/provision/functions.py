@@ -21,7 +21,6 @@ from strongroom.local.specs import FunctionSpec, RouteSpec, SqsSourceSpec, Strea
 from strongroom.local.template.intrinsics import TemplateError
 
 _LAMBDA_TRUST = trust_policy("lambda.amazonaws.com")
-IMPLICIT_HTTP_API = "ServerlessHttpApi"
 
 
 def _placeholder_zip() -> bytes:

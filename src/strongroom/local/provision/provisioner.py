@@ -17,7 +17,6 @@ from strongroom.local.provision.model import (
 from strongroom.local.provision.registry import PROVISIONERS
 from strongroom.local.template.intrinsics import TemplateError, references, resolve
 from strongroom.local.template.stacks import (
-    NESTED_APPLICATION,
     StackTemplate,
     load_nested,
     nested_applications,
@@ -180,7 +179,3 @@ def provision_root(
         outputs_of[application.logical_id] = provisioned.outputs
         stacks.append(provisioned)
     return stacks
-
-
-def is_nested_application(resource: Mapping[str, Any]) -> bool:
-    return resource.get("Type") == NESTED_APPLICATION
