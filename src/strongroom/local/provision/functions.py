@@ -218,13 +218,12 @@ class LambdaPermission:
         self, logical_id: str, properties: dict[str, Any], context: ProvisionContext
     ) -> ProvisionedResource:
         function = function_name_of(str(properties["FunctionName"]))
-        return ProvisionedResource(
-            context.system,
+        return context.resource(
             logical_id,
             "AWS::Lambda::Permission",
             function,
-            logical_id,
             {"Statement": json.dumps(properties, default=str)},
+            ref=logical_id,
         )
 
     def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:

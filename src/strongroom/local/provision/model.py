@@ -95,10 +95,17 @@ class ProvisionContext:
         resource_type: str,
         physical_id: str,
         attributes: Mapping[str, Any] | None = None,
+        *,
+        ref: str | None = None,
     ) -> ProvisionedResource:
-        """A resource of this system whose Ref is its physical id."""
+        """A resource of this system; its Ref is its physical id unless ``ref`` says otherwise."""
         return ProvisionedResource(
-            self.system, logical_id, resource_type, physical_id, physical_id, attributes or {}
+            self.system,
+            logical_id,
+            resource_type,
+            physical_id,
+            ref or physical_id,
+            attributes or {},
         )
 
 
