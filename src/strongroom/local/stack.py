@@ -170,44 +170,33 @@ class LocalStack:
             )
         for path in self.options.extra_templates:
             body = load_template(path)
-            declared = {
-                key: value
-                for key, value in overrides.items()
-                if key in (body.get("Parameters") or {})
-            }
             template = StackTemplate(
                 system=system_name(path),
                 path=path,
                 body=body,
-                parameters=parameter_values(body, declared, path),
+                parameters=parameter_values(body, overrides, path),  # the ones it declares
             )
             self.stacks.append(provision_stack(template, environment, self.topology))
 
     def _start_event_sources(self, runtime: LocalLambdaRuntime) -> None:
-        region = self.options.region
-        for sqs_spec in self.topology.sqs_sources:
-            if sqs_spec.enabled:
-                self._sources.append(
-                    SqsEventSource(
-                        sqs_spec,
-                        runtime,
-                        self.client,
-                        region=region,
-                        on_invocation=self.options.log,
-                    )
-                )
-        for stream_spec in self.topology.stream_sources:
-            if stream_spec.enabled:
-                self._sources.append(
-                    DynamoDbStreamEventSource(
-                        stream_spec,
-                        runtime,
-                        self.client,
-                        region=region,
-                        account_id=LOCAL_ACCOUNT_ID,
-                        on_invocation=self.options.log,
-                    )
-                )
+        region, log = self.options.region, self.options.log
+        self._sources += [
+            SqsEventSource(spec, runtime, self.client, region=region, on_invocation=log)
+            for spec in self.topology.sqs_sources
+            if spec.enabled
+        ]
+        self._sources += [
+            DynamoDbStreamEventSource(
+                spec,
+                runtime,
+                self.client,
+                region=region,
+                account_id=LOCAL_ACCOUNT_ID,
+                on_invocation=log,
+            )
+            for spec in self.topology.stream_sources
+            if spec.enabled
+        ]
         for source in self._sources:
             source.start()
 
