@@ -179,24 +179,30 @@ class LocalStack:
             self.stacks.append(provision_stack(template, environment, self.topology))
 
     def _start_event_sources(self, runtime: LocalLambdaRuntime) -> None:
-        region, log = self.options.region, self.options.log
-        self._sources += [
-            SqsEventSource(spec, runtime, self.client, region=region, on_invocation=log)
-            for spec in self.topology.sqs_sources
-            if spec.enabled
-        ]
-        self._sources += [
-            DynamoDbStreamEventSource(
-                spec,
-                runtime,
-                self.client,
-                region=region,
-                account_id=LOCAL_ACCOUNT_ID,
-                on_invocation=log,
-            )
-            for spec in self.topology.stream_sources
-            if spec.enabled
-        ]
+        region = self.options.region
+        for sqs_spec in self.topology.sqs_sources:
+            if sqs_spec.enabled:
+                self._sources.append(
+                    SqsEventSource(
+                        sqs_spec,
+                        runtime,
+                        self.client,
+                        region=region,
+                        on_invocation=self.options.log,
+                    )
+                )
+        for stream_spec in self.topology.stream_sources:
+            if stream_spec.enabled:
+                self._sources.append(
+                    DynamoDbStreamEventSource(
+                        stream_spec,
+                        runtime,
+                        self.client,
+                        region=region,
+                        account_id=LOCAL_ACCOUNT_ID,
+                        on_invocation=self.options.log,
+                    )
+                )
         for source in self._sources:
             source.start()
 

@@ -134,7 +134,9 @@ def _register_event(
 ) -> None:
     kind = event.get("Type")
     properties = event.get("Properties") or {}
-    responses = properties.get("FunctionResponseTypes") or []
+    item_failures = "ReportBatchItemFailures" in (properties.get("FunctionResponseTypes") or [])
+    window = int(properties.get("MaximumBatchingWindowInSeconds", 0))
+    enabled = bool(properties.get("Enabled", True))
     if kind == "SQS":
         queue_arn = str(properties["Queue"])
         queue_url = context.clients("sqs").get_queue_url(QueueName=queue_arn.rsplit(":", 1)[-1])[
@@ -147,12 +149,10 @@ def _register_event(
                 queue_url=queue_url,
                 queue_arn=queue_arn,
                 batch_size=int(properties.get("BatchSize", 10)),
-                maximum_batching_window_seconds=int(
-                    properties.get("MaximumBatchingWindowInSeconds", 0)
-                ),
-                report_batch_item_failures="ReportBatchItemFailures" in responses,
+                maximum_batching_window_seconds=window,
+                report_batch_item_failures=item_failures,
                 maximum_concurrency=min(int(scaling.get("MaximumConcurrency", 2)), 4),
-                enabled=bool(properties.get("Enabled", True)),
+                enabled=enabled,
             )
         )
     elif kind == "DynamoDB":
@@ -165,17 +165,15 @@ def _register_event(
                 stream_arn=str(properties["Stream"]),
                 starting_position=properties.get("StartingPosition", "LATEST"),
                 batch_size=int(properties.get("BatchSize", 100)),
-                maximum_batching_window_seconds=int(
-                    properties.get("MaximumBatchingWindowInSeconds", 0)
-                ),
+                maximum_batching_window_seconds=window,
                 maximum_retry_attempts=int(properties.get("MaximumRetryAttempts", -1)),
                 maximum_record_age_seconds=int(properties.get("MaximumRecordAgeInSeconds", -1)),
                 bisect_batch_on_function_error=bool(
                     properties.get("BisectBatchOnFunctionError", False)
                 ),
                 on_failure_destination_arn=str(destination) if destination else None,
-                report_batch_item_failures="ReportBatchItemFailures" in responses,
-                enabled=bool(properties.get("Enabled", True)),
+                report_batch_item_failures=item_failures,
+                enabled=enabled,
             )
         )
     elif kind in ("Schedule", "ScheduleV2"):
