@@ -25,6 +25,7 @@ class DynamoDbTable:
     ) -> ProvisionedResource:
         client = context.clients("dynamodb")
         name = properties.get("TableName") or context.physical_name(logical_id, max_length=255)
+        sse = properties.get("SSESpecification")
         request = _drop_none(
             {
                 "TableName": name,
@@ -34,7 +35,7 @@ class DynamoDbTable:
                 "ProvisionedThroughput": properties.get("ProvisionedThroughput"),
                 "GlobalSecondaryIndexes": properties.get("GlobalSecondaryIndexes"),
                 "LocalSecondaryIndexes": properties.get("LocalSecondaryIndexes"),
-                "SSESpecification": _sse(properties.get("SSESpecification")),
+                "SSESpecification": {"Enabled": bool(sse.get("SSEEnabled"))} if sse else None,
                 "Tags": properties.get("Tags"),
             }
         )
@@ -66,13 +67,6 @@ class DynamoDbTable:
 
     def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
         return answers(lambda: clients("dynamodb").describe_table(TableName=resource.physical_id))
-
-
-def _sse(specification: dict[str, Any] | None) -> dict[str, Any] | None:
-    if not specification:
-        return None
-    enabled = specification.get("SSEEnabled", False)
-    return {"Enabled": bool(enabled)}
 
 
 class SqsQueue:
