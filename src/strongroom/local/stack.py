@@ -170,16 +170,11 @@ class LocalStack:
             )
         for path in self.options.extra_templates:
             body = load_template(path)
-            declared = {
-                key: value
-                for key, value in overrides.items()
-                if key in (body.get("Parameters") or {})
-            }
             template = StackTemplate(
                 system=system_name(path),
                 path=path,
                 body=body,
-                parameters=parameter_values(body, declared, path),
+                parameters=parameter_values(body, overrides, path),  # the ones it declares
             )
             self.stacks.append(provision_stack(template, environment, self.topology))
 

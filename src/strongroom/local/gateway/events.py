@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -68,11 +68,14 @@ def new_request_id() -> str:
 
 def merged_headers(headers: Sequence[tuple[str, str]]) -> dict[str, str]:
     """Lower-cased names, repeated headers joined with commas, as payload 2.0 has them."""
-    merged: dict[str, str] = {}
-    for name, value in headers:
-        key = name.lower()
-        merged[key] = f"{merged[key]},{value}" if key in merged else value
-    return merged
+    return _comma_joined((name.lower(), value) for name, value in headers)
+
+
+def _comma_joined(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    joined: dict[str, str] = {}
+    for name, value in pairs:
+        joined[name] = f"{joined[name]},{value}" if name in joined else value
+    return joined
 
 
 def build_event(request: IncomingRequest, context: RequestContext) -> dict[str, Any]:
@@ -114,7 +117,7 @@ def build_event(request: IncomingRequest, context: RequestContext) -> dict[str, 
     }
     if cookies:
         event["cookies"] = cookies
-    query = _query_parameters(request.raw_query_string)
+    query = _comma_joined(parse_qsl(request.raw_query_string, keep_blank_values=True))
     if query:
         event["queryStringParameters"] = query
     if context.path_parameters:
@@ -145,13 +148,6 @@ def _forwarding_headers(request: IncomingRequest, context: RequestContext) -> li
         seconds = int(context.received_at.timestamp())
         added.append(("x-amzn-trace-id", f"Root=1-{seconds:08x}-{secrets.token_hex(12)}"))
     return added
-
-
-def _query_parameters(raw_query: str) -> dict[str, str]:
-    parameters: dict[str, str] = {}
-    for name, value in parse_qsl(raw_query, keep_blank_values=True):
-        parameters[name] = f"{parameters[name]},{value}" if name in parameters else value
-    return parameters
 
 
 def _encoded_body(body: bytes, content_type: str | None) -> tuple[str, bool]:

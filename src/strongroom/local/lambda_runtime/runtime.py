@@ -128,10 +128,6 @@ class LocalLambdaRuntime:
             raise FunctionNotFound(f"Function {pool.spec.name} has no alias or version {qualifier}")
         return pool.spec
 
-    @property
-    def functions(self) -> list[FunctionSpec]:
-        return [pool.spec for pool in self._pools.values()]
-
     def invoke(self, function_name: str, event: Mapping[str, Any]) -> InvocationResult:
         spec = self.function(function_name)
         pool = self._pools[spec.name]

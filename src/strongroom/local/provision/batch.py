@@ -73,13 +73,12 @@ class BatchComputeEnvironment:
             computeResources=resources,
             serviceRole=properties.get("ServiceRole") or _service_role(context),
         )["computeEnvironmentArn"]
-        return ProvisionedResource(
-            context.system,
+        return context.resource(
             logical_id,
             "AWS::Batch::ComputeEnvironment",
             name,
-            arn,
             {"ComputeEnvironmentArn": arn},
+            ref=arn,
         )
 
     def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
@@ -103,8 +102,8 @@ class BatchJobQueue:
                 for item in properties["ComputeEnvironmentOrder"]
             ],
         )["jobQueueArn"]
-        return ProvisionedResource(
-            context.system, logical_id, "AWS::Batch::JobQueue", name, arn, {"JobQueueArn": arn}
+        return context.resource(
+            logical_id, "AWS::Batch::JobQueue", name, {"JobQueueArn": arn}, ref=arn
         )
 
     def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
@@ -138,13 +137,12 @@ class BatchJobDefinition:
         if "Tags" in properties:
             request["tags"] = dict(properties["Tags"])
         arn: str = context.clients("batch").register_job_definition(**request)["jobDefinitionArn"]
-        return ProvisionedResource(
-            context.system,
+        return context.resource(
             logical_id,
             "AWS::Batch::JobDefinition",
             name,
-            arn,
             {"JobDefinitionArn": arn, "Definition": json.dumps(request, default=str)},
+            ref=arn,
         )
 
     def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:

@@ -25,6 +25,7 @@ class DynamoDbTable:
     ) -> ProvisionedResource:
         client = context.clients("dynamodb")
         name = properties.get("TableName") or context.physical_name(logical_id, max_length=255)
+        sse = properties.get("SSESpecification")
         request = _drop_none(
             {
                 "TableName": name,
@@ -34,7 +35,7 @@ class DynamoDbTable:
                 "ProvisionedThroughput": properties.get("ProvisionedThroughput"),
                 "GlobalSecondaryIndexes": properties.get("GlobalSecondaryIndexes"),
                 "LocalSecondaryIndexes": properties.get("LocalSecondaryIndexes"),
-                "SSESpecification": _sse(properties.get("SSESpecification")),
+                "SSESpecification": {"Enabled": bool(sse.get("SSEEnabled"))} if sse else None,
                 "Tags": properties.get("Tags"),
             }
         )
@@ -62,19 +63,10 @@ class DynamoDbTable:
         attributes = {"Arn": table["TableArn"]}
         if "LatestStreamArn" in table:
             attributes["StreamArn"] = table["LatestStreamArn"]
-        return ProvisionedResource(
-            context.system, logical_id, "AWS::DynamoDB::Table", name, name, attributes
-        )
+        return context.resource(logical_id, "AWS::DynamoDB::Table", name, attributes)
 
     def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
         return answers(lambda: clients("dynamodb").describe_table(TableName=resource.physical_id))
-
-
-def _sse(specification: dict[str, Any] | None) -> dict[str, Any] | None:
-    if not specification:
-        return None
-    enabled = specification.get("SSEEnabled", False)
-    return {"Enabled": bool(enabled)}
 
 
 class SqsQueue:
@@ -112,13 +104,8 @@ class SqsQueue:
                 attributes[policy_name] = json.dumps(properties[policy_name])
         url = client.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
         arn = context.arn("sqs", name)
-        return ProvisionedResource(
-            context.system,
-            logical_id,
-            "AWS::SQS::Queue",
-            url,
-            url,
-            {"Arn": arn, "QueueName": name, "QueueUrl": url},
+        return context.resource(
+            logical_id, "AWS::SQS::Queue", url, {"Arn": arn, "QueueName": name, "QueueUrl": url}
         )
 
     def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
@@ -134,11 +121,9 @@ class SqsQueuePolicy:
             client.set_queue_attributes(
                 QueueUrl=url, Attributes={"Policy": json.dumps(properties["PolicyDocument"])}
             )
-        return ProvisionedResource(
-            context.system,
+        return context.resource(
             logical_id,
             "AWS::SQS::QueuePolicy",
-            logical_id,
             logical_id,
             {"Queues": list(properties["Queues"])},
         )
@@ -168,13 +153,8 @@ class SnsTopic:
             client.subscribe(
                 TopicArn=arn, Protocol=subscription["Protocol"], Endpoint=subscription["Endpoint"]
             )
-        return ProvisionedResource(
-            context.system,
-            logical_id,
-            "AWS::SNS::Topic",
-            arn,
-            arn,
-            {"TopicArn": arn, "TopicName": name},
+        return context.resource(
+            logical_id, "AWS::SNS::Topic", arn, {"TopicArn": arn, "TopicName": name}
         )
 
     def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
@@ -191,7 +171,7 @@ class SnsSubscription:
             Endpoint=properties["Endpoint"],
             ReturnSubscriptionArn=True,
         )["SubscriptionArn"]
-        return ProvisionedResource(context.system, logical_id, "AWS::SNS::Subscription", arn, arn)
+        return context.resource(logical_id, "AWS::SNS::Subscription", arn)
 
     def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
         return answers(
@@ -221,11 +201,9 @@ class S3Bucket:
             client.put_bucket_notification_configuration(
                 Bucket=name, NotificationConfiguration=notifications
             )
-        return ProvisionedResource(
-            context.system,
+        return context.resource(
             logical_id,
             "AWS::S3::Bucket",
-            name,
             name,
             {
                 "Arn": f"arn:aws:s3:::{name}",
@@ -379,9 +357,7 @@ class S3BucketPolicy:
         policy = local_bucket_policy(properties["PolicyDocument"])
         if policy["Statement"]:
             context.clients("s3").put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
-        return ProvisionedResource(
-            context.system, logical_id, "AWS::S3::BucketPolicy", bucket, bucket
-        )
+        return context.resource(logical_id, "AWS::S3::BucketPolicy", bucket)
 
     def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
         return answers(lambda: clients("s3").head_bucket(Bucket=resource.physical_id))

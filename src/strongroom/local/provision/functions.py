@@ -21,7 +21,6 @@ from strongroom.local.specs import FunctionSpec, RouteSpec, SqsSourceSpec, Strea
 from strongroom.local.template.intrinsics import TemplateError
 
 _LAMBDA_TRUST = trust_policy("lambda.amazonaws.com")
-IMPLICIT_HTTP_API = "ServerlessHttpApi"
 
 
 def _placeholder_zip() -> bytes:
@@ -83,9 +82,7 @@ class ServerlessFunction:
         target = f"{name}:{alias}" if alias else name
         for event_name, event in (properties.get("Events") or {}).items():
             _register_event(context, logical_id, target, role_arn, event_name, event)
-        return ProvisionedResource(
-            context.system, logical_id, "AWS::Serverless::Function", name, name, attributes
-        )
+        return context.resource(logical_id, "AWS::Serverless::Function", name, attributes)
 
     @staticmethod
     def _create_role(logical_id: str, properties: dict[str, Any], context: ProvisionContext) -> str:
@@ -137,7 +134,9 @@ def _register_event(
 ) -> None:
     kind = event.get("Type")
     properties = event.get("Properties") or {}
-    responses = properties.get("FunctionResponseTypes") or []
+    item_failures = "ReportBatchItemFailures" in (properties.get("FunctionResponseTypes") or [])
+    window = int(properties.get("MaximumBatchingWindowInSeconds", 0))
+    enabled = bool(properties.get("Enabled", True))
     if kind == "SQS":
         queue_arn = str(properties["Queue"])
         queue_url = context.clients("sqs").get_queue_url(QueueName=queue_arn.rsplit(":", 1)[-1])[
@@ -150,12 +149,10 @@ def _register_event(
                 queue_url=queue_url,
                 queue_arn=queue_arn,
                 batch_size=int(properties.get("BatchSize", 10)),
-                maximum_batching_window_seconds=int(
-                    properties.get("MaximumBatchingWindowInSeconds", 0)
-                ),
-                report_batch_item_failures="ReportBatchItemFailures" in responses,
+                maximum_batching_window_seconds=window,
+                report_batch_item_failures=item_failures,
                 maximum_concurrency=min(int(scaling.get("MaximumConcurrency", 2)), 4),
-                enabled=bool(properties.get("Enabled", True)),
+                enabled=enabled,
             )
         )
     elif kind == "DynamoDB":
@@ -168,17 +165,15 @@ def _register_event(
                 stream_arn=str(properties["Stream"]),
                 starting_position=properties.get("StartingPosition", "LATEST"),
                 batch_size=int(properties.get("BatchSize", 100)),
-                maximum_batching_window_seconds=int(
-                    properties.get("MaximumBatchingWindowInSeconds", 0)
-                ),
+                maximum_batching_window_seconds=window,
                 maximum_retry_attempts=int(properties.get("MaximumRetryAttempts", -1)),
                 maximum_record_age_seconds=int(properties.get("MaximumRecordAgeInSeconds", -1)),
                 bisect_batch_on_function_error=bool(
                     properties.get("BisectBatchOnFunctionError", False)
                 ),
                 on_failure_destination_arn=str(destination) if destination else None,
-                report_batch_item_failures="ReportBatchItemFailures" in responses,
-                enabled=bool(properties.get("Enabled", True)),
+                report_batch_item_failures=item_failures,
+                enabled=enabled,
             )
         )
     elif kind in ("Schedule", "ScheduleV2"):
@@ -221,13 +216,12 @@ class LambdaPermission:
         self, logical_id: str, properties: dict[str, Any], context: ProvisionContext
     ) -> ProvisionedResource:
         function = function_name_of(str(properties["FunctionName"]))
-        return ProvisionedResource(
-            context.system,
+        return context.resource(
             logical_id,
             "AWS::Lambda::Permission",
             function,
-            logical_id,
             {"Statement": json.dumps(properties, default=str)},
+            ref=logical_id,
         )
 
     def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:

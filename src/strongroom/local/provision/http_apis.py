@@ -59,11 +59,9 @@ class ServerlessHttpApi:
         )
         port = free_loopback_port()
         context.topology.api_ports[api_id] = port
-        return ProvisionedResource(
-            context.system,
+        return context.resource(
             logical_id,
             "AWS::Serverless::HttpApi",
-            api_id,
             api_id,
             {"ApiEndpoint": f"http://{LOOPBACK}:{port}", "ApiId": api_id},
         )

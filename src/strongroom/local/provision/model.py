@@ -89,6 +89,25 @@ class ProvisionContext:
     def arn(self, service: str, resource: str) -> str:
         return f"arn:aws:{service}:{self.region}:{self.account_id}:{resource}"
 
+    def resource(
+        self,
+        logical_id: str,
+        resource_type: str,
+        physical_id: str,
+        attributes: Mapping[str, Any] | None = None,
+        *,
+        ref: str | None = None,
+    ) -> ProvisionedResource:
+        """A resource of this system; its Ref is its physical id unless ``ref`` says otherwise."""
+        return ProvisionedResource(
+            self.system,
+            logical_id,
+            resource_type,
+            physical_id,
+            ref or physical_id,
+            attributes or {},
+        )
+
 
 class ResourceProvisioner(Protocol):
     """Creates one CloudFormation resource type in the emulator and can tell whether it exists."""

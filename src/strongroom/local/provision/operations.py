@@ -27,9 +27,7 @@ class Secret:
         if properties.get("Description"):
             request["Description"] = properties["Description"]
         arn = context.clients("secretsmanager").create_secret(**request)["ARN"]
-        return ProvisionedResource(
-            context.system, logical_id, "AWS::SecretsManager::Secret", arn, arn, {"Id": arn}
-        )
+        return context.resource(logical_id, "AWS::SecretsManager::Secret", arn, {"Id": arn})
 
     def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
         return answers(
@@ -84,11 +82,9 @@ class CloudWatchAlarm:
         if "Threshold" in request:
             request["Threshold"] = float(request["Threshold"])
         context.clients("cloudwatch").put_metric_alarm(AlarmName=name, **request)
-        return ProvisionedResource(
-            context.system,
+        return context.resource(
             logical_id,
             "AWS::CloudWatch::Alarm",
-            name,
             name,
             {"Arn": context.arn("cloudwatch", f"alarm:{name}")},
         )
@@ -109,11 +105,9 @@ class LogGroup:
             client.put_retention_policy(
                 logGroupName=name, retentionInDays=int(properties["RetentionInDays"])
             )
-        return ProvisionedResource(
-            context.system,
+        return context.resource(
             logical_id,
             "AWS::Logs::LogGroup",
-            name,
             name,
             {"Arn": context.arn("logs", f"log-group:{name}:*")},
         )
@@ -137,14 +131,7 @@ class IamRole:
                 for policy in properties.get("Policies") or []
             },
         )
-        return ProvisionedResource(
-            context.system,
-            logical_id,
-            "AWS::IAM::Role",
-            name,
-            name,
-            {"Arn": arn, "RoleId": name},
-        )
+        return context.resource(logical_id, "AWS::IAM::Role", name, {"Arn": arn, "RoleId": name})
 
     def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
         return role_exists(clients, resource.physical_id)

@@ -17,8 +17,9 @@ from strongroom.local.provision.model import (
 from strongroom.local.provision.registry import PROVISIONERS
 from strongroom.local.template.intrinsics import TemplateError, references, resolve
 from strongroom.local.template.stacks import (
-    NESTED_APPLICATION,
     StackTemplate,
+    dependency_order,
+    depends_on,
     load_nested,
     nested_applications,
     parameter_reference,
@@ -107,25 +108,12 @@ def _with_globals(
 def resource_order(stack: StackTemplate) -> list[str]:
     """Logical ids such that every resource comes after the ones it refers to."""
     resources = stack.resources
-    needs: dict[str, set[str]] = {}
-    for logical_id, resource in resources.items():
-        depends = resource.get("DependsOn") or []
-        depends = [depends] if isinstance(depends, str) else list(depends)
-        needs[logical_id] = (references(resource.get("Properties") or {}) | set(depends)) & set(
-            resources
-        )
-        needs[logical_id].discard(logical_id)
-    ordered: list[str] = []
-    while needs:
-        ready = sorted(name for name, wanted in needs.items() if wanted <= set(ordered))
-        if not ready:
-            raise TemplateError(
-                f"{stack.path}: resources refer to each other in a cycle: {sorted(needs)}"
-            )
-        ordered.extend(ready)
-        for name in ready:
-            del needs[name]
-    return ordered
+    needs = {
+        logical_id: (references(resource.get("Properties") or {}) | depends_on(resource))
+        & (set(resources) - {logical_id})
+        for logical_id, resource in resources.items()
+    }
+    return dependency_order(needs, f"{stack.path}: resources refer to each other in a cycle")
 
 
 def provision_stack(
@@ -180,7 +168,3 @@ def provision_root(
         outputs_of[application.logical_id] = provisioned.outputs
         stacks.append(provisioned)
     return stacks
-
-
-def is_nested_application(resource: Mapping[str, Any]) -> bool:
-    return resource.get("Type") == NESTED_APPLICATION

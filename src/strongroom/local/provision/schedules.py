@@ -21,10 +21,10 @@ def _input(raw: Any) -> dict[str, Any] | None:
     return json.loads(raw) if isinstance(raw, str) else dict(raw)
 
 
-def _enabled(properties: dict[str, Any]) -> bool:
+def _state(properties: dict[str, Any]) -> str:
     if "Enabled" in properties:
-        return bool(properties["Enabled"])
-    return str(properties.get("State", "ENABLED")).upper() == "ENABLED"
+        return "ENABLED" if properties["Enabled"] else "DISABLED"
+    return "ENABLED" if str(properties.get("State", "ENABLED")).upper() == "ENABLED" else "DISABLED"
 
 
 def _collect(
@@ -33,9 +33,7 @@ def _collect(
     expression: str,
     function: str,
     raw_input: Any,
-    *,
-    enabled: bool,
-    description: str,
+    properties: dict[str, Any],
 ) -> None:
     """Hand one schedule to the local scheduler."""
     context.topology.schedules.append(
@@ -44,8 +42,8 @@ def _collect(
             expression=expression,
             function_name=function,
             input=_input(raw_input),
-            enabled=enabled,
-            description=description,
+            enabled=_state(properties) == "ENABLED",
+            description=str(properties.get("Description", "")),
         )
     )
 
@@ -63,41 +61,38 @@ def register_schedule(
     expression_key = "Schedule" if kind == "Schedule" else "ScheduleExpression"
     expression = str(properties[expression_key])
     name = str(properties.get("Name") or context.physical_name(f"{logical_id}{event_name}"))
-    enabled = _enabled(properties)
     if kind == "Schedule":
-        _put_rule(context, name, expression, enabled, str(properties.get("Description", "")))
+        _put_rule(context, name, expression, properties)
     else:
-        _create_scheduler_schedule(context, name, expression, enabled, target, role_arn)
-    _collect(
-        context,
-        f"{context.system}.{logical_id}.{event_name}",
-        expression,
-        target,
-        properties.get("Input"),
-        enabled=enabled,
-        description=str(properties.get("Description", "")),
-    )
+        _create_scheduler_schedule(context, name, expression, properties, target, role_arn)
+    schedule = f"{context.system}.{logical_id}.{event_name}"
+    _collect(context, schedule, expression, target, properties.get("Input"), properties)
 
 
 def _put_rule(
-    context: ProvisionContext, name: str, expression: str, enabled: bool, description: str
+    context: ProvisionContext, name: str, expression: str, properties: dict[str, Any]
 ) -> str:
     arn: str = context.clients("events").put_rule(
         Name=name,
         ScheduleExpression=expression,
-        State="ENABLED" if enabled else "DISABLED",
-        Description=description,
+        State=_state(properties),
+        Description=str(properties.get("Description", "")),
     )["RuleArn"]
     return arn
 
 
 def _create_scheduler_schedule(
-    context: ProvisionContext, name: str, expression: str, enabled: bool, target: str, role_arn: str
+    context: ProvisionContext,
+    name: str,
+    expression: str,
+    properties: dict[str, Any],
+    target: str,
+    role_arn: str,
 ) -> str:
     arn: str = context.clients("scheduler").create_schedule(
         Name=name,
         ScheduleExpression=expression,
-        State="ENABLED" if enabled else "DISABLED",
+        State=_state(properties),
         FlexibleTimeWindow={"Mode": "OFF"},
         Target={"Arn": context.arn("lambda", f"function:{target}"), "RoleArn": role_arn},
     )["ScheduleArn"]
@@ -112,23 +107,12 @@ class EventsRule:
         expression = properties.get("ScheduleExpression")
         if not expression:
             raise ValueError(f"{logical_id}: only scheduled rules are supported locally")
-        enabled = _enabled(properties)
-        arn = _put_rule(
-            context, name, str(expression), enabled, str(properties.get("Description", ""))
-        )
+        arn = _put_rule(context, name, str(expression), properties)
         for index, target in enumerate(properties.get("Targets") or []):
-            _collect(
-                context,
-                f"{context.system}.{logical_id}.{target.get('Id', index)}",
-                str(expression),
-                function_name_of(str(target["Arn"])),
-                target.get("Input"),
-                enabled=enabled,
-                description=str(properties.get("Description", "")),
-            )
-        return ProvisionedResource(
-            context.system, logical_id, "AWS::Events::Rule", name, name, {"Arn": arn}
-        )
+            schedule = f"{context.system}.{logical_id}.{target.get('Id', index)}"
+            function = function_name_of(str(target["Arn"]))
+            _collect(context, schedule, str(expression), function, target.get("Input"), properties)
+        return context.resource(logical_id, "AWS::Events::Rule", name, {"Arn": arn})
 
     def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
         return answers(lambda: clients("events").describe_rule(Name=resource.physical_id))
@@ -142,22 +126,11 @@ class SchedulerSchedule:
         expression = str(properties["ScheduleExpression"])
         target = properties["Target"]
         function = function_name_of(str(target["Arn"]))
-        enabled = _enabled(properties)
-        arn = _create_scheduler_schedule(
-            context, name, expression, enabled, function, str(target["RoleArn"])
-        )
-        _collect(
-            context,
-            f"{context.system}.{logical_id}",
-            expression,
-            function,
-            target.get("Input"),
-            enabled=enabled,
-            description=str(properties.get("Description", "")),
-        )
-        return ProvisionedResource(
-            context.system, logical_id, "AWS::Scheduler::Schedule", name, name, {"Arn": arn}
-        )
+        role_arn = str(target["RoleArn"])
+        arn = _create_scheduler_schedule(context, name, expression, properties, function, role_arn)
+        schedule = f"{context.system}.{logical_id}"
+        _collect(context, schedule, expression, function, target.get("Input"), properties)
+        return context.resource(logical_id, "AWS::Scheduler::Schedule", name, {"Arn": arn})
 
     def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
         return answers(lambda: clients("scheduler").get_schedule(Name=resource.physical_id))

@@ -93,7 +93,7 @@ class DynamoDbStreamEventSource:
         self._invoker = invoker
         self._streams: DynamoDBStreamsClient = clients("dynamodbstreams")
         self._region = region
-        self._on_invocation = on_invocation
+        self._on_invocation = on_invocation or logger.info  # nobody listening: the log
         self._retry_delay_seconds = retry_delay_seconds
         self._shard_refresh_seconds = shard_refresh_seconds
         self._clock = clock
@@ -276,11 +276,7 @@ class DynamoDbStreamEventSource:
         self._report(f"{record_count(size)} sent to {self._destination.name} ({condition})")
 
     def _report(self, summary: str) -> None:
-        line = f"dynamodb {self._table_name} -> {self._name}: {summary}"
-        if self._on_invocation is None:
-            logger.info(line)
-        else:
-            self._on_invocation(line)
+        self._on_invocation(f"dynamodb {self._table_name} -> {self._name}: {summary}")
 
 
 def _describe(outcome: Outcome, batch: PendingBatch[StreamRecord], result: InvocationResult) -> str:

@@ -51,7 +51,7 @@ class SqsEventSource:
         self._invoker = invoker
         self._sqs: SQSClient = clients("sqs")
         self._region = region
-        self._on_invocation = on_invocation
+        self._on_invocation = on_invocation or logger.info  # nobody listening: the log
         self._queue_name = spec.queue_arn.rsplit(":", 1)[-1]
         self._pollers = PollingThreads(
             f"sqs-{self._queue_name}",
@@ -146,8 +146,4 @@ class SqsEventSource:
                 )
 
     def _report(self, summary: str) -> None:
-        line = f"sqs {self._queue_name} -> {self._spec.function_name}: {summary}"
-        if self._on_invocation is None:
-            logger.info(line)
-        else:
-            self._on_invocation(line)
+        self._on_invocation(f"sqs {self._queue_name} -> {self._spec.function_name}: {summary}")

@@ -21,7 +21,6 @@ class StackTemplate:
     path: Path
     body: dict[str, Any]
     parameters: dict[str, str] = field(default_factory=dict)
-    nested_logical_id: str | None = None
 
     @property
     def stack_name(self) -> str:
@@ -115,36 +114,36 @@ def nested_applications(root: Path, body: Mapping[str, Any]) -> list[NestedAppli
         if not isinstance(location, str):
             raise TemplateError(f"{root}: {logical_id}.Location must be a relative template path")
         parameters = properties.get("Parameters") or {}
-        depends = references(parameters) | set(_as_list(resource.get("DependsOn")))
+        depends = references(parameters) | depends_on(resource)
         found[logical_id] = NestedApplication(
             logical_id,
             (root.parent / location).resolve(),
             parameters,
             depends & set((body.get("Resources") or {}).keys()),
         )
-    return _in_dependency_order(found)
+    needs = {logical_id: app.depends_on for logical_id, app in found.items()}
+    cycle = "nested applications depend on each other in a cycle"
+    return [found[logical_id] for logical_id in dependency_order(needs, cycle)]
 
 
-def _as_list(value: Any) -> list[str]:
-    if value is None:
-        return []
-    return [value] if isinstance(value, str) else list(value)
+def depends_on(resource: Mapping[str, Any]) -> set[str]:
+    """The resource's DependsOn: one name or a list of them."""
+    value = resource.get("DependsOn") or []
+    return {value} if isinstance(value, str) else set(value)
 
 
-def _in_dependency_order(applications: dict[str, NestedApplication]) -> list[NestedApplication]:
-    ordered: list[NestedApplication] = []
-    placed: set[str] = set()
-    pending = dict(applications)
+def dependency_order(needs: Mapping[str, set[str]], cycle: str) -> list[str]:
+    """Every name after the names it needs, ties in alphabetical order; ``cycle`` begins the
+    error raised when no such order exists."""
+    ordered: list[str] = []
+    pending = dict(needs)
     while pending:
-        ready = [app for app in pending.values() if app.depends_on <= placed]
+        ready = sorted(name for name, wanted in pending.items() if wanted <= set(ordered))
         if not ready:
-            raise TemplateError(
-                f"nested applications depend on each other in a cycle: {sorted(pending)}"
-            )
-        for app in sorted(ready, key=lambda item: item.logical_id):
-            ordered.append(app)
-            placed.add(app.logical_id)
-            del pending[app.logical_id]
+            raise TemplateError(f"{cycle}: {sorted(pending)}")
+        ordered.extend(ready)
+        for name in ready:
+            del pending[name]
     return ordered
 
 
@@ -170,5 +169,4 @@ def load_nested(
         path=application.template,
         body=body,
         parameters=parameter_values(body, given, application.template),
-        nested_logical_id=application.logical_id,
     )
