@@ -149,14 +149,3 @@ def test_a_handler_outside_code_uri_is_refused(emulator: Emulator, tmp_path: Pat
 
     with pytest.raises(TemplateError, match="is not under CodeUri"):
         provision_stack(_stack(tmp_path / "template.yaml", body), environment, Topology())
-
-
-def test_conditions_are_refused_rather_than_ignored(emulator: Emulator, tmp_path: Path) -> None:
-    body = {
-        "Conditions": {"IsProd": {"Fn::Equals": ["a", "b"]}},
-        "Resources": {"Queue": {"Type": "AWS::SQS::Queue", "Condition": "IsProd"}},
-    }
-    environment = Environment("eu-west-1", LOCAL_ACCOUNT_ID, emulator.client)
-
-    with pytest.raises(TemplateError, match="Conditions are not supported"):
-        provision_stack(_stack(tmp_path / "template.yaml", body), environment, Topology())
