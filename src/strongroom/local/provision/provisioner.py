@@ -110,11 +110,17 @@ def _with_globals(
     return merged
 
 
+def _properties(stack: StackTemplate, resource: Mapping[str, Any]) -> dict[str, Any]:
+    """The resource's properties with the Globals that apply to its type (which may refer to
+    other resources too)."""
+    return _with_globals(stack, resource.get("Type", ""), resource.get("Properties") or {})
+
+
 def resource_order(stack: StackTemplate) -> list[str]:
     """Logical ids such that every resource comes after the ones it refers to."""
     resources = stack.resources
     needs = {
-        logical_id: (references(resource.get("Properties") or {}) | depends_on(resource))
+        logical_id: (references(_properties(stack, resource)) | depends_on(resource))
         & (set(resources) - {logical_id})
         for logical_id, resource in resources.items()
     }
@@ -146,9 +152,7 @@ def provision_stack(
                 f"{stack.path}: {logical_id} has type {resource_type}, "
                 "which the local stack cannot create"
             )
-        properties = resolve(
-            _with_globals(stack, resource_type, resource.get("Properties") or {}), values
-        )
+        properties = resolve(_properties(stack, resource), values)
         result.resources[logical_id] = provisioner.provision(logical_id, properties, context)
     for name, output in (stack.body.get("Outputs") or {}).items():
         if "Value" in output:  # an Fn::If may give an output AWS::NoValue
