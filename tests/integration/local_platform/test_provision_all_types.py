@@ -149,3 +149,28 @@ def test_a_handler_outside_code_uri_is_refused(emulator: Emulator, tmp_path: Pat
 
     with pytest.raises(TemplateError, match="is not under CodeUri"):
         provision_stack(_stack(tmp_path / "template.yaml", body), environment, Topology())
+
+
+def test_a_schedule_input_that_is_not_json_is_refused_by_name(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    body = {
+        "Resources": {
+            "Nightly": {
+                "Type": "AWS::Scheduler::Schedule",
+                "Properties": {
+                    "ScheduleExpression": "rate(1 day)",
+                    "FlexibleTimeWindow": {"Mode": "OFF"},
+                    "Target": {
+                        "Arn": "arn:aws:lambda:eu-west-1:123456789012:function:worker",
+                        "RoleArn": "arn:aws:iam::123456789012:role/scheduler",
+                        "Input": '{"attempt": <aws.scheduler.attempt-number>}',
+                    },
+                },
+            }
+        }
+    }
+    environment = Environment("eu-west-1", LOCAL_ACCOUNT_ID, emulator.client)
+
+    with pytest.raises(TemplateError, match="Nightly: Input is not well-formed JSON"):
+        provision_stack(_stack(tmp_path / "template.yaml", body), environment, Topology())

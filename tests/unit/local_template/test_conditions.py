@@ -198,7 +198,14 @@ def test_a_template_using_a_resource_its_condition_leaves_out_is_refused(
         ),
         ({"A": {"Fn::If": ["B", 1, 2]}}, "condition A: Fn::If cannot be used in a condition"),
         ({"A": "yes"}, "condition A: a condition is one of"),
-        ({"A": {"Fn::Equals": [{"Ref": "Nope"}, "x"]}}, "condition A: Ref Nope names no parameter"),
+        (
+            {"A": {"Fn::Equals": [{"Fn::GetAtt": ["Queue", "Arn"]}, "x"]}},
+            "condition A: GetAtt Queue.Arn: a condition cannot use resources",
+        ),
+        (
+            {"A": {"Fn::Equals": [{"Ref": "Nope"}, "x"]}},
+            "condition A: Ref Nope: a condition may use only parameters and pseudo parameters",
+        ),
     ],
 )
 def test_condition_errors_name_the_template_the_condition_and_the_rule(

@@ -17,12 +17,22 @@ from strongroom.local.provision.model import (
     function_name_of,
 )
 from strongroom.local.specs import ScheduleSpec
+from strongroom.local.template.intrinsics import TemplateError
 
 
-def _input(raw: Any) -> dict[str, Any] | None:
-    if raw is None:
-        return None
-    return json.loads(raw) if isinstance(raw, str) else dict(raw)
+def _input(raw: Any, schedule: str) -> dict[str, Any] | None:
+    """The target's Input, parsed: AWS requires well-formed JSON for a Lambda target."""
+    if raw is None or not isinstance(raw, str):
+        return None if raw is None else dict(raw)
+    try:
+        parsed = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise TemplateError(
+            f"schedule {schedule}: Input is not well-formed JSON: {error}"
+        ) from None
+    if not isinstance(parsed, dict):
+        raise TemplateError(f"schedule {schedule}: Input must be a JSON object locally")
+    return parsed
 
 
 def _state(properties: dict[str, Any]) -> str:
@@ -48,7 +58,7 @@ def _collect(
             name=name,
             expression=str(properties[expression_key]),
             function_name=function,
-            input=_input(target_input),
+            input=_input(target_input, name),
             enabled=_state(properties) == "ENABLED",
             description=str(properties.get("Description", "")),
             service=service,

@@ -23,8 +23,26 @@ def evaluate_conditions(
     declared = declared or {}
     if not isinstance(declared, Mapping):
         raise TemplateError(f"{where}: Conditions must be a mapping of names to conditions")
-    evaluator = _Evaluator(declared, values, where)
+    evaluator = _Evaluator(declared, _ParametersOnly(values), where)
     return {name: evaluator.truth(name, ()) for name in declared}
+
+
+class _ParametersOnly:
+    """What a condition may read: parameters and pseudo parameters, never resources."""
+
+    def __init__(self, values: ValueSource) -> None:
+        self._values = values
+
+    def ref(self, name: str) -> Any:
+        try:
+            return self._values.ref(name)
+        except TemplateError:
+            raise TemplateError(
+                f"Ref {name}: a condition may use only parameters and pseudo parameters"
+            ) from None
+
+    def get_att(self, resource: str, attribute: str) -> Any:
+        raise TemplateError(f"GetAtt {resource}.{attribute}: a condition cannot use resources")
 
 
 class _Evaluator:
