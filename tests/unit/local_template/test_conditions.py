@@ -161,11 +161,19 @@ def test_equals_compares_as_cloudformation_does(left: Any, right: Any, equal: bo
     assert evaluate_conditions(conditions, Parameters({}, {}), WHERE) == {"C": equal}
 
 
+@pytest.mark.parametrize(
+    ("section", "entry"),
+    [
+        ("Outputs", {"Value": {"Ref": "VpcOnly"}}),
+        ("Resources", {"Type": "AWS::SQS::Queue", "DependsOn": ["VpcOnly"]}),
+        ("Globals", {"Environment": {"Variables": {"Q": {"Fn::GetAtt": ["VpcOnly", "Arn"]}}}}),
+    ],
+)
 def test_a_template_using_a_resource_its_condition_leaves_out_is_refused(
-    tmp_path: Path,
+    tmp_path: Path, section: str, entry: dict[str, Any]
 ) -> None:
     body = _body(tmp_path)
-    body["Outputs"]["Direct"] = {"Value": {"Ref": "VpcOnly"}}
+    body.setdefault(section, {})["Direct"] = entry
     conditions = evaluate_conditions(body["Conditions"], Parameters(body["Parameters"], {}), WHERE)
 
     with pytest.raises(TemplateError, match=f"{WHERE}: Direct refers to VpcOnly.*HasVpc"):

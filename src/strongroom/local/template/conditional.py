@@ -109,7 +109,7 @@ def _refuse_references_to_skipped(
     body: Mapping[str, Any], skipped: Mapping[str, str], where: str
 ) -> None:
     """CloudFormation refuses a template that uses a resource its condition left out."""
-    for section in ("Resources", "Outputs"):
+    for section in _SECTIONS_WITH_VALUES:
         for name, entry in (body.get(section) or {}).items():
             used = references(entry) | _depends_on(entry)
             for missing in sorted(used & set(skipped)):
