@@ -32,8 +32,11 @@ def _function(local_stack: LocalStack, logical_id: str) -> str:
     return spec.name
 
 
-def _tick_event() -> dict[str, str]:
-    return {"id": f"invoke-{uuid.uuid4()}", "time": "2026-01-02T03:04:05Z", "detail-type": "Poke"}
+def _records(body: str) -> dict[str, Any]:
+    """An event for platform_fixture's Consumer, which records each body in the table (Ticker
+    would too, but another test reads the table's last tick)."""
+    record = {"messageId": "m-1", "body": body, "attributes": {"ApproximateReceiveCount": "1"}}
+    return {"Records": [record]}
 
 
 def _seen(aws: Any, endpoints: Endpoints, item_id: str) -> dict[str, Any] | None:
@@ -84,17 +87,17 @@ def test_boto3_function_error_is_unhandled_with_the_error_type(
 def test_boto3_event_is_accepted_then_runs_the_function(
     aws: Any, local_stack: LocalStack, endpoints: Endpoints
 ) -> None:
-    event = _tick_event()
+    body = f"invoke-{uuid.uuid4()}"
 
     response = aws("lambda").invoke(
-        FunctionName=_function(local_stack, "Ticker"),
+        FunctionName=_function(local_stack, "Consumer"),
         InvocationType="Event",
-        Payload=json.dumps(event).encode(),
+        Payload=json.dumps(_records(body)).encode(),
     )
 
     assert response["StatusCode"] == 202
-    item = eventually(lambda: _seen(aws, endpoints, f"tick:{event['id']}"))
-    assert item["detail_type"] == {"S": "Poke"}
+    item = eventually(lambda: _seen(aws, endpoints, f"sqs:{body}"))
+    assert item["receive_count"] == {"S": "1"}
 
 
 def test_a_failing_event_is_tried_three_times_then_given_up(
@@ -161,17 +164,17 @@ def test_cli_function_error_is_reported_and_its_payload_written(
 def test_cli_event_invocation_runs_the_function(
     aws: Any, endpoints: Endpoints, local_stack: LocalStack, tmp_path: Path
 ) -> None:
-    event = _tick_event()
+    body = f"invoke-{uuid.uuid4()}"
 
     output = aws_cli(
         endpoints,
-        *("lambda", "invoke", "--function-name", _function(local_stack, "Ticker")),
-        *("--invocation-type", "Event", "--payload", json.dumps(event)),
+        *("lambda", "invoke", "--function-name", _function(local_stack, "Consumer")),
+        *("--invocation-type", "Event", "--payload", json.dumps(_records(body))),
         str(tmp_path / "out.json"),
     )
 
     assert output == {"StatusCode": 202}
-    eventually(lambda: _seen(aws, endpoints, f"tick:{event['id']}"))
+    eventually(lambda: _seen(aws, endpoints, f"sqs:{body}"))
 
 
 def test_cli_unknown_function_fails_naming_the_error(endpoints: Endpoints, tmp_path: Path) -> None:
