@@ -33,6 +33,18 @@ from strongroom.local.standins.http_server import StandInHttpServer
 
 NAME = "dex_api"
 CLIENT_ID = "strongroom-local"
+FIELDS = (
+    "base_url",
+    "token_url",
+    "trigger_url",
+    "scope",
+    "client_id",
+    "client_secret",
+    "control_url",
+    "control_header",
+    "control_secret",
+)
+"""What :meth:`DexApiStandIn.describe` gives: ``{dex_api[<field>]}`` in a parameter value."""
 
 
 class DexApiStandIn:

@@ -11,7 +11,7 @@ import binascii
 from collections.abc import Mapping
 from urllib.parse import parse_qs, unquote_plus
 
-from strongroom.local.standins.dex_tokens import TokenAuthority, TokenError
+from strongroom.local.standins.dex_tokens import IssuedToken, TokenAuthority, TokenError
 from strongroom.local.standins.replies import Reply
 
 FORM_TYPE = "application/x-www-form-urlencoded"
@@ -23,10 +23,7 @@ def token_reply(authority: TokenAuthority, headers: Mapping[str, str], body: byt
     """Answer a token request; ``headers`` are keyed in lower case."""
     try:
         form = _form(headers, body)
-        client_id, client_secret = _client_credentials(headers.get("authorization"), form)
-        issued = authority.issue(
-            form.get("grant_type"), client_id, client_secret, form.get("scope")
-        )
+        issued = _issue(authority, form, _client_credentials(headers.get("authorization"), form))
     except TokenError as refused:
         return _refusal(refused)
     return Reply.json(
@@ -39,6 +36,22 @@ def token_reply(authority: TokenAuthority, headers: Mapping[str, str], body: byt
         },
         *NO_STORE,
     )
+
+
+def _issue(
+    authority: TokenAuthority, form: Mapping[str, str], candidates: list[tuple[str, str]]
+) -> IssuedToken:
+    """Try each reading of the client's credentials; the last refusal stands."""
+    for client_id, client_secret in candidates[:-1]:
+        try:
+            return authority.issue(
+                form.get("grant_type"), client_id, client_secret, form.get("scope")
+            )
+        except TokenError as refused:
+            if refused.error != "invalid_client":
+                raise
+    client_id, client_secret = candidates[-1]
+    return authority.issue(form.get("grant_type"), client_id, client_secret, form.get("scope"))
 
 
 def _form(headers: Mapping[str, str], body: bytes) -> dict[str, str]:
@@ -55,7 +68,9 @@ def _form(headers: Mapping[str, str], body: bytes) -> dict[str, str]:
     return {name: values[0] for name, values in fields.items()}
 
 
-def _client_credentials(authorization: str | None, form: Mapping[str, str]) -> tuple[str, str]:
+def _client_credentials(
+    authorization: str | None, form: Mapping[str, str]
+) -> list[tuple[str, str]]:
     in_form = "client_id" in form or "client_secret" in form
     if authorization is not None:
         if in_form:
@@ -63,10 +78,10 @@ def _client_credentials(authorization: str | None, form: Mapping[str, str]) -> t
         return _basic(authorization)
     if not in_form:
         raise TokenError("invalid_client", "client authentication is missing", status=401)
-    return form.get("client_id", ""), form.get("client_secret", "")
+    return [(form.get("client_id", ""), form.get("client_secret", ""))]
 
 
-def _basic(authorization: str) -> tuple[str, str]:
+def _basic(authorization: str) -> list[tuple[str, str]]:
     scheme, _, encoded = authorization.partition(" ")
     if scheme.lower() != "basic":
         raise TokenError("invalid_client", f"unsupported authentication {scheme!r}", status=401)
@@ -77,8 +92,11 @@ def _basic(authorization: str) -> tuple[str, str]:
     client_id, separator, client_secret = decoded.partition(":")
     if not separator:
         raise TokenError("invalid_client", "malformed Basic credentials", status=401)
-    # RFC 6749 §2.3.1: both are form-urlencoded before Basic encoding.
-    return unquote_plus(client_id), unquote_plus(client_secret)
+    # RFC 6749 §2.3.1 form-urlencodes both before Basic encoding (authlib does); httpx-auth
+    # sends them raw. Both readings are tried, the RFC's first.
+    decoded_pair = (unquote_plus(client_id), unquote_plus(client_secret))
+    raw_pair = (client_id, client_secret)
+    return [decoded_pair] if decoded_pair == raw_pair else [decoded_pair, raw_pair]
 
 
 def _refusal(refused: TokenError) -> Reply:
