@@ -9,6 +9,7 @@ from benchmarks import (
     config_audit_throughput,
     deep_archive_packer,
     deep_archive_restore,
+    front_door,
     login_activity_ingest,
 )
 
@@ -17,6 +18,7 @@ BENCHMARKS: dict[str, Callable[[], str]] = {
     "login_activity": login_activity_ingest.run,
     "deep_archive": deep_archive_packer.run,
     "deep_archive_restore": deep_archive_restore.run,
+    "front_door": front_door.run,
 }
 
 

@@ -1,13 +1,19 @@
-"""The AWS emulator: moto in server mode, loopback only, and clients pointed at it."""
+"""The AWS emulator: moto in server mode behind the front door, loopback only, and clients
+pointed at it."""
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable, Sequence
 from typing import Any
+from wsgiref.types import WSGIApplication
 
 import boto3
 from botocore.config import Config
+
+from strongroom.local.front_door.event_invocations import DEFAULT_RETRY_DELAYS
+from strongroom.local.front_door.middleware import FrontDoor, LambdaService
 
 LOOPBACK = "127.0.0.1"
 LOCAL_CREDENTIALS = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
@@ -15,30 +21,83 @@ LOCAL_CREDENTIALS = {"aws_access_key_id": "local", "aws_secret_access_key": "loc
 _CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, read_timeout=70)
 
 
+def moto_application() -> WSGIApplication:
+    """moto's WSGI application, as ``ThreadedMotoServer`` builds it."""
+    from moto.moto_server.werkzeug_app import (  # noqa: PLC0415 - the local extra only
+        DomainDispatcherApplication,
+        create_backend_app,
+    )
+
+    application: WSGIApplication = DomainDispatcherApplication(create_backend_app)
+    return application
+
+
+class WsgiServer:
+    """Serves a WSGI application on a loopback port from a thread, as ``ThreadedMotoServer``
+    serves moto's (werkzeug's threaded server with moto's request handler)."""
+
+    def __init__(self, application: WSGIApplication, port: int = 0) -> None:
+        from moto.moto_server.werkzeug_app import MotoRequestHandler  # noqa: PLC0415
+        from werkzeug.serving import make_server  # noqa: PLC0415 - the local extra only
+
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        self._server = make_server(
+            LOOPBACK, port, application, threaded=True, request_handler=MotoRequestHandler
+        )
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="aws-emulator", daemon=True
+        )
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._thread.join()
+        self._server.server_close()
+
+
 class Emulator:
-    """Starts moto's server on a free loopback port; every service answers on that one URL."""
+    """Serves moto behind the front door on a free loopback port; every service answers on that
+    one URL, and Lambda's Invoke API runs functions in the runtime given to
+    :meth:`route_invocations`."""
 
     def __init__(self, region: str, port: int = 0) -> None:
         self.region = region
         self._port = port
-        self._server: Any = None
+        self._server: WsgiServer | None = None
+        self._front_door: FrontDoor | None = None
         self._clients: dict[str, Any] = {}
         self._lock = threading.Lock()
 
     def start(self) -> str:
-        from moto.server import ThreadedMotoServer  # noqa: PLC0415 - the local extra only
-
-        logging.getLogger("werkzeug").setLevel(logging.ERROR)
-        self._server = ThreadedMotoServer(ip_address=LOOPBACK, port=self._port, verbose=False)
-        self._server.start()
+        self._front_door = FrontDoor(moto_application())
+        self._server = WsgiServer(self._front_door, self._port)
         return self.url
+
+    def route_invocations(
+        self,
+        service: LambdaService | None,
+        *,
+        log: Callable[[str], None] = print,
+        retry_delays: Sequence[float] = DEFAULT_RETRY_DELAYS,
+    ) -> None:
+        """Lambda Invoke calls run in ``service`` from now on (None: answer 503 again); Event
+        invocations that fail are retried after ``retry_delays`` seconds."""
+        if self._front_door is None:
+            if service is None:
+                return
+            raise RuntimeError("the emulator is not running")
+        self._front_door.route_invocations(service, log=log, retry_delays=retry_delays)
 
     @property
     def url(self) -> str:
         if self._server is None:
             raise RuntimeError("the emulator is not running")
-        host, port = self._server.get_host_and_port()
-        return f"http://{host}:{port}"
+        return self._server.url
 
     def client(self, service: str) -> Any:
         """A cached client for ``service`` (boto3 clients are thread-safe once created)."""
@@ -64,6 +123,9 @@ class Emulator:
         }
 
     def stop(self) -> None:
+        if self._front_door is not None:
+            self._front_door.route_invocations(None)
+            self._front_door = None
         if self._server is not None:
             self._server.stop()
             self._server = None

@@ -83,9 +83,14 @@ class ScheduleSpec:
     name: str  # "<system>.<LogicalId>.<EventName>"
     expression: str  # "cron(...)" or "rate(...)"
     function_name: str
-    input: Mapping[str, Any] | None = None
+    input: Mapping[str, Any] | None = None  # the target's Input, parsed; None: the default
     enabled: bool = True
     description: str = ""
+    # "rule": an EventBridge rule (UTC, the scheduled-event payload); "scheduler": an
+    # EventBridge Scheduler schedule (its time zone, context attributes in Input)
+    service: Literal["rule", "scheduler"] = "rule"
+    timezone: str = "UTC"  # IANA name; only Scheduler schedules have another
+    arn: str = ""  # the rule's or schedule's ARN in the emulator
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from strongroom.local.batch.runner import LocalBatchRunner
 from strongroom.local.control import ControlServer
 from strongroom.local.emulator import Emulator
 from strongroom.local.endpoints import Endpoints, remove_endpoints, write_endpoints
+from strongroom.local.front_door.event_invocations import DEFAULT_RETRY_DELAYS
 from strongroom.local.gateway.http_api import LocalHttpApi
 from strongroom.local.gateway.jwt_authorizer import JwtVerifier
 from strongroom.local.issuer import LocalIssuer
@@ -91,6 +92,8 @@ class StackOptions:
     log: Callable[[str], None] = print
     # How long an archived S3 object takes to restore (AWS: 12-48 h for Deep Archive).
     restore_delay_seconds: float = DEFAULT_RESTORE_DELAY_SECONDS
+    # Seconds before an Event invocation's two retries (AWS: about 60 and 120).
+    invoke_retry_delays: Sequence[float] = DEFAULT_RETRY_DELAYS
 
 
 class LocalStack:
@@ -142,6 +145,9 @@ class LocalStack:
             self.topology.functions,
             aws_environment=self.emulator.aws_environment(),
             log_dir=options.state_dir / "logs",
+        )
+        self.emulator.route_invocations(
+            self.runtime, log=options.log, retry_delays=options.invoke_retry_delays
         )
         self._start_event_sources(self.runtime)
         self._start_apis(self.runtime)
@@ -279,6 +285,7 @@ class LocalStack:
             source.stop()
         for _, api in self.apis:
             api.stop()
+        self.emulator.route_invocations(None)  # before the runtime closes: no Event runs after
         if self.runtime is not None:
             self.runtime.close()
         self.standins.stop()

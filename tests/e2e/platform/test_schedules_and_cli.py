@@ -8,9 +8,10 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import jwt
 import pytest
@@ -22,6 +23,7 @@ from strongroom.local.stack import LocalStack
 
 pytestmark = pytest.mark.e2e
 TICKER = "platform_fixture.Ticker.Daily"
+REPORTER = "platform_fixture.Reporter.Weekdays"
 
 
 def _cli(local_stack: LocalStack, *args: str) -> Any:
@@ -54,6 +56,24 @@ def test_schedule_run_fires_the_function_with_a_scheduled_event(
     assert {"time": {"S": fired}, "detail_type": {"S": "Scheduled Event"}}.items() <= ticks[
         -1
     ].items()
+
+
+def test_schedule_run_of_a_scheduler_schedule_sends_its_input_with_context_attributes(
+    local_stack: LocalStack,
+) -> None:
+    listed = json.loads(_cli(local_stack, "schedule", "list", "--json").output)
+    (reporter,) = [row for row in listed if row["name"] == REPORTER]
+    before = datetime.now(UTC).replace(microsecond=0)
+
+    result = _cli(local_stack, "schedule", "run", REPORTER)
+
+    assert result.exit_code == 0, result.output
+    sent = json.loads(result.output)
+    assert sent["attempt"] == "1"
+    scheduled = datetime.strptime(sent["scheduled_time"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    assert before <= scheduled <= datetime.now(UTC)
+    next_fire = datetime.fromisoformat(reporter["next_fire"]).astimezone(ZoneInfo("Europe/London"))
+    assert (next_fire.hour, next_fire.minute, next_fire.weekday() < 5) == (20, 30, True)
 
 
 def test_schedule_run_of_an_unknown_name_fails_clearly(local_stack: LocalStack) -> None:

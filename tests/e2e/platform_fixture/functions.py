@@ -35,6 +35,11 @@ def echo(event: dict[str, Any], _context: Any) -> dict[str, Any]:
     }
 
 
+def report(event: dict[str, Any], _context: Any) -> dict[str, Any]:
+    """Answers with the event it was given, so a test sees what the scheduler sent."""
+    return event
+
+
 def tick(event: dict[str, Any], _context: Any) -> dict[str, str]:
     _remember(f"tick:{event['id']}", time=event["time"], detail_type=event["detail-type"])
     return {"fired": event["time"]}

@@ -151,12 +151,26 @@ def test_a_handler_outside_code_uri_is_refused(emulator: Emulator, tmp_path: Pat
         provision_stack(_stack(tmp_path / "template.yaml", body), environment, Topology())
 
 
-def test_conditions_are_refused_rather_than_ignored(emulator: Emulator, tmp_path: Path) -> None:
+def test_a_schedule_input_that_is_not_json_is_refused_by_name(
+    emulator: Emulator, tmp_path: Path
+) -> None:
     body = {
-        "Conditions": {"IsProd": {"Fn::Equals": ["a", "b"]}},
-        "Resources": {"Queue": {"Type": "AWS::SQS::Queue", "Condition": "IsProd"}},
+        "Resources": {
+            "Nightly": {
+                "Type": "AWS::Scheduler::Schedule",
+                "Properties": {
+                    "ScheduleExpression": "rate(1 day)",
+                    "FlexibleTimeWindow": {"Mode": "OFF"},
+                    "Target": {
+                        "Arn": "arn:aws:lambda:eu-west-1:123456789012:function:worker",
+                        "RoleArn": "arn:aws:iam::123456789012:role/scheduler",
+                        "Input": '{"attempt": <aws.scheduler.attempt-number>}',
+                    },
+                },
+            }
+        }
     }
     environment = Environment("eu-west-1", LOCAL_ACCOUNT_ID, emulator.client)
 
-    with pytest.raises(TemplateError, match="Conditions are not supported"):
+    with pytest.raises(TemplateError, match="Nightly: Input is not well-formed JSON"):
         provision_stack(_stack(tmp_path / "template.yaml", body), environment, Topology())

@@ -56,6 +56,13 @@ def test_given_an_event_when_invoked_then_the_handler_gets_event_context_and_env
     assert result.payload["greeting"] == "hello from echo"
 
 
+@pytest.mark.parametrize("event", [[1, "two"], "text", 3, None])
+def test_given_any_json_value_as_the_event_then_the_handler_gets_it(
+    runtime: LocalLambdaRuntime, event: object
+) -> None:
+    assert runtime.invoke("echo", event).payload["event"] == event
+
+
 def test_given_a_warm_worker_when_invoked_again_then_the_same_process_serves_it(
     runtime: LocalLambdaRuntime,
 ) -> None:

@@ -106,6 +106,23 @@ def test_resources_are_ordered_after_what_they_refer_to(tmp_path: Path) -> None:
     assert resource_order(stack) == ["Dlq", "Queue", "Alarm", "Late"]
 
 
+def test_what_globals_refer_to_comes_before_the_functions_they_apply_to(tmp_path: Path) -> None:
+    table_ref = {"Variables": {"TABLE": {"Ref": "Table"}}}
+    stack = StackTemplate(
+        system="s",
+        path=tmp_path / "t.yaml",
+        body={
+            "Globals": {"Function": {"Environment": table_ref}},
+            "Resources": {
+                "Function": {"Type": "AWS::Serverless::Function", "Properties": {}},
+                "Table": {"Type": "AWS::DynamoDB::Table"},
+            },
+        },
+    )
+
+    assert resource_order(stack) == ["Table", "Function"]
+
+
 def test_a_reference_cycle_is_reported(tmp_path: Path) -> None:
     stack = StackTemplate(
         system="s",

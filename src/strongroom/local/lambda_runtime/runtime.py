@@ -128,7 +128,8 @@ class LocalLambdaRuntime:
             raise FunctionNotFound(f"Function {pool.spec.name} has no alias or version {qualifier}")
         return pool.spec
 
-    def invoke(self, function_name: str, event: Mapping[str, Any]) -> InvocationResult:
+    def invoke(self, function_name: str, event: Any) -> InvocationResult:
+        """Run the function with ``event``: any JSON value, as Lambda's Invoke API accepts."""
         spec = self.function(function_name)
         pool = self._pools[spec.name]
         request_id = str(uuid.uuid4())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,9 +16,12 @@ from strongroom.local.provision.model import (
     Topology,
 )
 from strongroom.local.provision.registry import PROVISIONERS
+from strongroom.local.template.conditional import apply_to_template
+from strongroom.local.template.conditions import evaluate_conditions
 from strongroom.local.template.intrinsics import TemplateError, references, resolve
 from strongroom.local.template.stacks import (
     StackTemplate,
+    apply_root_conditions,
     dependency_order,
     depends_on,
     load_nested,
@@ -37,6 +41,7 @@ class ProvisionedStack:
     template_path: Path
     resources: dict[str, ProvisionedResource] = field(default_factory=dict)
     outputs: dict[str, Any] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)  # logical id -> its false condition
 
 
 @dataclass(frozen=True)
@@ -105,11 +110,17 @@ def _with_globals(
     return merged
 
 
+def _properties(stack: StackTemplate, resource: Mapping[str, Any]) -> dict[str, Any]:
+    """The resource's properties with the Globals that apply to its type (which may refer to
+    other resources too)."""
+    return _with_globals(stack, resource.get("Type", ""), resource.get("Properties") or {})
+
+
 def resource_order(stack: StackTemplate) -> list[str]:
     """Logical ids such that every resource comes after the ones it refers to."""
     resources = stack.resources
     needs = {
-        logical_id: (references(resource.get("Properties") or {}) | depends_on(resource))
+        logical_id: (references(_properties(stack, resource)) | depends_on(resource))
         & (set(resources) - {logical_id})
         for logical_id, resource in resources.items()
     }
@@ -120,6 +131,7 @@ def provision_stack(
     stack: StackTemplate, environment: Environment, topology: Topology
 ) -> ProvisionedStack:
     result = ProvisionedStack(stack.system, stack.stack_name, stack.path)
+    stack, result.skipped = _as_deployed(stack, environment)
     values = _StackValues(stack, environment, result.resources)
     context = ProvisionContext(
         system=stack.system,
@@ -131,8 +143,6 @@ def provision_stack(
         provisioned=result.resources,
         template_dir=str(stack.path.parent),
     )
-    if stack.body.get("Conditions"):
-        raise TemplateError(f"{stack.path}: Conditions are not supported by the local stack")
     for logical_id in resource_order(stack):
         resource = stack.resources[logical_id]
         resource_type = resource.get("Type", "")
@@ -142,22 +152,32 @@ def provision_stack(
                 f"{stack.path}: {logical_id} has type {resource_type}, "
                 "which the local stack cannot create"
             )
-        properties = resolve(
-            _with_globals(stack, resource_type, resource.get("Properties") or {}), values
-        )
+        properties = resolve(_properties(stack, resource), values)
         result.resources[logical_id] = provisioner.provision(logical_id, properties, context)
     for name, output in (stack.body.get("Outputs") or {}).items():
-        result.outputs[name] = resolve(output["Value"], values)
+        if "Value" in output:  # an Fn::If may give an output AWS::NoValue
+            result.outputs[name] = resolve(output["Value"], values)
     return result
+
+
+def _as_deployed(
+    stack: StackTemplate, environment: Environment
+) -> tuple[StackTemplate, dict[str, str]]:
+    """The stack with its conditions applied, and the resources they leave out."""
+    values = _StackValues(stack, environment, {})
+    conditions = evaluate_conditions(stack.body.get("Conditions"), values, str(stack.path))
+    deployed = apply_to_template(stack.body, conditions, str(stack.path))
+    return dataclasses.replace(stack, body=deployed.body), dict(deployed.skipped)
 
 
 def provision_root(
     root_template: Path, environment: Environment, topology: Topology, overrides: Mapping[str, str]
 ) -> list[ProvisionedStack]:
     """Provision every nested application of the root template, in dependency order."""
-    body = load_template(root_template)
-    parameters = parameter_values(body, overrides, root_template)
+    declared = load_template(root_template)
+    parameters = parameter_values(declared, overrides, root_template)
     pseudo = {"AWS::Region": environment.region, "AWS::AccountId": environment.account_id}
+    body = apply_root_conditions(root_template, declared, parameters, pseudo).body
     stacks: list[ProvisionedStack] = []
     outputs_of: dict[str, dict[str, Any]] = {}
     for application in nested_applications(root_template, body):

@@ -1,9 +1,13 @@
-"""Schedules: SAM Schedule/ScheduleV2 events, AWS::Events::Rule, AWS::Scheduler::Schedule."""
+"""Schedules: SAM Schedule/ScheduleV2 events, AWS::Events::Rule, AWS::Scheduler::Schedule.
+
+Each is created in the emulator and handed to the local scheduler with what decides when it
+fires and what it sends: a rule fires in UTC, a Scheduler schedule in its time zone.
+"""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Literal
 
 from strongroom.local.provision.model import (
     ClientFactory,
@@ -13,12 +17,22 @@ from strongroom.local.provision.model import (
     function_name_of,
 )
 from strongroom.local.specs import ScheduleSpec
+from strongroom.local.template.intrinsics import TemplateError
 
 
-def _input(raw: Any) -> dict[str, Any] | None:
-    if raw is None:
-        return None
-    return json.loads(raw) if isinstance(raw, str) else dict(raw)
+def _input(raw: Any, schedule: str) -> dict[str, Any] | None:
+    """The target's Input, parsed: AWS requires well-formed JSON for a Lambda target."""
+    if raw is None or not isinstance(raw, str):
+        return None if raw is None else dict(raw)
+    try:
+        parsed = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise TemplateError(
+            f"schedule {schedule}: Input is not well-formed JSON: {error}"
+        ) from None
+    if not isinstance(parsed, dict):
+        raise TemplateError(f"schedule {schedule}: Input must be a JSON object locally")
+    return parsed
 
 
 def _state(properties: dict[str, Any]) -> str:
@@ -30,20 +44,26 @@ def _state(properties: dict[str, Any]) -> str:
 def _collect(
     context: ProvisionContext,
     name: str,
-    expression: str,
     function: str,
-    raw_input: Any,
+    target_input: Any,
     properties: dict[str, Any],
+    arn: str,
+    service: Literal["rule", "scheduler"],
 ) -> None:
-    """Hand one schedule to the local scheduler."""
+    """Hand one schedule to the local scheduler: a rule's properties or a Scheduler schedule's."""
+    expression_key = "Schedule" if "Schedule" in properties else "ScheduleExpression"
+    timezone = properties.get("ScheduleExpressionTimezone")
     context.topology.schedules.append(
         ScheduleSpec(
             name=name,
-            expression=expression,
+            expression=str(properties[expression_key]),
             function_name=function,
-            input=_input(raw_input),
+            input=_input(target_input, name),
             enabled=_state(properties) == "ENABLED",
             description=str(properties.get("Description", "")),
+            service=service,
+            timezone=str(timezone or "UTC"),
+            arn=arn,
         )
     )
 
@@ -57,16 +77,22 @@ def register_schedule(
     kind: str,
     properties: dict[str, Any],
 ) -> None:
-    """A function's schedule event: create the rule/schedule in the emulator, fire it locally."""
-    expression_key = "Schedule" if kind == "Schedule" else "ScheduleExpression"
-    expression = str(properties[expression_key])
+    """A function's schedule event: create the rule/schedule in the emulator, fire it locally.
+    ``Schedule`` is an EventBridge rule, ``ScheduleV2`` an EventBridge Scheduler schedule."""
     name = str(properties.get("Name") or context.physical_name(f"{logical_id}{event_name}"))
-    if kind == "Schedule":
-        _put_rule(context, name, expression, properties)
+    target_input = properties.get("Input")
+    service: Literal["rule", "scheduler"] = "rule" if kind == "Schedule" else "scheduler"
+    if service == "rule":
+        arn = _put_rule(context, name, str(properties["Schedule"]), properties)
     else:
-        _create_scheduler_schedule(context, name, expression, properties, target, role_arn)
+        scheduler_target = {
+            "Arn": context.arn("lambda", f"function:{target}"),
+            "RoleArn": role_arn,
+            **({"Input": target_input} if target_input is not None else {}),
+        }
+        arn = _create_scheduler_schedule(context, name, properties, scheduler_target)
     schedule = f"{context.system}.{logical_id}.{event_name}"
-    _collect(context, schedule, expression, target, properties.get("Input"), properties)
+    _collect(context, schedule, target, target_input, properties, arn, service)
 
 
 def _put_rule(
@@ -82,19 +108,23 @@ def _put_rule(
 
 
 def _create_scheduler_schedule(
-    context: ProvisionContext,
-    name: str,
-    expression: str,
-    properties: dict[str, Any],
-    target: str,
-    role_arn: str,
+    context: ProvisionContext, name: str, properties: dict[str, Any], target: dict[str, Any]
 ) -> str:
+    """Create the schedule with its expression, time zone, state and target (Input included)."""
+    optional = {
+        key: properties[key]
+        for key in ("ScheduleExpressionTimezone", "Description")
+        if properties.get(key)
+    }
+    if "Input" in target and not isinstance(target["Input"], str):
+        target = {**target, "Input": json.dumps(target["Input"])}  # the API takes text
     arn: str = context.clients("scheduler").create_schedule(
         Name=name,
-        ScheduleExpression=expression,
+        ScheduleExpression=str(properties["ScheduleExpression"]),
         State=_state(properties),
-        FlexibleTimeWindow={"Mode": "OFF"},
-        Target={"Arn": context.arn("lambda", f"function:{target}"), "RoleArn": role_arn},
+        FlexibleTimeWindow=properties.get("FlexibleTimeWindow") or {"Mode": "OFF"},
+        Target=target,
+        **optional,
     )["ScheduleArn"]
     return arn
 
@@ -111,7 +141,7 @@ class EventsRule:
         for index, target in enumerate(properties.get("Targets") or []):
             schedule = f"{context.system}.{logical_id}.{target.get('Id', index)}"
             function = function_name_of(str(target["Arn"]))
-            _collect(context, schedule, str(expression), function, target.get("Input"), properties)
+            _collect(context, schedule, function, target.get("Input"), properties, arn, "rule")
         return context.resource(logical_id, "AWS::Events::Rule", name, {"Arn": arn})
 
     def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
@@ -123,13 +153,11 @@ class SchedulerSchedule:
         self, logical_id: str, properties: dict[str, Any], context: ProvisionContext
     ) -> ProvisionedResource:
         name = str(properties.get("Name") or context.physical_name(logical_id))
-        expression = str(properties["ScheduleExpression"])
-        target = properties["Target"]
+        target = dict(properties["Target"])
         function = function_name_of(str(target["Arn"]))
-        role_arn = str(target["RoleArn"])
-        arn = _create_scheduler_schedule(context, name, expression, properties, function, role_arn)
+        arn = _create_scheduler_schedule(context, name, properties, target)
         schedule = f"{context.system}.{logical_id}"
-        _collect(context, schedule, expression, function, target.get("Input"), properties)
+        _collect(context, schedule, function, target.get("Input"), properties, arn, "scheduler")
         return context.resource(logical_id, "AWS::Scheduler::Schedule", name, {"Arn": arn})
 
     def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:

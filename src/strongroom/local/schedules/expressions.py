@@ -3,7 +3,8 @@
 Validation follows the EventBridge reference rule by rule; iteration is our own (no
 croniter): AWS numbers days of the week 1-7 from Sunday, has a year field, requires ``?`` in
 exactly one of day-of-month / day-of-week, and gives ``L``, ``W`` and ``#`` meanings that
-classic cron libraries spell differently. Every time is UTC.
+classic cron libraries spell differently. A cron expression runs in UTC unless it is given a
+time zone (EventBridge Scheduler's ``ScheduleExpressionTimezone``); times in and out are UTC.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ import calendar
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Protocol
+
+from strongroom.local.schedules.zones import UnknownTimeZone, time_zone, wall_time_in_utc
 
 MIN_YEAR, MAX_YEAR = 1970, 2199
 _CRON = re.compile(r"^cron\((?P<body>.*)\)$", re.DOTALL)
@@ -47,10 +50,15 @@ class ScheduleExpression(Protocol):
         ...
 
 
-def parse_schedule(expression: str) -> CronExpression | RateExpression:
+def parse_schedule(expression: str, timezone: str = "UTC") -> CronExpression | RateExpression:
+    """``timezone`` is where a cron expression's fields are read; a rate has no calendar."""
     text = expression.strip()
     if _CRON.match(text):
-        return _parse_cron(text)
+        try:
+            zone = time_zone(timezone)
+        except UnknownTimeZone as error:
+            raise InvalidScheduleExpression(f"ScheduleExpressionTimezone: {error}") from None
+        return _parse_cron(text, zone)
     if _RATE.match(text):
         return _parse_rate(text)
     raise InvalidScheduleExpression(
@@ -153,15 +161,17 @@ class CronExpression:
     days: _DayRule  # from whichever of day-of-month / day-of-week is not "?"
     months: tuple[int, ...]
     years: tuple[int, ...]
+    zone: tzinfo = UTC  # where the fields are read
 
     def next_after(self, moment: datetime) -> datetime | None:
         start = _as_utc(moment).replace(second=0, microsecond=0) + timedelta(minutes=1)
-        for year in (y for y in self.years if y >= start.year):
+        local_start = start.astimezone(self.zone)
+        for year in (y for y in self.years if y >= local_start.year):
             for month in self.months:
-                if (year, month) < (start.year, start.month):
+                if (year, month) < (local_start.year, local_start.month):
                     continue
                 for day in sorted(self.days.days_in(year, month)):
-                    if date(year, month, day) < start.date():
+                    if date(year, month, day) < local_start.date():
                         continue
                     found = self._first_time_on(year, month, day, start)
                     if found is not None:
@@ -171,8 +181,8 @@ class CronExpression:
     def _first_time_on(self, year: int, month: int, day: int, start: datetime) -> datetime | None:
         for hour in self.hours:
             for minute in self.minutes:
-                candidate = datetime(year, month, day, hour, minute, tzinfo=UTC)
-                if candidate >= start:
+                candidate = wall_time_in_utc(year, month, day, hour, minute, self.zone)
+                if candidate is not None and candidate >= start:
                     return candidate
         return None
 
@@ -197,7 +207,7 @@ _DAY_OF_WEEK = _Field("day-of-week", 1, 7, ",-*?L#", _DAY_NAMES)
 _YEAR = _Field("year", MIN_YEAR, MAX_YEAR, ",-*/", {})
 
 
-def _parse_cron(text: str) -> CronExpression:
+def _parse_cron(text: str, zone: tzinfo) -> CronExpression:
     body = text[len("cron(") : -1]
     fields = body.split()
     if len(fields) != len(_FIELD_NAMES):
@@ -217,6 +227,7 @@ def _parse_cron(text: str) -> CronExpression:
             days=_parse_days(day_of_month, day_of_week),
             months=_sorted(_parse_list(_MONTH, month)),
             years=_sorted(_parse_list(_YEAR, year)),
+            zone=zone,
         )
     except InvalidScheduleExpression as error:
         raise InvalidScheduleExpression(f"{text!r}: {error}") from None

@@ -1,4 +1,8 @@
-"""Fires each enabled schedule at its next time (UTC) with EventBridge's scheduled event.
+"""Fires each enabled schedule at its next time with the event its AWS service would send.
+
+An EventBridge rule fires in UTC with EventBridge's scheduled event (or its fixed Input); an
+EventBridge Scheduler schedule fires in its time zone with its Input, context attributes
+replaced.
 
 Like EventBridge, the scheduler hands the event over and moves on: each fire runs in its
 own thread, so a slow function never delays another schedule, and fire times missed while
@@ -17,6 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from strongroom.core.timefmt import utc_now
+from strongroom.local.schedules.context_attributes import context_attributes, substitute
 from strongroom.local.schedules.expressions import (
     InvalidScheduleExpression,
     ScheduleExpression,
@@ -43,6 +48,7 @@ class ScheduleStatus:
     enabled: bool
     next_fire: datetime | None
     last_fired: datetime | None
+    timezone: str = "UTC"
 
 
 @dataclass
@@ -55,10 +61,13 @@ class _Entry:
 
 def scheduled_event(
     spec: ScheduleSpec, scheduled_at: datetime, *, region: str, account_id: str
-) -> dict[str, Any]:
-    """EventBridge's "Scheduled Event", or the schedule's fixed ``Input`` when it has one."""
+) -> Any:
+    """What the schedule's service hands the function for the fire due at ``scheduled_at``."""
+    if spec.service == "scheduler":
+        return _scheduler_input(spec, scheduled_at, region=region, account_id=account_id)
     if spec.input is not None:
         return dict(spec.input)
+    rule_arn = spec.arn or f"arn:aws:events:{region}:{account_id}:rule/{spec.name}"
     return {
         "version": "0",
         "id": str(uuid.uuid4()),
@@ -67,9 +76,23 @@ def scheduled_event(
         "account": account_id,
         "time": scheduled_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "region": region,
-        "resources": [f"arn:aws:events:{region}:{account_id}:rule/{spec.name}"],
+        "resources": [rule_arn],
         "detail": {},
     }
+
+
+def _scheduler_input(
+    spec: ScheduleSpec, scheduled_at: datetime, *, region: str, account_id: str
+) -> Any:
+    """The schedule's Input with its context attributes replaced. For a target without Input,
+    AWS documents only that Scheduler "delivers a default notification to the target", not
+    its shape: the function gets an empty object, as Lambda targets are reported to."""
+    if spec.input is None:
+        return {}
+    schedule_arn = (
+        spec.arn or f"arn:aws:scheduler:{region}:{account_id}:schedule/default/{spec.name}"
+    )
+    return substitute(dict(spec.input), context_attributes(schedule_arn, scheduled_at))
 
 
 class LocalScheduler:
@@ -103,6 +126,7 @@ class LocalScheduler:
                     enabled=entry.spec.enabled,
                     next_fire=entry.next_fire,
                     last_fired=entry.last_fired,
+                    timezone=entry.spec.timezone,
                 )
                 for entry in self._entries.values()
             ]
@@ -201,7 +225,7 @@ def _entries(specs: Sequence[ScheduleSpec], now: datetime) -> Mapping[str, _Entr
         if spec.name in entries:
             raise ValueError(f"two schedules are named {spec.name!r}")
         try:
-            expression = parse_schedule(spec.expression)
+            expression = parse_schedule(spec.expression, spec.timezone)
         except InvalidScheduleExpression as error:
             raise InvalidScheduleExpression(f"schedule {spec.name}: {error}") from None
         next_fire = expression.next_after(now) if spec.enabled else None

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from strongroom.local.template.conditional import ConditionalTemplate, apply_to_template
+from strongroom.local.template.conditions import evaluate_conditions
 from strongroom.local.template.intrinsics import TemplateError, references, resolve
 from strongroom.local.template.yaml_loader import load_template
 
@@ -90,6 +92,16 @@ class _RootValues:
         if resource in self.outputs and attribute.startswith(prefix):
             return self.outputs[resource][attribute[len(prefix) :]]
         raise TemplateError(f"root template: GetAtt {resource}.{attribute} is not available")
+
+
+def apply_root_conditions(
+    root: Path, body: Mapping[str, Any], parameters: Mapping[str, str], pseudo: Mapping[str, str]
+) -> ConditionalTemplate:
+    """The root template as deployed: its conditions decide which applications it nests and
+    which parameters it passes them."""
+    values = _RootValues(parameters, pseudo, body.get("Parameters") or {})
+    conditions = evaluate_conditions(body.get("Conditions"), values, str(root))
+    return apply_to_template(body, conditions, str(root))
 
 
 @dataclass
