@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BeforeValidator, Field
 
 from strongroom.core import aws
-from strongroom.core.settings import EnvironmentSettings
+from strongroom.core.settings import EnvironmentSettings, SettingsError
 from strongroom.trigger_archive.adapters.database import mediant_engine
 from strongroom.trigger_archive.adapters.dex_trigger_api import DexTriggerApi
 from strongroom.trigger_archive.adapters.mediant_schema import DEFAULT_SERVICE_IDS
@@ -27,6 +27,8 @@ from strongroom.trigger_archive.adapters.s3_archive_store import S3ArchiveStore
 from strongroom.trigger_archive.adapters.secrets import ApiSecret, DatabaseSecret, read_secret
 from strongroom.trigger_archive.adapters.sql_client_directory import SqlClientDirectory
 from strongroom.trigger_archive.services import RunPorts, RunSettings
+
+__all__ = ["ArchiveSettings", "SettingsError", "run_ports", "settings"]
 
 BUCKET_NAME_PATTERN = r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"
 
