@@ -41,6 +41,7 @@ class S3ArchiveStore:
             Key=key,
             Body=body,
             ContentType=JSON,
+            ChecksumAlgorithm="SHA256",
             ChecksumSHA256=base64.b64encode(digest.digest()).decode(),
             Metadata={
                 "client-id": str(client_id),
@@ -57,6 +58,7 @@ class S3ArchiveStore:
             Key=key,
             Body=report,
             ContentType=JSON,
+            ChecksumAlgorithm="SHA256",
             ChecksumSHA256=base64.b64encode(hashlib.sha256(report).digest()).decode(),
         )
 
