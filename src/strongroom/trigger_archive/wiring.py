@@ -10,7 +10,7 @@ made, and both are closed when the run ends. Tests bind in-memory twins with
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from functools import cache
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -81,22 +81,21 @@ def settings() -> ArchiveSettings:
 
 @contextmanager
 def run_ports() -> Iterator[RunPorts]:
-    """The adapters of one run, closed when it ends."""
+    """The adapters of one run, closed when it ends (also when opening one of them fails)."""
     config = settings()
-    engine = mediant_engine(read_secret(config.db_secret_name, DatabaseSecret))
-    session = dex_session(
-        read_secret(config.api_secret_name, ApiSecret),
-        request_timeout_s=config.request_timeout_s,
-        max_connections=config.max_concurrency,
-        token_auth_method=config.token_auth_method,
-    )
-    try:
+    with ExitStack() as closing:
+        engine = mediant_engine(read_secret(config.db_secret_name, DatabaseSecret))
+        closing.callback(engine.dispose)
+        session = dex_session(
+            read_secret(config.api_secret_name, ApiSecret),
+            request_timeout_s=config.request_timeout_s,
+            max_connections=config.max_concurrency,
+            token_auth_method=config.token_auth_method,
+        )
+        closing.callback(session.close)
         session.fetch_first_token()
         yield RunPorts(
             directory=SqlClientDirectory(engine, config.service_ids),
             source=DexTriggerApi(session, config.dex_api_base_url),
             store=S3ArchiveStore(config.bucket_name, aws.client("s3")),
         )
-    finally:
-        session.close()
-        engine.dispose()
