@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import pytest
@@ -211,3 +212,14 @@ def test_a_token_endpoint_refusal_is_a_clear_failure(dex: DexStandIn) -> None:
 def test_stamina_is_active() -> None:
     """The retry tests above rely on stamina retrying (tests elsewhere may switch it off)."""
     assert stamina.is_active()
+
+
+def test_threads_that_see_the_same_token_rejected_replace_it_once(dex: DexStandIn) -> None:
+    api = _api(dex)
+    dex.rejected_tokens.add("token-1")
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        bodies = list(pool.map(lambda client_id: api.fetch(client_id, DAY, UNLIMITED), range(16)))
+
+    assert all(bodies)
+    assert dex.tokens_issued == 2

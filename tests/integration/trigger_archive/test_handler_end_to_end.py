@@ -7,6 +7,7 @@ OAuth2 session, and the run writes to the versioned bucket as on AWS.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ from tests.integration.trigger_archive.dex_standin import (
     status,
 )
 from tests.support.lambda_context import FakeLambdaContext
+from tests.support.powertools_output import captured_logs
 
 pytestmark = pytest.mark.integration
 
@@ -199,3 +201,23 @@ def test_a_changed_response_becomes_a_second_version(dex: DexStandIn, s3: Any) -
     assert (rerun["body"]["total_clients"], rerun["body"]["changed"]) == (1, 1)
     key = "trigger/1/1_trigger_20261203.json"
     assert len(s3.list_object_versions(Bucket=BUCKET, Prefix=key)["Versions"]) == 2
+
+
+def test_no_secret_or_token_reaches_the_logs(
+    dex: DexStandIn, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    caplog.set_level(logging.INFO)
+    # The HTTP, OAuth2 and retry libraries at their most verbose (botocore's DEBUG log prints
+    # response bodies, GetSecretValue's too: it stays at its default level, as on Lambda).
+    for library in ("httpx", "httpcore", "authlib", "stamina", "sqlalchemy"):
+        caplog.set_level(logging.DEBUG, logger=library)
+    dex.rejected_tokens.add("token-1")  # a 401 and a token replacement on the way
+    dex.script(2, status(503), status(404))
+
+    with captured_logs() as powertools_log:
+        _invoke({"trigger_date": DAY})
+
+    written = caplog.text + powertools_log.getvalue() + capsys.readouterr().out
+    assert "Globex" in powertools_log.getvalue()  # the failure is logged...
+    for secret in (CLIENT_SECRET, "token-1", "token-2", "Bearer", "Basic "):
+        assert secret not in written  # ...never a credential
