@@ -55,6 +55,13 @@ def test_the_seeds_query_selects_clients_with_credentials_and_a_trigger_service(
     ]
 
 
+@pytest.mark.parametrize("page_size", [1, 2, 3, 500])
+def test_pages_of_any_size_read_the_same_selection(engine: Engine, page_size: int) -> None:
+    directory = SqlClientDirectory(engine, page_size=page_size)
+
+    assert [client.id for client in directory.clients()] == [1, 2, 5]
+
+
 def test_the_service_list_is_configurable(engine: Engine) -> None:
     assert [client.id for client in SqlClientDirectory(engine, (7,)).clients()] == [4, 5]
 

@@ -37,9 +37,14 @@ DEFAULT_SERVICE_IDS = (2, 8, 3, 4, 5)
 
 
 def selected_clients(
-    service_ids: Collection[int], only_ids: Collection[int] | None = None
+    service_ids: Collection[int],
+    only_ids: Collection[int] | None = None,
+    *,
+    after_id: int | None = None,
+    page_size: int | None = None,
 ) -> Select[int, str]:
-    """The seed's query; ``only_ids`` narrows it to chosen clients (a rerun)."""
+    """The seed's query, in ClientID order; ``only_ids`` narrows it to chosen clients (a rerun),
+    ``after_id`` and ``page_size`` read one page of it (keyset pagination)."""
     client = client_table.alias("c")
     service = client_service_table.alias("cs")
     query = (
@@ -51,4 +56,7 @@ def selected_clients(
     )
     if only_ids is not None:
         query = query.where(client.c.ClientID.in_(sorted(set(only_ids))))
-    return query.order_by(client.c.ClientID)
+    if after_id is not None:
+        query = query.where(client.c.ClientID > after_id)
+    query = query.order_by(client.c.ClientID)
+    return query if page_size is None else query.limit(page_size)

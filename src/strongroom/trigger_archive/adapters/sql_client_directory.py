@@ -10,26 +10,46 @@ from sqlalchemy.exc import SQLAlchemyError
 from strongroom.trigger_archive.adapters.mediant_schema import DEFAULT_SERVICE_IDS, selected_clients
 from strongroom.trigger_archive.domain import Client, ClientListUnavailable
 
-ROWS_PER_FETCH = 500
+PAGE_SIZE = 500
 
 
 class SqlClientDirectory:
-    def __init__(self, engine: Engine, service_ids: Sequence[int] = DEFAULT_SERVICE_IDS) -> None:
+    """Reads the selection a page at a time (keyset pagination on ClientID): memory holds one
+    page, and no cursor or connection stays open on the database while the run calls the API."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        service_ids: Sequence[int] = DEFAULT_SERVICE_IDS,
+        page_size: int = PAGE_SIZE,
+    ) -> None:
         if not service_ids:
             raise ValueError("at least one service id is needed")
+        if page_size < 1:
+            raise ValueError("page_size must be at least 1")
         self._engine = engine
         self._service_ids = tuple(service_ids)
+        self._page_size = page_size
 
     def clients(self, only_ids: Collection[int] | None = None) -> Iterator[Client]:
-        """Rows are streamed (``yield_per``): the list is never held whole in memory."""
-        query = selected_clients(self._service_ids, only_ids)
+        after_id: int | None = None
+        while True:
+            page = self._page(only_ids, after_id)
+            yield from page
+            if len(page) < self._page_size:
+                return
+            after_id = page[-1].id
+
+    def _page(self, only_ids: Collection[int] | None, after_id: int | None) -> list[Client]:
+        query = selected_clients(
+            self._service_ids, only_ids, after_id=after_id, page_size=self._page_size
+        )
         try:
             with self._engine.connect() as connection:
-                rows = connection.execution_options(yield_per=ROWS_PER_FETCH).execute(query)
-                for client_id, name in rows:
-                    yield Client(id=int(client_id), name=str(name))
+                rows = connection.execute(query).all()
         except SQLAlchemyError as error:
             # The driver's message may quote the connection string: name the failure only.
             raise ClientListUnavailable(
                 f"the Mediant client list could not be read ({type(error).__name__})"
             ) from error
+        return [Client(id=int(client_id), name=str(name)) for client_id, name in rows]
