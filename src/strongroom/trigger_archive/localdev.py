@@ -11,6 +11,7 @@ With ``strongroom up`` running, the seed's own command works with only ``--endpo
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from strongroom.core.localdev import LocalDev, SeedTarget
@@ -19,7 +20,7 @@ DATABASE_CREDENTIALS = "dex-archive/db-credentials"
 API_CREDENTIALS = "dex-archive/api-credentials"
 
 
-def database_secret(mediant_db: Any) -> dict[str, Any]:
+def database_secret(mediant_db: Mapping[str, str]) -> dict[str, Any]:
     """The seed's shape (pointing nowhere on AWS) plus the stand-in's SQLite URL."""
     return {
         "host": "localhost",
@@ -31,7 +32,7 @@ def database_secret(mediant_db: Any) -> dict[str, Any]:
     }
 
 
-def api_secret(dex_api: Any) -> dict[str, str]:
+def api_secret(dex_api: Mapping[str, str]) -> dict[str, str]:
     return {
         "token_url": str(dex_api["token_url"]),
         "client_id": str(dex_api["client_id"]),
@@ -49,12 +50,9 @@ def put_secret(secretsmanager: Any, name: str, value: dict[str, Any]) -> None:
 
 
 def seed(target: SeedTarget) -> None:
-    # SeedTarget.standins lands with the stand-ins (core/localdev.py, another branch); read through
-    # vars() until then so this type-checks before and after: replace with target.standins.
-    standins: Any = vars(target)["standins"]
     secretsmanager = target.client("secretsmanager")
-    put_secret(secretsmanager, DATABASE_CREDENTIALS, database_secret(standins["mediant_db"]))
-    put_secret(secretsmanager, API_CREDENTIALS, api_secret(standins["dex_api"]))
+    put_secret(secretsmanager, DATABASE_CREDENTIALS, database_secret(target.standins["mediant_db"]))
+    put_secret(secretsmanager, API_CREDENTIALS, api_secret(target.standins["dex_api"]))
 
 
 LOCALDEV = LocalDev(
