@@ -29,6 +29,7 @@ import boto3
 import obstore
 from botocore import UNSIGNED
 from botocore.config import Config
+from tests.support.listing import planned
 
 from benchmarks.discarding_clients import DiscardingDynamoDB, DiscardingS3
 from benchmarks.nginx_source import (
@@ -50,7 +51,7 @@ from strongroom.deep_archive.adapters.object_reader import (
 from strongroom.deep_archive.adapters.obstore_config import unsigned_http_store
 from strongroom.deep_archive.adapters.source_access import SourceAccess
 from strongroom.deep_archive.domain.catalog import CatalogEntry
-from strongroom.deep_archive.domain.grouping import SourceObject, megabytes, plan_archives
+from strongroom.deep_archive.domain.grouping import SourceObject, megabytes
 from strongroom.deep_archive.domain.job_records import (
     ArchiveState,
     JobRecord,
@@ -345,7 +346,7 @@ def pack_job(
     jobs.create(record)
     dynamodb = DiscardingDynamoDB()
     catalog = DynamoDBCatalogStore("bench-catalog", cast("DynamoDBClient", dynamodb))
-    plans = plan_archives(
+    plans = planned(
         objects,
         max_files=max_files,
         max_bytes=max_bytes,

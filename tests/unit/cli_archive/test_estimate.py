@@ -17,7 +17,8 @@ from strongroom.cli.archive_estimate import (
 )
 from strongroom.cli.archive_options import build_estimate_options
 from strongroom.deep_archive.adapters.source_listing import SkipReason
-from strongroom.deep_archive.domain.grouping import SourceObject, megabytes, plan_archives
+from strongroom.deep_archive.domain.grouping import SourceObject, megabytes
+from tests.support.listing import planned
 from tests.unit.cli_archive.support import rendered
 
 if TYPE_CHECKING:
@@ -97,7 +98,7 @@ def test_the_estimate_counts_what_a_job_would_archive_and_plans_it_exactly() -> 
         SourceObject(f"daily/file-{index:02d}.csv", 100_000 + index, '"etag"', MODIFIED)
         for index in range(10)
     ]
-    plan = plan_archives(
+    plan = planned(
         archivable,
         max_files=4,
         max_bytes=megabytes(1),

@@ -24,9 +24,6 @@ from strongroom.deep_archive.domain.cost_prices import PriceBook, price_book, re
 from strongroom.deep_archive.domain.grouping import (
     ARCHIVE_TRAILER_BYTES,
     MIB,
-    SMALL_OBJECT_BYTES,
-    SizeBucket,
-    SourceObject,
     zip_overhead,
 )
 from strongroom.deep_archive.domain.storage import (
@@ -45,8 +42,6 @@ SHA-256, ETag, version id, dates. The key itself is counted twice (in the partit
 as a plain attribute). Pass ``catalog_item_bytes`` when the real schema is known."""
 MANIFEST_LINE_FIXED_BYTES = 200
 """Manifest sidecar line besides the key: offsets, sizes, CRC, SHA-256 hex, ETag, dates."""
-DEFAULT_KEY_BYTES = 64
-"""Average key length assumed when only a size histogram is known."""
 
 THOUSAND = Decimal(1000)
 MILLION = Decimal(1_000_000)
@@ -74,33 +69,6 @@ class InventorySummary:
             raise ValueError("small_object_count cannot exceed object_count")
         if self.small_object_bytes > self.total_bytes:
             raise ValueError("small_object_bytes cannot exceed total_bytes")
-
-    @classmethod
-    def from_objects(cls, objects: Iterable[SourceObject]) -> InventorySummary:
-        count = total = small = small_bytes = key_bytes = 0
-        for source in objects:
-            count += 1
-            total += source.size
-            key_bytes += source.name_bytes
-            if source.size < SMALL_OBJECT_BYTES:
-                small += 1
-                small_bytes += source.size
-        return cls(count, total, small, small_bytes, key_bytes)
-
-    @classmethod
-    def from_histogram(
-        cls, buckets: Sequence[SizeBucket], *, average_key_bytes: int = DEFAULT_KEY_BYTES
-    ) -> InventorySummary:
-        """From ``size_histogram`` output; its 128 KiB boundary gives the small objects."""
-        small = [b for b in buckets if b.upper is not None and b.upper <= SMALL_OBJECT_BYTES]
-        count = sum(bucket.count for bucket in buckets)
-        return cls(
-            object_count=count,
-            total_bytes=sum(bucket.total_bytes for bucket in buckets),
-            small_object_count=sum(bucket.count for bucket in small),
-            small_object_bytes=sum(bucket.total_bytes for bucket in small),
-            key_bytes=count * average_key_bytes,
-        )
 
 
 @dataclass(frozen=True, slots=True)
