@@ -25,12 +25,10 @@ from typing import Final, Literal, Protocol
 
 from strongroom.deep_archive.domain.zip_records import (
     END_RECORD_SIZE,
-    METHOD_IDS,
     CompressionMethod,
     MemberHeader,
     dos_date_time,
     end_records,
-    end_records_size,
     unix_mtime,
 )
 
@@ -89,11 +87,6 @@ class MemberRecord:
     crc32: int
     sha256: str
 
-    @property
-    def method_id(self) -> int:
-        """The ZIP compression method number (0 stored, 8 deflated)."""
-        return METHOD_IDS[self.method]
-
 
 @dataclass(frozen=True, slots=True)
 class ArchiveSummary:
@@ -141,15 +134,6 @@ class ArchiveWriter:
     def directory_bytes(self) -> int:
         """Memory held for the central directory (what :meth:`close` still has to write)."""
         return len(self._directory)
-
-    def projected_size(self) -> int:
-        """The archive's length if it were closed now, to decide when an archive is full."""
-        directory_offset, directory_size = self._position, len(self._directory)
-        return (
-            directory_offset
-            + directory_size
-            + end_records_size(self._member_count, directory_offset, directory_size)
-        )
 
     def add(
         self,
