@@ -61,7 +61,6 @@ _MAX_SIGNED_32: Final = 0x7FFF_FFFF
 _DOS_EARLIEST: Final = (33, 0)  # 1980-01-01 00:00:00
 _DOS_LATEST: Final = ((127 << 9) | (12 << 5) | 31, (23 << 11) | (59 << 5) | 29)  # 2107-12-31
 
-ZIP64_END_RECORDS_SIZE: Final = _ZIP64_END.size + _ZIP64_LOCATOR.size
 END_RECORD_SIZE: Final = _END.size
 
 
@@ -211,16 +210,6 @@ def end_records(member_count: int, directory_offset: int, directory_size: int) -
         min(directory_offset, ZIP64_LIMIT),
         0,  # comment length
     )
-
-
-def end_records_size(member_count: int, directory_offset: int, directory_size: int) -> int:
-    """Length of :func:`end_records` for these values, without building it."""
-    needs_zip64 = (
-        member_count >= ZIP64_COUNT_LIMIT
-        or directory_offset >= ZIP64_LIMIT
-        or directory_size >= ZIP64_LIMIT
-    )
-    return END_RECORD_SIZE + (ZIP64_END_RECORDS_SIZE if needs_zip64 else 0)
 
 
 def dos_date_time(moment: datetime) -> tuple[int, int]:
