@@ -35,6 +35,7 @@ from benchmarks.discarding_clients import DiscardingDynamoDB, DiscardingS3
 from benchmarks.nginx_source import (
     NginxServer,
     read_listing,
+    unsigned_http_store,
 )
 from strongroom.deep_archive.adapters.catalog_store import DynamoDBCatalogStore, catalog_item
 from strongroom.deep_archive.adapters.in_memory_job_launcher import RecordingJobLauncher
@@ -48,7 +49,6 @@ from strongroom.deep_archive.adapters.object_reader import (
     ReaderLimits,
     ReaderStats,
 )
-from strongroom.deep_archive.adapters.obstore_config import unsigned_http_store
 from strongroom.deep_archive.adapters.source_access import SourceAccess
 from strongroom.deep_archive.domain.catalog import CatalogEntry
 from strongroom.deep_archive.domain.grouping import SourceObject, megabytes

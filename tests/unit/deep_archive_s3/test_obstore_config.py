@@ -6,12 +6,12 @@ from datetime import UTC, datetime
 from typing import NamedTuple
 
 import pytest
+from benchmarks.nginx_source import unsigned_http_store
 
 from strongroom.deep_archive.adapters.obstore_config import (
     S3Endpoint,
     credential_provider,
     s3_store,
-    unsigned_http_store,
 )
 
 

@@ -142,28 +142,6 @@ def s3_store(
     )
 
 
-def unsigned_http_store(
-    base_url: str, bucket: str, *, region: str = "us-east-1", tuning: StoreTuning | None = None
-) -> S3Store:
-    """A store that GETs ``{base_url}/{bucket}/{key}`` without signing: for a plain HTTP server.
-
-    Benchmarks point this at a static server (nginx) to measure the client without S3 in the
-    way; the URL layout is S3's path style, so the same reader code runs unchanged.
-    """
-    tuning = tuning or StoreTuning()
-    return S3Store(
-        bucket,
-        config={
-            "endpoint": base_url.rstrip("/"),
-            "region": region,
-            "virtual_hosted_style_request": False,
-            "skip_signature": True,
-        },
-        client_options=tuning.client_options(allow_http=base_url.startswith("http://")),
-        retry_config=tuning.retry_config(),
-    )
-
-
 class _CredentialProvider:
     """Hands obstore credentials taken from a boto3 credentials object."""
 
