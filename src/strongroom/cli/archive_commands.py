@@ -36,7 +36,13 @@ from strongroom.cli.archive_views import (
     project_table,
     projects_table,
 )
-from strongroom.cli.archive_watch import DEFAULT_POLL_SECONDS, JobBody, JobProgress, watch_job
+from strongroom.cli.archive_watch import (
+    DEFAULT_POLL_SECONDS,
+    JobBody,
+    JobProgress,
+    follow,
+    is_finished,
+)
 from strongroom.cli.common import (
     DEFAULT_STATE,
     StateDirOption,
@@ -248,9 +254,10 @@ def submit(
         return
     try:
         with JobProgress(console) as progress:
-            final = watch_job(
+            final, _ = follow(
                 lambda: _fetch_job(client, job_id, while_following=True),
                 progress.update,
+                is_finished,
                 interval=poll_seconds,
             )
     except KeyboardInterrupt:

@@ -7,7 +7,6 @@ Locally every command finds the running stack through endpoints.json. On AWS, gi
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from rich.markup import escape
 
 from strongroom.cli.archive_options import OptionError, validated
+from strongroom.cli.archive_watch import follow
 from strongroom.cli.common import (
     DEFAULT_STATE,
     StateDirOption,
@@ -148,31 +148,6 @@ def restore_id_argument(value: str) -> str:
         ) from error
 
 
-def follow_restore(
-    fetch: Callable[[], RestoreBody],
-    on_update: Callable[[RestoreBody], None],
-    *,
-    interval: float,
-    timeout: float,
-    sleep: Callable[[float], None] = time.sleep,
-    clock: Callable[[], float] = time.monotonic,
-) -> tuple[RestoreBody, bool]:
-    """Fetch until every file is final; returns the last body and whether the wait ran out.
-
-    ``fetch`` raises to stop watching (the restore itself goes on either way).
-    """
-    deadline = clock() + timeout
-    while True:
-        body = fetch()
-        on_update(body)
-        if is_final(body):
-            return body, False
-        left = deadline - clock()
-        if left <= 0:
-            return body, True
-        sleep(min(interval, left))
-
-
 @app.command("request")
 def request(
     project: Annotated[str, typer.Argument(help="The registered project the files belong to.")],
@@ -298,9 +273,10 @@ def _watch_and_report(
 ) -> None:
     try:
         with RestoreProgress(errors) as progress:
-            final, timed_out = follow_restore(
+            final, timed_out = follow(
                 lambda: _fetch_restore(client, restore_id, while_following=True),
                 progress.update,
+                is_final,
                 interval=poll_seconds,
                 timeout=timeout,
             )
