@@ -16,11 +16,6 @@ import typer
 from botocore.exceptions import BotoCoreError, ClientError
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
-from strongroom.cli.archive_estimate import (
-    UnpricedRegionError,
-    estimate_source,
-    price_region,
-)
 from strongroom.cli.archive_options import (
     OptionError,
     ProjectOptions,
@@ -35,6 +30,7 @@ from strongroom.cli.archive_views import (
     job_succeeded,
     project_table,
     projects_table,
+    source_estimate_view,
 )
 from strongroom.cli.archive_watch import (
     DEFAULT_POLL_SECONDS,
@@ -60,7 +56,14 @@ from strongroom.cli.deep_archive_access import (
     call_api,
     project_store,
 )
-from strongroom.deep_archive.public import DEFAULT_ARCHIVE_SIZE_MB, DEFAULT_FILE_COUNT, Project
+from strongroom.deep_archive.public import (
+    DEFAULT_ARCHIVE_SIZE_MB,
+    DEFAULT_FILE_COUNT,
+    Project,
+    UnpricedRegionError,
+    estimate_source,
+    price_region,
+)
 from strongroom.local.api_client import ApiClient, ApiResponse
 
 app = typer.Typer(
@@ -352,7 +355,7 @@ def estimate(
         "files and "
         f"{options.archive_size_mb:,} MB in {options.storage_class}, priced in {pricing}"
     )
-    console.print(result.view())
+    console.print(source_estimate_view(result))
     if substituted is not None:
         console.print(substituted, style="yellow")
 
