@@ -34,10 +34,6 @@ FLAG_UTF8: Final = 1 << 11  # name is UTF-8 (4.4.4, appendix D)
 
 REGULAR_FILE_ATTRIBUTES: Final = 0o100644 << 16  # st_mode of a plain rw-r--r-- file, high word
 
-LOCAL_HEADER_SIZE: Final = 30
-CENTRAL_HEADER_SIZE: Final = 46
-TIMESTAMP_EXTRA_SIZE: Final = 9
-
 _LOCAL_HEADER = struct.Struct("<IHHHHHIIIHH")
 _CENTRAL_HEADER = struct.Struct("<IHHHHHHIIIHHHHHII")
 _DATA_DESCRIPTOR_64 = struct.Struct("<IIQQ")

@@ -67,10 +67,12 @@ class _Restores:
         return self.api.post("restore", body=body)
 
     def entry(self, key: str) -> CatalogEntry:
-        entry = self.catalog.get_latest(DEMO_PROJECT, DEMO_BUCKET, key)
-        if entry is None:
+        """The newest catalog entry of ``key``, found by its bare file name as a restore is."""
+        versions = self.catalog.find_by_file_name(DEMO_PROJECT, key.rsplit("/", 1)[-1])
+        newest = [entry for entry in versions if entry.key == key][-1:]
+        if not newest:
             raise StepFailed(f"{key} is not in the catalog")
-        return entry
+        return newest[0]
 
     def is_cold(self, entry: CatalogEntry) -> bool:
         head = self.s3.head_object(Bucket=entry.archive_bucket, Key=entry.archive_key)
