@@ -115,7 +115,6 @@ def s3_store(
     *,
     credentials: FrozenCredentials | RefreshingCredentials | None = None,
     environment: Mapping[str, str] = os.environ,
-    tuning: StoreTuning | None = None,
 ) -> S3Store:
     """An S3Store for ``bucket`` that reaches the same S3 as a boto3 client built here would.
 
@@ -123,7 +122,7 @@ def s3_store(
     ``Credentials`` object is asked for a fresh frozen set every few minutes, so scoped or
     assumed-role session credentials keep working past their first expiry.
     """
-    tuning = tuning or StoreTuning()
+    tuning = StoreTuning()
     endpoint = S3Endpoint.from_environment(environment)
     config: S3Config = {}
     if endpoint.region:
