@@ -137,12 +137,12 @@ def s3_store(
         config=config,
         client_options=tuning.client_options(allow_http=allow_http),
         retry_config=tuning.retry_config(),
-        credential_provider=None if credentials is None else credential_provider(credentials),
+        credential_provider=None if credentials is None else CredentialProvider(credentials),
     )
 
 
-class _CredentialProvider:
-    """Hands obstore credentials taken from a boto3 credentials object."""
+class CredentialProvider:
+    """An obstore credential provider for boto3 credentials (frozen, or refreshing)."""
 
     def __init__(self, credentials: FrozenCredentials | RefreshingCredentials) -> None:
         self._credentials = credentials
@@ -159,10 +159,3 @@ class _CredentialProvider:
             "token": frozen.token,
             "expires_at": expires_at,
         }
-
-
-def credential_provider(
-    credentials: FrozenCredentials | RefreshingCredentials,
-) -> _CredentialProvider:
-    """An obstore credential provider for boto3 credentials (frozen, or refreshing)."""
-    return _CredentialProvider(credentials)
