@@ -188,7 +188,7 @@ class ArchiveWriter:
         local_header = header.local_header()
         crc32, size, compressed_size = 0, 0, 0
         digest = hashlib.sha256()
-        deflater = _deflater(self._level) if compress else None
+        deflater = zlib.compressobj(self._level, zlib.DEFLATED, _RAW_DEFLATE) if compress else None
         with self._failing_on_error():
             self._emit(local_header)
             for chunk in chunks:
@@ -304,7 +304,8 @@ def encode_member(
     original = _bytes_view(data)
     method: CompressionMethod = "stored"
     payload: bytes | memoryview = original
-    if compress is True or (compress is None and not _not_worth_deflating(name, original)):
+    # Left stored by default: empty data, or a file whose name says it is compressed already.
+    if compress is True or (compress is None and original and not already_compressed(name)):
         deflated = zlib.compress(original, level, wbits=_RAW_DEFLATE)
         if compress is True or len(deflated) < len(original):
             method, payload = "deflated", deflated
@@ -331,19 +332,11 @@ def _encode_name(name: str) -> bytes:
     return encoded
 
 
-def _not_worth_deflating(name: str, data: memoryview) -> bool:
-    return not data or already_compressed(name)
-
-
 def already_compressed(name: str) -> bool:
     """The file name's extension says its content is compressed already (deflate gains nothing)."""
     base = name.rpartition("/")[2]
     stem, dot, suffix = base.rpartition(".")
     return bool(dot and stem) and suffix.lower() in INCOMPRESSIBLE_SUFFIXES
-
-
-def _deflater(level: int) -> zlib._Compress:
-    return zlib.compressobj(level, zlib.DEFLATED, _RAW_DEFLATE)
 
 
 def _bytes_view(data: Buffer) -> memoryview:
