@@ -297,15 +297,3 @@ SIZE_BUCKET_BOUNDS: tuple[tuple[int, str], ...] = (
     (GIB, "1 GiB"),
 )
 """Upper bounds of the histogram's buckets (log scale, plus the 128 KiB billing threshold)."""
-
-
-def histogram_buckets(counts: Sequence[int], sizes: Sequence[int]) -> list[SizeBucket]:
-    """Buckets from per-slot counts and bytes (slot i: below SIZE_BUCKET_BOUNDS[i], last: above)."""
-    buckets: list[SizeBucket] = []
-    lower, lower_label = 0, ""
-    for slot, (upper, upper_label) in enumerate(SIZE_BUCKET_BOUNDS):
-        label = f"< {upper_label}" if slot == 0 else f"{lower_label} - {upper_label}"
-        buckets.append(SizeBucket(lower, upper, label, counts[slot], sizes[slot]))
-        lower, lower_label = upper, upper_label
-    buckets.append(SizeBucket(lower, None, f">= {lower_label}", counts[-1], sizes[-1]))
-    return buckets
