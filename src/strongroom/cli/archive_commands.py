@@ -8,7 +8,6 @@ access token in STRONGROOM_TOKEN), ``--aws`` for ``estimate`` (standard credenti
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Annotated
 
 import boto3
@@ -42,7 +41,6 @@ from strongroom.cli.archive_watch import (
 from strongroom.cli.common import (
     DEFAULT_STATE,
     StateDirOption,
-    api_client,
     console,
     errors,
     fail,
@@ -51,9 +49,9 @@ from strongroom.cli.common import (
 )
 from strongroom.cli.deep_archive_access import (
     INTERRUPTED,
-    SYSTEM,
     ApiUrlOption,
     call_api,
+    deep_archive_api,
     project_store,
 )
 from strongroom.deep_archive.public import (
@@ -248,7 +246,7 @@ def submit(
         )
     except OptionError as error:
         raise fail(str(error)) from error
-    client = _api_client(api_url, state_dir)
+    client = deep_archive_api(api_url, state_dir, scope="archive")
     accepted = _call(lambda: client.post("archive", body=body), expected=202)
     job_id = str(accepted.body["job_id"])
     console.print(f"job {job_id} accepted ({accepted.body.get('status', 'SUBMITTED')})")
@@ -280,7 +278,7 @@ def status(
     state_dir: StateDirOption = DEFAULT_STATE,
 ) -> None:
     """One look at a job (GET /jobs/{job_id}): status, counts, archives, errors."""
-    body = _fetch_job(_api_client(api_url, state_dir), job_id)
+    body = _fetch_job(deep_archive_api(api_url, state_dir, scope="archive"), job_id)
     if as_json:
         console.print_json(data=body)
     else:
@@ -358,11 +356,6 @@ def estimate(
     console.print(source_estimate_view(result))
     if substituted is not None:
         console.print(substituted, style="yellow")
-
-
-def _api_client(api_url: str | None, state_dir: Path) -> ApiClient:
-    scopes = "scopes deep_archive/archive and deep_archive/read"
-    return api_client(api_url, state_dir, system=SYSTEM, scopes=scopes)
 
 
 def _fetch_job(client: ApiClient, job_id: str, *, while_following: bool = False) -> JobBody:

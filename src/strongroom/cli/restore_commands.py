@@ -22,16 +22,15 @@ from strongroom.cli.archive_watch import follow
 from strongroom.cli.common import (
     DEFAULT_STATE,
     StateDirOption,
-    api_client,
     console,
     errors,
     fail,
 )
 from strongroom.cli.deep_archive_access import (
     INTERRUPTED,
-    SYSTEM,
     ApiUrlOption,
     call_api,
+    deep_archive_api,
     project_store,
 )
 from strongroom.cli.restore_views import (
@@ -222,7 +221,7 @@ def request(
         body = restore_request_body(options, chosen_topic)
     except OptionError as error:
         raise fail(escape(str(error))) from error
-    client = _api_client(api_url, state_dir)
+    client = deep_archive_api(api_url, state_dir, scope="restore")
     accepted = _call(lambda: client.post("restore", body=body), expected=202)
     restore_id = str(accepted.body["restore_id"])
     if not wait:
@@ -257,7 +256,7 @@ def status(
         restore_id = restore_id_argument(restore_id)
     except OptionError as error:
         raise fail(escape(str(error))) from error
-    client = _api_client(api_url, state_dir)
+    client = deep_archive_api(api_url, state_dir, scope="restore")
     if wait:
         _watch_and_report(client, restore_id, timeout, poll_seconds, as_json=as_json)
         return
@@ -315,11 +314,6 @@ def _read_project(
         return project_store(table_name, state_dir).get(name)
     except (BotoCoreError, ClientError) as error:
         raise OptionError(f"could not read project {name!r} for its topic: {error}") from error
-
-
-def _api_client(api_url: str | None, state_dir: Path) -> ApiClient:
-    scopes = "scopes deep_archive/restore and deep_archive/read"
-    return api_client(api_url, state_dir, system=SYSTEM, scopes=scopes)
 
 
 def _fetch_restore(
