@@ -77,6 +77,9 @@ TableNameOption = Annotated[
     str | None,
     typer.Option(help="Projects table on AWS; without it the running local stack's table."),
 ]
+ArchiveClassOption = Annotated[
+    str, typer.Option(help="DEEP_ARCHIVE, GLACIER, GLACIER_IR or STANDARD_IA.")
+]
 StorageClassOption = Annotated[
     str | None,
     typer.Option(help="DEEP_ARCHIVE, GLACIER, GLACIER_IR or STANDARD_IA (default: the project's)."),
@@ -104,9 +107,7 @@ def put_project(
     output_prefix: Annotated[
         str, typer.Option(help="Key prefix for the archives in the archive bucket.")
     ] = "",
-    storage_class: Annotated[
-        str, typer.Option(help="DEEP_ARCHIVE, GLACIER, GLACIER_IR or STANDARD_IA.")
-    ] = "DEEP_ARCHIVE",
+    storage_class: ArchiveClassOption = "DEEP_ARCHIVE",
     file_count: Annotated[int, typer.Option(help="Most files per archive.")] = DEFAULT_FILE_COUNT,
     archive_size: Annotated[
         int, typer.Option(help="Most MB (MiB) per archive, zip headers included.")
@@ -289,9 +290,7 @@ def status(
 def estimate(
     bucket: Annotated[str, typer.Option(help="Source bucket to list.")],
     prefix: Annotated[str, typer.Option(help="Key prefix to list ('' for the whole bucket).")],
-    storage_class: Annotated[
-        str, typer.Option(help="DEEP_ARCHIVE, GLACIER, GLACIER_IR or STANDARD_IA.")
-    ] = "DEEP_ARCHIVE",
+    storage_class: ArchiveClassOption = "DEEP_ARCHIVE",
     file_count: Annotated[int, typer.Option(help="Most files per archive.")] = DEFAULT_FILE_COUNT,
     archive_size: Annotated[
         int, typer.Option(help="Most MB (MiB) per archive.")

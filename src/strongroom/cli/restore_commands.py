@@ -65,6 +65,9 @@ PollOption = Annotated[
     float, typer.Option(min=0.1, help="Seconds between two looks at the restore.")
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the API's JSON.")]
+WaitOption = Annotated[
+    bool, typer.Option("--wait/--no-wait", help="Follow the restore until every file is done.")
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,9 +188,7 @@ def request(
     account: Annotated[
         str | None, typer.Option(help="Sent as the request's account (must be the API's).")
     ] = None,
-    wait: Annotated[
-        bool, typer.Option("--wait/--no-wait", help="Follow the restore until every file is done.")
-    ] = False,
+    wait: WaitOption = False,
     timeout: TimeoutOption = DEFAULT_TIMEOUT_SECONDS,
     poll_seconds: PollOption = DEFAULT_POLL_SECONDS,
     as_json: JsonOption = False,
@@ -239,9 +240,7 @@ def request(
 @app.command("status")
 def status(
     restore_id: Annotated[str, typer.Argument(help="The restore id `restore request` printed.")],
-    wait: Annotated[
-        bool, typer.Option("--wait/--no-wait", help="Follow the restore until every file is done.")
-    ] = False,
+    wait: WaitOption = False,
     timeout: TimeoutOption = DEFAULT_TIMEOUT_SECONDS,
     poll_seconds: PollOption = DEFAULT_POLL_SECONDS,
     as_json: JsonOption = False,

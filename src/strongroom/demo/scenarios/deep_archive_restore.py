@@ -17,12 +17,11 @@ from strongroom.core.localdev import LOCAL_ACCOUNT_ID
 from strongroom.deep_archive.localdev import DEMO_BUCKET, DEMO_PROJECT, demo_files, demo_topic_arn
 from strongroom.demo.narration import Narrator, StepFailed, check, wait_for
 from strongroom.demo.scenarios.archive_catalog import Catalog, CatalogEntry, readable
-from strongroom.demo.scenarios.deep_archive import FILES, PREFIX
+from strongroom.demo.scenarios.deep_archive import FILES, PREFIX, SYSTEM
 from strongroom.local.api_client import ApiClient, ApiResponse
 from strongroom.local.control_client import call
 from strongroom.local.stack import LocalStack
 
-SYSTEM = "deep_archive"
 FINAL_STATUSES = frozenset({"COMPLETED", "PARTIAL", "FAILED"})
 REPEATED_NAME = f"5000_{PREFIX}_000.csv"
 UNKNOWN_NAME = f"5000_{PREFIX}_999999.csv"
