@@ -57,8 +57,6 @@ class UnpricedRegionError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class SourceEstimate:
-    options: EstimateOptions
-    region: str
     cost: CostEstimate
     listed: ListingTally
     skipped: SkipTally
@@ -113,4 +111,4 @@ def estimate_source(
         region=region,
         archive_count=archives,
     )
-    return SourceEstimate(options, region, cost, listed, skipped)
+    return SourceEstimate(cost, listed, skipped)
