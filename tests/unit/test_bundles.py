@@ -51,6 +51,8 @@ class Function:
     template: Path
     logical_id: str
     resource: dict[str, Any]
+    defaults: dict[str, Any]
+    """The template's ``Globals.Function``: SAM gives them to every function."""
 
     @property
     def system(self) -> str:
@@ -58,14 +60,15 @@ class Function:
 
     @property
     def properties(self) -> dict[str, Any]:
-        properties: dict[str, Any] = self.resource["Properties"]
-        return properties
+        return {**self.defaults, **self.resource["Properties"]}
 
 
 def _functions(template: Path) -> list[Function]:
+    body = load_template(template)
+    defaults = body.get("Globals", {}).get("Function", {})
     return [
-        Function(template, logical_id, resource)
-        for logical_id, resource in load_template(template)["Resources"].items()
+        Function(template, logical_id, resource, defaults)
+        for logical_id, resource in body["Resources"].items()
         if resource["Type"] == "AWS::Serverless::Function"
     ]
 
