@@ -84,7 +84,11 @@ def day_run(
     except ValueError:
         answer = None
     if function_error is not None:
-        error = answer if isinstance(answer, dict) else {"errorMessage": payload.decode("replace")}
+        error = (
+            answer
+            if isinstance(answer, dict)
+            else {"errorMessage": payload.decode(errors="replace")}
+        )
         return DayRun(requested, None, error, seconds, function_error)
     if not isinstance(answer, dict) or not isinstance(answer.get("statusCode"), int):
         unexpected = {"errorType": "UnexpectedAnswer", "errorMessage": f"not a result: {answer!r}"}
