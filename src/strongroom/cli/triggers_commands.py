@@ -82,21 +82,26 @@ def run(
         str | None,
         typer.Option(
             "--date",
-            help="The day to archive (YYYY-MM-DD); default: today in the "
-            "function's schedule time zone.",
+            metavar="YYYY-MM-DD",
+            help="The day to archive; default: today in the function's schedule time zone.",
             show_default=False,
         ),
     ] = None,
     first: Annotated[
-        str | None, typer.Option("--from", help="First day of a range (with --to).")
+        str | None,
+        typer.Option("--from", metavar="YYYY-MM-DD", help="First day of a range (with --to)."),
     ] = None,
     last: Annotated[
-        str | None, typer.Option("--to", help="Last day of a range, included (at most 366 days).")
+        str | None,
+        typer.Option(
+            "--to", metavar="YYYY-MM-DD", help="Last day of a range, included (at most 366 days)."
+        ),
     ] = None,
     client: Annotated[
         list[int] | None,
         typer.Option(
             "--client",
+            metavar="ID",
             help="Only this client id (repeat for several); each must "
             "still be selected by the client query.",
             show_default=False,
@@ -118,9 +123,8 @@ def run(
 ) -> None:
     """Invoke the function once per day and show what each run archived.
 
-    Exit 0 when every day answered 200; 1 when a client failed or was not attempted (207);
-    2 when an invocation failed (no client archived, or no client list), was refused, or the
-    function could not be invoked.
+    Exit 0: every day answered 200. Exit 1: a client failed or was not attempted (207).
+    Exit 2: an invocation failed (nothing archived), was refused, or could not be made.
     """
     try:
         days: Sequence[date | None] = run_days(day, first, last) or [None]
@@ -148,7 +152,7 @@ def run(
 
 @app.command("list")
 def list_archived(
-    day: Annotated[str, typer.Option("--date", help="The trigger date (YYYY-MM-DD).")],
+    day: Annotated[str, typer.Option("--date", metavar="YYYY-MM-DD", help="The trigger date.")],
     as_json: JsonOption = False,
     bucket: BucketOption = None,
     state_dir: StateDirOption = DEFAULT_STATE,
@@ -173,8 +177,8 @@ def list_archived(
 
 @app.command("show")
 def show(
-    client: Annotated[int, typer.Argument(min=0, help="The client id.")],
-    day: Annotated[str, typer.Argument(metavar="DATE", help="The trigger date (YYYY-MM-DD).")],
+    client: Annotated[int, typer.Argument(min=0, metavar="CLIENT", help="The client id.")],
+    day: Annotated[str, typer.Argument(metavar="DATE", help="The trigger date, YYYY-MM-DD.")],
     version_id: Annotated[
         str | None,
         typer.Option(help="Show this version (default: the current one).", show_default=False),
