@@ -47,6 +47,7 @@ from strongroom.cli.triggers_invoke import (
 )
 from strongroom.cli.triggers_options import (
     EXIT_FUNCTION_FAILED,
+    INTERRUPTED,
     TriggerOptionError,
     client_ids,
     exit_code,
@@ -138,7 +139,8 @@ def run(
     elif runs:
         console.print(run_report(runs))
     if stopped is not None:
-        raise fail(escape(stopped), EXIT_FUNCTION_FAILED)
+        message, code = stopped
+        raise fail(escape(message), code)
     failed = [done for done in runs if done.failed]
     if failed and not as_json:
         errors.print(
@@ -207,10 +209,10 @@ def show(
 
 def _invoke_days(
     lambda_client: Any, function_name: str, days: Sequence[date | None], clients: Sequence[int]
-) -> tuple[list[DayRun], str | None]:
+) -> tuple[list[DayRun], tuple[str, int] | None]:
     """One invocation per day, in order, behind a transient progress bar. A failed invocation
     does not stop the others; Lambda refusing the call (or being unreachable) does: the days
-    done so far are returned with the reason."""
+    done so far are returned with the reason and the exit code, as after Ctrl-C."""
     runs: list[DayRun] = []
     columns = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn()]
     if len(days) > 1:
@@ -230,7 +232,11 @@ def _invoke_days(
                     )
                 )
             except (BotoCoreError, ClientError) as error:
-                return runs, f"could not invoke {function_name} for {label}: {error}"
+                reason = f"could not invoke {function_name} for {label}: {error}"
+                return runs, (reason, EXIT_FUNCTION_FAILED)
+            except KeyboardInterrupt:
+                reason = f"stopped waiting: the run for {label} goes on in Lambda"
+                return runs, (reason, INTERRUPTED)
             progress.advance(task)
     return runs, None
 

@@ -20,6 +20,8 @@ EXIT_CLIENTS_FAILED = 1
 EXIT_FUNCTION_FAILED = 2
 """Some day's invocation failed (FunctionError: no client archived, or no client list), the
 function refused the event (400), or the function could not be invoked at all."""
+INTERRUPTED = 130
+"""Ctrl-C while waiting (the shell's code); the invocation under way goes on in Lambda."""
 
 
 class TriggerOptionError(ValueError):
