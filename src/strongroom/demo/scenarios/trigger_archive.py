@@ -65,7 +65,15 @@ class _Operator:
         self.mediant = Path(endpoints["standins"]["mediant_db"]["path"])
         self.s3 = stack.client("s3")
         self.workdir = workdir
-        self.cli, self.cli_v2 = _aws_cli()
+        self._cli: tuple[str, bool] | None = None
+
+    @property
+    def cli(self) -> tuple[str, bool]:
+        """The AWS CLI and whether it is version 2, looked up inside the first step (a missing
+        CLI then fails that step rather than passing unnoticed)."""
+        if self._cli is None:
+            self._cli = _aws_cli()
+        return self._cli
 
     # -- the AWS CLI -------------------------------------------------------------------------
 
@@ -73,7 +81,7 @@ class _Operator:
         """``aws --endpoint-url <stack> ARGUMENTS`` in the work folder; its output, shown."""
         shown = "aws --endpoint-url $AWS_ENDPOINT_URL " + shlex.join(arguments)
         finished = subprocess.run(  # noqa: S603 - the AWS CLI, arguments from the scenario
-            [self.cli, "--endpoint-url", self.endpoint, *arguments],
+            [self.cli[0], "--endpoint-url", self.endpoint, *arguments],
             cwd=self.workdir,
             env={
                 **os.environ,
@@ -100,7 +108,7 @@ class _Operator:
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         """The seed's ``aws lambda invoke ... --payload PAYLOAD response.json``: what the CLI
         printed and what the function answered (``--log-type Tail`` adds the log's end)."""
-        binary = ("--cli-binary-format", "raw-in-base64-out") if self.cli_v2 else ()
+        binary = ("--cli-binary-format", "raw-in-base64-out") if self.cli[1] else ()
         arguments = (
             *("lambda", "invoke", "--function-name", self.function, *binary),
             *("--payload", payload, *(("--log-type", "Tail") if tail else ()), "response.json"),
@@ -144,10 +152,13 @@ def _shell(command: str, output: str) -> Text:
 
 
 def _aws_cli() -> tuple[str, bool]:
-    """The AWS CLI next to this interpreter (the dev extra's), else the one on PATH; and
-    whether it is version 2 (which needs ``--cli-binary-format`` for a JSON payload)."""
+    """The AWS CLI next to this interpreter (the dev extra's ``awscli``, version 1), else the
+    one on PATH; and whether it is version 2 (which needs ``--cli-binary-format`` for a JSON
+    payload)."""
     beside = Path(sys.executable).with_name("aws")
-    found = str(beside) if beside.is_file() else shutil.which("aws")
+    if beside.is_file():
+        return str(beside), False
+    found = shutil.which("aws")
     check(found is not None, "the AWS CLI is not installed (pip install -e '.[dev]')")
     assert found is not None
     version = subprocess.run(  # noqa: S603 - the AWS CLI found above
@@ -224,7 +235,8 @@ def _seed_invocation(narrator: Narrator, operator: _Operator) -> dict[int, str]:
 
 
 def _listed_ids(listing: str, stamp: str) -> set[int]:
-    """The client ids of ``aws s3 ls --recursive`` lines, each checked against the seed's key."""
+    """The client ids of ``aws s3 ls --recursive`` lines for the day ``stamp``; every key must
+    have the seed's layout (other days' keys are those of earlier runs)."""
     listed: set[int] = set()
     for line in listing.splitlines():
         if not line.strip():
@@ -232,11 +244,12 @@ def _listed_ids(listing: str, stamp: str) -> set[int]:
         key = line.split()[-1]
         match = _KEY.fullmatch(key)
         check(
-            match is not None and match[1] == match[2] and match[3] == stamp,
-            f"{key} is not trigger/<id>/<id>_trigger_{stamp}.json",
+            match is not None and match[1] == match[2],
+            f"{key} is not trigger/<id>/<id>_trigger_<yyyymmdd>.json",
         )
         assert match is not None
-        listed.add(int(match[1]))
+        if match[3] == stamp:
+            listed.add(int(match[1]))
     return listed
 
 
@@ -278,7 +291,7 @@ def _faults(narrator: Narrator, operator: _Operator, selected: dict[int, str]) -
         narrator.say(
             f"The stand-in answered {throttled} calls 429 (Retry-After: 1) and saw "
             f"{stats['early_retries']} early retries; {selected[failing]} got "
-            f"{stats['statuses'].get('500', 0)} times 500 before the function gave it up."
+            f"HTTP 500 {stats['statuses'].get('500', 0)} times before the function gave it up."
         )
         _alarm_metric(narrator, operator, printed)
     return failing
