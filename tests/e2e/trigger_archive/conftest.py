@@ -40,9 +40,10 @@ def bucket(outputs: dict[str, str]) -> str:
     return outputs["ArchiveBucketName"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def selected(endpoints: Endpoints) -> dict[int, str]:
-    """``ClientID -> name`` as the seed's own SQL selects them from the Mediant stand-in."""
+    """``ClientID -> name`` as the seed's own SQL selects them from the Mediant stand-in now
+    (read per test: another test of the session may add clients to the file)."""
     path = Path(endpoints.standins["mediant_db"]["path"])
     with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
         rows = connection.execute(SEED_QUERY).fetchall()
