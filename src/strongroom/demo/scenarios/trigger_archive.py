@@ -305,8 +305,18 @@ def _alarm_metric(narrator: Narrator, operator: _Operator, printed: dict[str, An
     alarms = json.loads(
         operator.aws(narrator, "cloudwatch", "describe-alarms", "--output", "json", show=False)
     )
-    (alarm,) = [item for item in alarms["MetricAlarms"] if item.get("MetricName") == FAILED_METRIC]
+    watching = [item for item in alarms["MetricAlarms"] if item.get("MetricName") == FAILED_METRIC]
+    check(len(watching) == 1, f"{len(watching)} alarms watch {FAILED_METRIC}")
+    alarm = watching[0]
     namespace = emf["_aws"]["CloudWatchMetrics"][0]["Namespace"]
+    table = Table("metric", "value", "unit")
+    for metric in emf["_aws"]["CloudWatchMetrics"][0]["Metrics"]:
+        values = emf.get(metric["Name"])
+        shown = values[0] if isinstance(values, list) and values else values
+        table.add_row(metric["Name"], f"{shown:g}", str(metric.get("Unit", "")))
+    narrator.show(
+        table, title=f"EMF from --log-type Tail: {namespace}, service={emf.get('service')}"
+    )
     dimensions = {item["Name"]: item["Value"] for item in alarm["Dimensions"]}
     check(
         (alarm["Namespace"], dimensions) == (namespace, {"service": emf.get("service")}),
