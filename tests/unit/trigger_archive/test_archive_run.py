@@ -144,6 +144,17 @@ def test_a_rerun_for_chosen_clients_touches_only_them() -> None:
 
     assert source.fetched == [3]
     assert result.total_clients == 1
+    assert result.not_selected == []
+
+
+def test_a_rerun_names_the_requested_clients_the_query_does_not_select() -> None:
+    source = InMemoryTriggerSource()
+
+    result = _run(ports(source=source), client_ids=[3, 9001, 9000])
+
+    assert source.fetched == [3]
+    assert (result.total_clients, result.not_selected) == (1, [9000, 9001])
+    assert result.status_code == 200
 
 
 def test_no_more_than_max_concurrency_clients_are_in_flight() -> None:

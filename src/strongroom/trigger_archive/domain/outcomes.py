@@ -3,8 +3,9 @@
 ``successful_archives`` counts every client whose response for the date is in S3 after the run:
 newly ``archived``, ``unchanged`` (the same bytes were already there) and ``changed`` (a new
 version of the object). ``failed_archives`` counts clients that were tried and failed;
-``not_attempted`` those the time budget left out. The seed's body keeps its four fields; the
-others are added.
+``not_attempted`` those the time budget left out; ``not_selected`` lists the ``client_ids`` a rerun
+asked for that the seed's query does not select (a rerun never widens the selection, but it says
+so). The seed's body keeps its four fields; the others are added.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ class RunResult(BaseModel):
     trigger_date: date
     run_id: str
     duration_s: float
+    not_selected: list[int] = []
 
     @property
     def archived(self) -> int:
@@ -94,7 +96,14 @@ class RunTally:
     def total(self) -> int:
         return sum(self.counts.values())
 
-    def result(self, *, trigger_date: date, run_id: str, duration_s: float) -> RunResult:
+    def result(
+        self,
+        *,
+        trigger_date: date,
+        run_id: str,
+        duration_s: float,
+        not_selected: list[int] | None = None,
+    ) -> RunResult:
         return RunResult(
             total_clients=self.total,
             successful_archives=sum(self.counts[outcome] for outcome in STORED),
@@ -106,6 +115,7 @@ class RunTally:
             trigger_date=trigger_date,
             run_id=run_id,
             duration_s=round(duration_s, 3),
+            not_selected=not_selected or [],
         )
 
 

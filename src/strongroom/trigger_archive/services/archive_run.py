@@ -80,10 +80,13 @@ def archive_run(
     started = time.monotonic()
     tally = _ProgressTally(progress)
     worker = _ClientWorker(ports, trigger_date, budget, clock)
+    selected: set[int] = set()  # only for a rerun's client_ids: as many as the request names
     with ThreadPoolExecutor(max_workers=max_concurrency, thread_name_prefix="trigger") as pool:
         in_flight: set[Future[_Finished]] = set()
         try:
             for client in ports.directory.clients(client_ids):
+                if client_ids is not None:
+                    selected.add(client.id)
                 while len(in_flight) >= max_concurrency:
                     in_flight = tally.collect(in_flight, return_when=FIRST_COMPLETED)
                 if budget.allows_start():
@@ -93,8 +96,14 @@ def archive_run(
         finally:
             tally.collect(in_flight, return_when=ALL_COMPLETED)
 
+    not_selected = sorted(set(client_ids) - selected) if client_ids is not None else []
+    if not_selected:
+        logger.warning("requested clients are not selected by the client query", ids=not_selected)
     result = tally.result(
-        trigger_date=trigger_date, run_id=run_id, duration_s=time.monotonic() - started
+        trigger_date=trigger_date,
+        run_id=run_id,
+        duration_s=time.monotonic() - started,
+        not_selected=not_selected,
     )
     ports.store.write_run_report(run_report_key(trigger_date, run_id), _report(result, clock()))
     emit_run_metrics(result)
