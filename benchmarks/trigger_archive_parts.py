@@ -198,7 +198,7 @@ def run_service(
     database: Path, dex: dict[str, str], store: ArchiveStore, max_concurrency: int
 ) -> tuple[int, int]:
     """One archive run as ``wiring.run_ports`` wires it (secrets given, not read): returns
-    (archived, failed)."""
+    (clients whose response is stored, clients failed)."""
     engine = mediant_engine(DatabaseSecret(engine_url=SecretStr(f"sqlite:///{database}")))
     session = dex_session(
         ApiSecret(
@@ -227,4 +227,4 @@ def run_service(
         session.close()
         engine.dispose()
         metrics.clear_metrics()
-    return result.archived, result.failed_archives
+    return result.successful_archives, result.failed_archives
