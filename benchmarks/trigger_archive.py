@@ -242,8 +242,16 @@ def run() -> str:
             lines.append(
                 _row(f"service, {DEFAULT_CONCURRENCY} in flight, into moto S3", moto, ideal_default)
             )
+        ratios = {n: runs[str(n)].rate / (n / (LATENCY_MS / 1000)) for n in IN_FLIGHT}
+        met = all(ratio >= TARGET_RATIO for n, ratio in ratios.items() if n <= 32)
+        top = runs["64"]
+        bound = "client" if top.client_cpu_s >= top.standin_cpu_s else "stand-in"
         lines += [
             "",
+            f"- ratio ≥ {TARGET_RATIO} up to 32 in flight: {'met' if met else 'missed'} ("
+            + ", ".join(f"{n}: {ratio:.2f}" for n, ratio in ratios.items() if n <= 32)
+            + f"); at 64: {ratios[64]:.2f}, CPU s/s client {top.client_cpu_s / top.wall_s:.2f} "
+            f"vs stand-in {top.standin_cpu_s / top.wall_s:.2f}: the {bound}'s CPU bounds it",
             f"- speed-up over the seed-style loop, same run: {default.rate / seed.rate:.1f}x at "
             f"the default {DEFAULT_CONCURRENCY} in flight, {runs['64'].rate / seed.rate:.1f}x "
             f"at 64",
