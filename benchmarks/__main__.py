@@ -11,6 +11,7 @@ from benchmarks import (
     deep_archive_restore,
     front_door,
     login_activity_ingest,
+    trigger_archive,
 )
 
 BENCHMARKS: dict[str, Callable[[], str]] = {
@@ -19,6 +20,7 @@ BENCHMARKS: dict[str, Callable[[], str]] = {
     "deep_archive": deep_archive_packer.run,
     "deep_archive_restore": deep_archive_restore.run,
     "front_door": front_door.run,
+    "trigger_archive": trigger_archive.run,
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -205,6 +206,33 @@ def test_the_run_report_is_written_outside_trigger() -> None:
 def test_an_unreadable_client_list_fails_the_run() -> None:
     with pytest.raises(ClientListUnavailable):
         _run(ports(directory_unavailable=True))
+
+
+class _ListFailingAfter:
+    """A client directory that yields ``clients`` and then cannot read the rest."""
+
+    def __init__(self, clients: list[Client]) -> None:
+        self._clients = clients
+
+    def clients(self, only_ids: object = None) -> Iterator[Client]:
+        del only_ids
+        yield from self._clients
+        raise ClientListUnavailable("the Mediant client list could not be read (test)")
+
+
+def test_clients_started_before_the_list_fails_are_finished_first() -> None:
+    clients = [Client(number, f"client {number}") for number in range(1, 11)]
+    store = InMemoryArchiveStore()
+    heard: list[ClientDone] = []
+    run_ports = RunPorts(
+        directory=_ListFailingAfter(clients), source=InMemoryTriggerSource(), store=store
+    )
+
+    with pytest.raises(ClientListUnavailable):
+        _run(run_ports, max_concurrency=3, progress=heard)
+
+    assert store.writes == 10
+    assert sorted(done.client.id for done in heard) == list(range(1, 11))
 
 
 def test_each_count_is_a_metric(capsys: pytest.CaptureFixture[str]) -> None:

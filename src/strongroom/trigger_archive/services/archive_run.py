@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Collection
-from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
+from queue import SimpleQueue
 
 from strongroom.core.observability import logger
 from strongroom.core.timefmt import utc_now
@@ -82,19 +83,20 @@ def archive_run(
     worker = _ClientWorker(ports, trigger_date, budget, clock)
     selected: set[int] = set()  # only for a rerun's client_ids: as many as the request names
     with ThreadPoolExecutor(max_workers=max_concurrency, thread_name_prefix="trigger") as pool:
-        in_flight: set[Future[_Finished]] = set()
+        in_flight = _InFlight()
         try:
             for client in ports.directory.clients(client_ids):
                 if client_ids is not None:
                     selected.add(client.id)
-                while len(in_flight) >= max_concurrency:
-                    in_flight = tally.collect(in_flight, return_when=FIRST_COMPLETED)
+                while in_flight.count >= max_concurrency:
+                    tally.finish(in_flight.next_finished())
                 if budget.allows_start():
-                    in_flight.add(pool.submit(worker.archive, client))
+                    in_flight.start(pool.submit(worker.archive, client))
                 else:
                     tally.finish(_Finished(client, Outcome.NOT_ATTEMPTED))
         finally:
-            tally.collect(in_flight, return_when=ALL_COMPLETED)
+            while in_flight.count:
+                tally.finish(in_flight.next_finished())
 
     not_selected = sorted(set(client_ids) - selected) if client_ids is not None else []
     if not_selected:
@@ -133,21 +135,33 @@ class _ClientWorker:
         return _Finished(client, outcome)
 
 
+class _InFlight:
+    """The clients started and not yet counted. Each future queues itself when it finishes, so
+    waiting for the next one costs the same however many are in flight
+    (``concurrent.futures.wait`` installs and removes a waiter on every pending future per call,
+    which at 64 in flight cost the run's thread a tenth of the client's CPU)."""
+
+    def __init__(self) -> None:
+        self._finished: SimpleQueue[Future[_Finished]] = SimpleQueue()
+        self.count = 0
+
+    def start(self, future: Future[_Finished]) -> None:
+        self.count += 1
+        future.add_done_callback(self._finished.put)
+
+    def next_finished(self) -> _Finished:
+        """Wait for a client to finish (counted off before its result is read)."""
+        future = self._finished.get()
+        self.count -= 1
+        return future.result()
+
+
 class _ProgressTally(RunTally):
     """The tally, told of each finished client (on the run's own thread), telling the hook."""
 
     def __init__(self, progress: ProgressHook | None) -> None:
         super().__init__()
         self._progress = progress
-
-    def collect(
-        self, in_flight: set[Future[_Finished]], *, return_when: str
-    ) -> set[Future[_Finished]]:
-        """Wait as ``return_when`` says, record what finished, return what is still running."""
-        completed, pending = wait(in_flight, return_when=return_when)
-        for future in completed:
-            self.finish(future.result())
-        return set(pending)
 
     def finish(self, done: _Finished) -> None:
         self.record(done.client, done.outcome, done.error)
