@@ -40,7 +40,7 @@ class S3ResultsStore:
         self.bucket = bucket
         self._s3 = s3
 
-    def _put(self, key: str, body: Any, **extra: str) -> str | None:
+    def _put(self, key: str, body: Any, **extra: Any) -> str | None:
         try:
             answer = self._s3.put_object(
                 Bucket=self.bucket, Key=key, Body=body, IfNoneMatch="*", **extra
@@ -59,8 +59,10 @@ class S3ResultsStore:
             return self._put(
                 key,
                 body,
+                ChecksumAlgorithm="SHA256",
                 ChecksumSHA256=sha256_base64(sha256_hex),
                 ContentType="application/vnd.apache.parquet",
+                Metadata={"sha256": sha256_hex},
             )
 
     def put_bytes(self, key: str, body: bytes, content_type: str) -> str | None:
