@@ -81,6 +81,7 @@ from benchmarks.nginx_source import (
     free_port,
     process_cpu_seconds,
     read_listing,
+    unsigned_http_store,
     write_inventory,
     write_objects,
 )
@@ -88,7 +89,6 @@ from strongroom.deep_archive.adapters.object_reader import (
     ObjectReader,
     ReaderLimits,
 )
-from strongroom.deep_archive.adapters.obstore_config import unsigned_http_store
 from strongroom.deep_archive.domain.grouping import SourceObject
 from strongroom.local.emulator import LOCAL_CREDENTIALS
 

@@ -29,11 +29,13 @@ import boto3
 import obstore
 from botocore import UNSIGNED
 from botocore.config import Config
+from tests.support.listing import planned
 
 from benchmarks.discarding_clients import DiscardingDynamoDB, DiscardingS3
 from benchmarks.nginx_source import (
     NginxServer,
     read_listing,
+    unsigned_http_store,
 )
 from strongroom.deep_archive.adapters.catalog_store import DynamoDBCatalogStore, catalog_item
 from strongroom.deep_archive.adapters.in_memory_job_launcher import RecordingJobLauncher
@@ -47,10 +49,9 @@ from strongroom.deep_archive.adapters.object_reader import (
     ReaderLimits,
     ReaderStats,
 )
-from strongroom.deep_archive.adapters.obstore_config import unsigned_http_store
 from strongroom.deep_archive.adapters.source_access import SourceAccess
 from strongroom.deep_archive.domain.catalog import CatalogEntry
-from strongroom.deep_archive.domain.grouping import SourceObject, megabytes, plan_archives
+from strongroom.deep_archive.domain.grouping import SourceObject, megabytes
 from strongroom.deep_archive.domain.job_records import (
     ArchiveState,
     JobRecord,
@@ -345,7 +346,7 @@ def pack_job(
     jobs.create(record)
     dynamodb = DiscardingDynamoDB()
     catalog = DynamoDBCatalogStore("bench-catalog", cast("DynamoDBClient", dynamodb))
-    plans = plan_archives(
+    plans = planned(
         objects,
         max_files=max_files,
         max_bytes=max_bytes,

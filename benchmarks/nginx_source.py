@@ -28,6 +28,9 @@ from pathlib import Path
 from typing import Final
 from urllib.parse import quote_plus
 
+from obstore.store import S3Store
+
+from strongroom.deep_archive.adapters.obstore_config import StoreTuning
 from strongroom.deep_archive.adapters.source_listing import SkipTally, read_inventory_file
 from strongroom.deep_archive.domain.grouping import SourceObject
 
@@ -343,3 +346,25 @@ def read_listing(inventory: Path, prefix: str = "") -> list[SourceObject]:
     if skipped.total:
         raise RuntimeError(f"the inventory reader skipped {skipped.total} benchmark objects")
     return objects
+
+
+def unsigned_http_store(
+    base_url: str, bucket: str, *, region: str = "us-east-1", tuning: StoreTuning | None = None
+) -> S3Store:
+    """A store that GETs ``{base_url}/{bucket}/{key}`` without signing: for a plain HTTP server.
+
+    Benchmarks point this at a static server (nginx) to measure the client without S3 in the
+    way; the URL layout is S3's path style, so the same reader code runs unchanged.
+    """
+    tuning = tuning or StoreTuning()
+    return S3Store(
+        bucket,
+        config={
+            "endpoint": base_url.rstrip("/"),
+            "region": region,
+            "virtual_hosted_style_request": False,
+            "skip_signature": True,
+        },
+        client_options=tuning.client_options(allow_http=base_url.startswith("http://")),
+        retry_config=tuning.retry_config(),
+    )

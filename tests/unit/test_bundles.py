@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -39,6 +40,7 @@ NEVER_SHIPPED = {
     "localdev.py",
     "template.yaml",
     "Dockerfile",
+    "requirements.txt",
 }
 PROVIDED_BY_LAMBDA = ("boto3",)
 LAMBDA_PLATFORMS = {"arm64": "manylinux2014_aarch64", "x86_64": "manylinux2014_x86_64"}
@@ -49,6 +51,8 @@ class Function:
     template: Path
     logical_id: str
     resource: dict[str, Any]
+    defaults: dict[str, Any]
+    """The template's ``Globals.Function``: SAM gives them to every function."""
 
     @property
     def system(self) -> str:
@@ -56,14 +60,15 @@ class Function:
 
     @property
     def properties(self) -> dict[str, Any]:
-        properties: dict[str, Any] = self.resource["Properties"]
-        return properties
+        return {**self.defaults, **self.resource["Properties"]}
 
 
 def _functions(template: Path) -> list[Function]:
+    body = load_template(template)
+    defaults = body.get("Globals", {}).get("Function", {})
     return [
-        Function(template, logical_id, resource)
-        for logical_id, resource in load_template(template)["Resources"].items()
+        Function(template, logical_id, resource, defaults)
+        for logical_id, resource in body["Resources"].items()
         if resource["Type"] == "AWS::Serverless::Function"
     ]
 
@@ -157,11 +162,33 @@ def _site_packages_of(folder: Path, requirements: list[str]) -> Path:
     return folder
 
 
+def _bundle_requirements(system: str) -> list[str]:
+    """What src/Makefile installs for a system's functions: the shared requirements and the
+    system's own requirements.txt, where it has one."""
+    own = SRC / "strongroom" / system / "requirements.txt"
+    return [
+        *_requirement_lines(SRC / "requirements.txt"),
+        *(_requirement_lines(own) if own.is_file() else []),
+    ]
+
+
+SitePackagesFor = Callable[[str], Path]
+
+
 @pytest.fixture(scope="module")
-def lambda_site_packages(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """What pip installs into a bundle, plus boto3 which the Lambda runtime provides."""
-    requirements = [*_requirement_lines(SRC / "requirements.txt"), *PROVIDED_BY_LAMBDA]
-    return _site_packages_of(tmp_path_factory.mktemp("lambda-site-packages"), requirements)
+def lambda_site_packages(tmp_path_factory: pytest.TempPathFactory) -> SitePackagesFor:
+    """Per system: what pip installs into its bundles, plus boto3 which the Lambda runtime
+    provides."""
+    built: dict[str, Path] = {}
+
+    def for_system(system: str) -> Path:
+        if system not in built:
+            requirements = [*_bundle_requirements(system), *PROVIDED_BY_LAMBDA]
+            folder = tmp_path_factory.mktemp(f"lambda-site-packages-{system}")
+            built[system] = _site_packages_of(folder, requirements)
+        return built[system]
+
+    return for_system
 
 
 # Run with `python -S` (no site: the editable install's .pth is not read), so only PYTHONPATH
@@ -212,11 +239,12 @@ def _assert_imports_from_bundle_alone(
 
 @pytest.mark.parametrize("function", FUNCTIONS, ids=lambda function: function.logical_id)
 def test_the_handler_imports_from_its_bundle_alone(
-    scratch: Path, tmp_path: Path, lambda_site_packages: Path, function: Function
+    scratch: Path, tmp_path: Path, lambda_site_packages: SitePackagesFor, function: Function
 ) -> None:
     bundle = _build(scratch, function, tmp_path / "bundle")
     module, attribute = function.properties["Handler"].rsplit(".", 1)
-    _assert_imports_from_bundle_alone(bundle, lambda_site_packages, module, attribute)
+    site_packages = lambda_site_packages(function.system)
+    _assert_imports_from_bundle_alone(bundle, site_packages, module, attribute)
 
 
 def _job_modules() -> list[tuple[str, str]]:
@@ -269,3 +297,8 @@ def test_requirements_are_installed_for_the_functions_runtime_and_architecture(
     assert f"--platform {LAMBDA_PLATFORMS[architecture]}" in pip
     assert f"--python-version {python.group(1)}" in pip
     assert "--only-binary=:all:" in pip
+    own = SRC / "strongroom" / function.system / "requirements.txt"
+    if own.is_file():
+        assert f"--requirement strongroom/{function.system}/requirements.txt" in pip
+    else:
+        assert pip.count("--requirement") == 1

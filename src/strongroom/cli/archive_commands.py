@@ -8,7 +8,6 @@ access token in STRONGROOM_TOKEN), ``--aws`` for ``estimate`` (standard credenti
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Annotated
 
 import boto3
@@ -16,11 +15,6 @@ import typer
 from botocore.exceptions import BotoCoreError, ClientError
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
-from strongroom.cli.archive_estimate import (
-    UnpricedRegionError,
-    estimate_source,
-    price_region,
-)
 from strongroom.cli.archive_options import (
     OptionError,
     ProjectOptions,
@@ -35,12 +29,18 @@ from strongroom.cli.archive_views import (
     job_succeeded,
     project_table,
     projects_table,
+    source_estimate_view,
 )
-from strongroom.cli.archive_watch import DEFAULT_POLL_SECONDS, JobBody, JobProgress, watch_job
+from strongroom.cli.archive_watch import (
+    DEFAULT_POLL_SECONDS,
+    JobBody,
+    JobProgress,
+    follow,
+    is_finished,
+)
 from strongroom.cli.common import (
     DEFAULT_STATE,
     StateDirOption,
-    api_client,
     console,
     errors,
     fail,
@@ -49,12 +49,19 @@ from strongroom.cli.common import (
 )
 from strongroom.cli.deep_archive_access import (
     INTERRUPTED,
-    SYSTEM,
     ApiUrlOption,
     call_api,
+    deep_archive_api,
     project_store,
 )
-from strongroom.deep_archive.public import DEFAULT_ARCHIVE_SIZE_MB, DEFAULT_FILE_COUNT, Project
+from strongroom.deep_archive.public import (
+    DEFAULT_ARCHIVE_SIZE_MB,
+    DEFAULT_FILE_COUNT,
+    Project,
+    UnpricedRegionError,
+    estimate_source,
+    price_region,
+)
 from strongroom.local.api_client import ApiClient, ApiResponse
 
 app = typer.Typer(
@@ -69,6 +76,9 @@ app.add_typer(project_app, name="project")
 TableNameOption = Annotated[
     str | None,
     typer.Option(help="Projects table on AWS; without it the running local stack's table."),
+]
+ArchiveClassOption = Annotated[
+    str, typer.Option(help="DEEP_ARCHIVE, GLACIER, GLACIER_IR or STANDARD_IA.")
 ]
 StorageClassOption = Annotated[
     str | None,
@@ -97,9 +107,7 @@ def put_project(
     output_prefix: Annotated[
         str, typer.Option(help="Key prefix for the archives in the archive bucket.")
     ] = "",
-    storage_class: Annotated[
-        str, typer.Option(help="DEEP_ARCHIVE, GLACIER, GLACIER_IR or STANDARD_IA.")
-    ] = "DEEP_ARCHIVE",
+    storage_class: ArchiveClassOption = "DEEP_ARCHIVE",
     file_count: Annotated[int, typer.Option(help="Most files per archive.")] = DEFAULT_FILE_COUNT,
     archive_size: Annotated[
         int, typer.Option(help="Most MB (MiB) per archive, zip headers included.")
@@ -239,7 +247,7 @@ def submit(
         )
     except OptionError as error:
         raise fail(str(error)) from error
-    client = _api_client(api_url, state_dir)
+    client = deep_archive_api(api_url, state_dir, scope="archive")
     accepted = _call(lambda: client.post("archive", body=body), expected=202)
     job_id = str(accepted.body["job_id"])
     console.print(f"job {job_id} accepted ({accepted.body.get('status', 'SUBMITTED')})")
@@ -248,9 +256,10 @@ def submit(
         return
     try:
         with JobProgress(console) as progress:
-            final = watch_job(
+            final, _ = follow(
                 lambda: _fetch_job(client, job_id, while_following=True),
                 progress.update,
+                is_finished,
                 interval=poll_seconds,
             )
     except KeyboardInterrupt:
@@ -270,7 +279,7 @@ def status(
     state_dir: StateDirOption = DEFAULT_STATE,
 ) -> None:
     """One look at a job (GET /jobs/{job_id}): status, counts, archives, errors."""
-    body = _fetch_job(_api_client(api_url, state_dir), job_id)
+    body = _fetch_job(deep_archive_api(api_url, state_dir, scope="archive"), job_id)
     if as_json:
         console.print_json(data=body)
     else:
@@ -281,9 +290,7 @@ def status(
 def estimate(
     bucket: Annotated[str, typer.Option(help="Source bucket to list.")],
     prefix: Annotated[str, typer.Option(help="Key prefix to list ('' for the whole bucket).")],
-    storage_class: Annotated[
-        str, typer.Option(help="DEEP_ARCHIVE, GLACIER, GLACIER_IR or STANDARD_IA.")
-    ] = "DEEP_ARCHIVE",
+    storage_class: ArchiveClassOption = "DEEP_ARCHIVE",
     file_count: Annotated[int, typer.Option(help="Most files per archive.")] = DEFAULT_FILE_COUNT,
     archive_size: Annotated[
         int, typer.Option(help="Most MB (MiB) per archive.")
@@ -345,14 +352,9 @@ def estimate(
         "files and "
         f"{options.archive_size_mb:,} MB in {options.storage_class}, priced in {pricing}"
     )
-    console.print(result.view())
+    console.print(source_estimate_view(result))
     if substituted is not None:
         console.print(substituted, style="yellow")
-
-
-def _api_client(api_url: str | None, state_dir: Path) -> ApiClient:
-    scopes = "scopes deep_archive/archive and deep_archive/read"
-    return api_client(api_url, state_dir, system=SYSTEM, scopes=scopes)
 
 
 def _fetch_job(client: ApiClient, job_id: str, *, while_following: bool = False) -> JobBody:

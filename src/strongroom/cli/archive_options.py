@@ -12,16 +12,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from strongroom.deep_archive.public import (
     DEFAULT_ARCHIVE_SIZE_MB,
     DEFAULT_FILE_COUNT,
-    MAX_FILE_COUNT,
     ArchiveRequest,
-    ArchiveStorageClass,
-    BucketName,
-    KeyPrefix,
+    EstimateOptions,
     MonthlySchedule,
     Project,
 )
@@ -131,18 +128,6 @@ def archive_request_body(values: Mapping[str, Any]) -> dict[str, Any]:
     given = {field: value for field, value in values.items() if value is not None}
     request = validated(ArchiveRequest, given, SUBMIT_OPTIONS)
     return request.model_dump(mode="json", exclude_unset=True)
-
-
-class EstimateOptions(BaseModel):
-    """What an estimate needs; the same limits as a project's archive settings."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    bucket: BucketName
-    prefix: KeyPrefix
-    storage_class: ArchiveStorageClass
-    file_count: int = Field(ge=1, le=MAX_FILE_COUNT)
-    archive_size_mb: int = Field(ge=1, le=5_000_000)
 
 
 def build_estimate_options(values: Mapping[str, Any]) -> EstimateOptions:

@@ -13,7 +13,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from strongroom.deep_archive.public import MIB, JobStatus, Project, SizeBucket
+from strongroom.deep_archive.public import MIB, JobStatus, Project, SizeBucket, SourceEstimate
 
 ARCHIVES_SHOWN = 20
 STATUS_STYLES = {
@@ -227,6 +227,13 @@ def estimate_view(
         parts.append(left_out)
     parts.append(notes_view(notes))
     return Group(*parts)
+
+
+def source_estimate_view(result: SourceEstimate) -> RenderableType:
+    """``strongroom archive estimate``'s result, shown as a job's estimate is."""
+    skipped = {str(reason): count for reason, count in result.skipped.counts.items()}
+    rows, notes = result.cost.as_rows(), result.cost.notes
+    return estimate_view(rows, histogram_rows(result.listed.histogram()), notes, skipped)
 
 
 def estimate_report(report: Mapping[str, Any]) -> RenderableType:

@@ -1,7 +1,8 @@
-"""Follows an archive job until it finishes, showing its progress as it goes."""
+"""Follows an archive job or a restore until it finishes, showing its progress as it goes."""
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Mapping
 from types import TracebackType
@@ -25,23 +26,31 @@ def is_finished(body: JobBody) -> bool:
         return False
 
 
-def watch_job(
+def follow(
     fetch: Callable[[], JobBody],
     on_update: Callable[[JobBody], None],
+    finished: Callable[[JobBody], bool],
     *,
     interval: float = DEFAULT_POLL_SECONDS,
+    timeout: float = math.inf,
     sleep: Callable[[float], None] = time.sleep,
-) -> JobBody:
-    """Fetch the job until its status is finished; every body seen goes to ``on_update``.
+    clock: Callable[[], float] = time.monotonic,
+) -> tuple[JobBody, bool]:
+    """Fetch until ``finished``; every body seen goes to ``on_update``. Returns the last body
+    and whether ``timeout`` seconds ran out first.
 
-    ``fetch`` raises to stop watching (the job itself goes on either way).
+    ``fetch`` raises to stop watching (the job or restore itself goes on either way).
     """
+    deadline = clock() + timeout
     while True:
         body = fetch()
         on_update(body)
-        if is_finished(body):
-            return body
-        sleep(interval)
+        if finished(body):
+            return body, False
+        left = deadline - clock()
+        if left <= 0:
+            return body, True
+        sleep(min(interval, left))
 
 
 class CountBars:

@@ -66,18 +66,13 @@ def local_client(endpoints: Endpoints, service: str) -> Any:
     )
 
 
-def aws_client(service: str) -> Any:
-    """A client for real AWS, from the standard credential chain."""
-    return boto3.session.Session().client(service)  # type: ignore[call-overload]
-
-
 def named_or_local(
     name: str | None, state_dir: Path, *, system: str, output: str, service: str
 ) -> tuple[str, Any]:
     """The resource ``name`` on AWS and a client for it, or the running local stack's
     ``output`` of ``system`` and a local client."""
-    if name is not None:
-        return name, aws_client(service)
+    if name is not None:  # real AWS, from the standard credential chain
+        return name, boto3.session.Session().client(service)  # type: ignore[call-overload]
     endpoints = running_stack(state_dir)
     return stack_output(endpoints, system, output), local_client(endpoints, service)
 

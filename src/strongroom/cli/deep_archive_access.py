@@ -13,9 +13,9 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from strongroom.cli.common import TOKEN_VARIABLE, fail, named_or_local
+from strongroom.cli.common import TOKEN_VARIABLE, api_client, fail, named_or_local
 from strongroom.deep_archive.public import DynamoDBProjectStore
-from strongroom.local.api_client import ApiResponse, ApiUnreachableError
+from strongroom.local.api_client import ApiClient, ApiResponse, ApiUnreachableError
 
 SYSTEM = "deep_archive"
 INTERRUPTED = 130  # the shell's code for a command stopped by Ctrl-C
@@ -36,6 +36,12 @@ def project_store(table_name: str | None, state_dir: Path) -> DynamoDBProjectSto
             table_name, state_dir, system=SYSTEM, output="ProjectsTableName", service="dynamodb"
         )
     )
+
+
+def deep_archive_api(api_url: str | None, state_dir: Path, *, scope: str) -> ApiClient:
+    """The archive API; its token needs ``deep_archive/<scope>`` and ``deep_archive/read``."""
+    scopes = f"scopes deep_archive/{scope} and deep_archive/read"
+    return api_client(api_url, state_dir, system=SYSTEM, scopes=scopes)
 
 
 def call_api(

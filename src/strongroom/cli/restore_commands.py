@@ -7,7 +7,6 @@ Locally every command finds the running stack through endpoints.json. On AWS, gi
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -19,19 +18,19 @@ from botocore.exceptions import BotoCoreError, ClientError
 from rich.markup import escape
 
 from strongroom.cli.archive_options import OptionError, validated
+from strongroom.cli.archive_watch import follow
 from strongroom.cli.common import (
     DEFAULT_STATE,
     StateDirOption,
-    api_client,
     console,
     errors,
     fail,
 )
 from strongroom.cli.deep_archive_access import (
     INTERRUPTED,
-    SYSTEM,
     ApiUrlOption,
     call_api,
+    deep_archive_api,
     project_store,
 )
 from strongroom.cli.restore_views import (
@@ -66,6 +65,9 @@ PollOption = Annotated[
     float, typer.Option(min=0.1, help="Seconds between two looks at the restore.")
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the API's JSON.")]
+WaitOption = Annotated[
+    bool, typer.Option("--wait/--no-wait", help="Follow the restore until every file is done.")
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,31 +150,6 @@ def restore_id_argument(value: str) -> str:
         ) from error
 
 
-def follow_restore(
-    fetch: Callable[[], RestoreBody],
-    on_update: Callable[[RestoreBody], None],
-    *,
-    interval: float,
-    timeout: float,
-    sleep: Callable[[float], None] = time.sleep,
-    clock: Callable[[], float] = time.monotonic,
-) -> tuple[RestoreBody, bool]:
-    """Fetch until every file is final; returns the last body and whether the wait ran out.
-
-    ``fetch`` raises to stop watching (the restore itself goes on either way).
-    """
-    deadline = clock() + timeout
-    while True:
-        body = fetch()
-        on_update(body)
-        if is_final(body):
-            return body, False
-        left = deadline - clock()
-        if left <= 0:
-            return body, True
-        sleep(min(interval, left))
-
-
 @app.command("request")
 def request(
     project: Annotated[str, typer.Argument(help="The registered project the files belong to.")],
@@ -211,9 +188,7 @@ def request(
     account: Annotated[
         str | None, typer.Option(help="Sent as the request's account (must be the API's).")
     ] = None,
-    wait: Annotated[
-        bool, typer.Option("--wait/--no-wait", help="Follow the restore until every file is done.")
-    ] = False,
+    wait: WaitOption = False,
     timeout: TimeoutOption = DEFAULT_TIMEOUT_SECONDS,
     poll_seconds: PollOption = DEFAULT_POLL_SECONDS,
     as_json: JsonOption = False,
@@ -247,7 +222,7 @@ def request(
         body = restore_request_body(options, chosen_topic)
     except OptionError as error:
         raise fail(escape(str(error))) from error
-    client = _api_client(api_url, state_dir)
+    client = deep_archive_api(api_url, state_dir, scope="restore")
     accepted = _call(lambda: client.post("restore", body=body), expected=202)
     restore_id = str(accepted.body["restore_id"])
     if not wait:
@@ -265,9 +240,7 @@ def request(
 @app.command("status")
 def status(
     restore_id: Annotated[str, typer.Argument(help="The restore id `restore request` printed.")],
-    wait: Annotated[
-        bool, typer.Option("--wait/--no-wait", help="Follow the restore until every file is done.")
-    ] = False,
+    wait: WaitOption = False,
     timeout: TimeoutOption = DEFAULT_TIMEOUT_SECONDS,
     poll_seconds: PollOption = DEFAULT_POLL_SECONDS,
     as_json: JsonOption = False,
@@ -282,7 +255,7 @@ def status(
         restore_id = restore_id_argument(restore_id)
     except OptionError as error:
         raise fail(escape(str(error))) from error
-    client = _api_client(api_url, state_dir)
+    client = deep_archive_api(api_url, state_dir, scope="restore")
     if wait:
         _watch_and_report(client, restore_id, timeout, poll_seconds, as_json=as_json)
         return
@@ -298,9 +271,10 @@ def _watch_and_report(
 ) -> None:
     try:
         with RestoreProgress(errors) as progress:
-            final, timed_out = follow_restore(
+            final, timed_out = follow(
                 lambda: _fetch_restore(client, restore_id, while_following=True),
                 progress.update,
+                is_final,
                 interval=poll_seconds,
                 timeout=timeout,
             )
@@ -339,11 +313,6 @@ def _read_project(
         return project_store(table_name, state_dir).get(name)
     except (BotoCoreError, ClientError) as error:
         raise OptionError(f"could not read project {name!r} for its topic: {error}") from error
-
-
-def _api_client(api_url: str | None, state_dir: Path) -> ApiClient:
-    scopes = "scopes deep_archive/restore and deep_archive/read"
-    return api_client(api_url, state_dir, system=SYSTEM, scopes=scopes)
 
 
 def _fetch_restore(

@@ -18,16 +18,17 @@ def list_schedules(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
     state_dir: StateDirOption = DEFAULT_STATE,
 ) -> None:
-    """Every schedule from the templates, with its next firing time (UTC)."""
+    """Every schedule from the templates, with its time zone and next firing time (UTC)."""
     rows = control(state_dir, "GET", "/schedules")
     if as_json:
         console.print_json(data=rows)
         return
-    table = Table("name", "expression", "function", "enabled", "next (UTC)", "last fired")
+    table = Table("name", "expression", "zone", "function", "enabled", "next (UTC)", "last fired")
     for row in rows:
         table.add_row(
             row["name"],
             row["expression"],
+            row["timezone"],
             row["function"],
             str(row["enabled"]),
             str(row["next_fire"] or "-"),

@@ -62,6 +62,9 @@ def up(
         table.add_row("restore delay", f"{restore_delay:g} s (archived S3 objects)")
         for system, url in endpoints.apis.items():
             table.add_row(f"API {system}", url)
+        for name, stand_in in endpoints.standins.items():
+            # URLs only: the credentials stay in the owner-only endpoints file
+            table.add_row(f"stand-in {name}", stand_in.get("base_url") or stand_in.get("url", ""))
         table.add_row("endpoints file", str(state_dir / "endpoints.json"))
         table.add_row("function logs", str(state_dir / "logs"))
         console.print(table)

@@ -6,7 +6,7 @@ The import contracts in .importlinter keep the rest of the package private to it
 from __future__ import annotations
 
 from strongroom.config_audit.adapters.dynamodb_store import DynamoDBAuditStore
-from strongroom.config_audit.domain import AuditEntry
+from strongroom.config_audit.domain.entry import AuditEntry
 
 __all__ = [
     "AuditEntry",

@@ -11,7 +11,8 @@ from functools import cache
 
 from pydantic import Field
 
-from strongroom.config_audit.adapters import AuditStore, DynamoDBAuditStore
+from strongroom.config_audit.adapters.audit_store import AuditStore
+from strongroom.config_audit.adapters.dynamodb_store import DynamoDBAuditStore
 from strongroom.core.settings import TABLE_NAME_PATTERN, EnvironmentSettings
 
 

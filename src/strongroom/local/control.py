@@ -151,6 +151,7 @@ def _schedule_row(status: Any) -> dict[str, Any]:
     return {
         "name": status.name,
         "expression": status.expression,
+        "timezone": status.timezone,
         "function": status.function_name,
         "enabled": status.enabled,
         "next_fire": status.next_fire,

@@ -23,6 +23,8 @@ class Endpoints(BaseModel):
     audience: str
     control_url: str
     control_secret: str
+    standins: dict[str, dict[str, str]] = Field(default_factory=dict)
+    """Non-AWS stand-ins by name: URLs, credentials, database paths (hence owner-only)."""
 
 
 def write_endpoints(state_dir: Path, endpoints: Endpoints) -> Path:

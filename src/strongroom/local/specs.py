@@ -30,6 +30,7 @@ class FunctionError:
     error_type: str
     message: str
     timed_out: bool = False
+    stack_trace: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

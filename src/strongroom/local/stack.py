@@ -9,7 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import strongroom
-from strongroom.core.localdev import ENTRY_POINT_GROUP, LOCAL_ACCOUNT_ID, LocalDev, SeedTarget
+from strongroom.core.localdev import (
+    ENTRY_POINT_GROUP,
+    LOCAL_ACCOUNT_ID,
+    LocalDev,
+    SeedTarget,
+    StandIns,
+    format_parameters,
+)
 from strongroom.local.batch import moto_bridge
 from strongroom.local.batch.runner import LocalBatchRunner
 from strongroom.local.control import ControlServer
@@ -33,6 +40,7 @@ from strongroom.local.schedules.scheduler import LocalScheduler
 from strongroom.local.sources.dynamodb_streams import DynamoDbStreamEventSource
 from strongroom.local.sources.sqs import SqsEventSource
 from strongroom.local.specs import HttpApiSpec
+from strongroom.local.standins.launcher import RunningStandIns
 from strongroom.local.template.stacks import StackTemplate, parameter_values, system_name
 from strongroom.local.template.yaml_loader import load_template
 
@@ -52,11 +60,14 @@ def system_declarations() -> dict[str, LocalDev]:
     return found
 
 
-def parameter_stand_ins(declarations: Mapping[str, LocalDev]) -> dict[str, str]:
-    """Every system's parameter stand-ins in one mapping; two systems may not disagree."""
+def parameter_stand_ins(
+    declarations: Mapping[str, LocalDev], standins: StandIns | None = None
+) -> dict[str, str]:
+    """Every system's parameter stand-ins in one mapping, their ``{standin[field]}`` references
+    filled in from the running stand-ins; two systems may not disagree."""
     merged: dict[str, str] = {}
     for system, declaration in declarations.items():
-        for name, value in declaration.parameters.items():
+        for name, value in format_parameters(declaration.parameters, standins or {}).items():
             if merged.get(name, value) != value:
                 raise ValueError(
                     f"{system} gives parameter {name} {value!r}, another system {merged[name]!r}"
@@ -103,6 +114,7 @@ class LocalStack:
         self._iterator_expiry = IteratorExpiry()
         self.restore_delay = RestoreDelay(options.restore_delay_seconds)
         self.declarations = system_declarations()
+        self.standins = RunningStandIns(options.state_dir, log=options.log)
 
     def __enter__(self) -> LocalStack:
         self.start()
@@ -127,6 +139,7 @@ class LocalStack:
         )
         control_url = self._control.start()
         self.issuer = LocalIssuer.load_or_create(options.state_dir / "issuer-key.pem", control_url)
+        self.standins.start()  # before provisioning: parameters and seeds refer to them
         self._provision()
         self.runtime = LocalLambdaRuntime(
             self.topology.functions,
@@ -158,6 +171,7 @@ class LocalStack:
             audience=DEV_AUDIENCE,
             control_url=control_url,
             control_secret=self._control.secret,
+            standins=self.standins.described,
         )
         write_endpoints(options.state_dir, self.endpoints)
         return self.endpoints
@@ -166,7 +180,7 @@ class LocalStack:
         environment = Environment(self.options.region, LOCAL_ACCOUNT_ID, self.client)
         assert self.issuer is not None
         overrides = {
-            **parameter_stand_ins(self.declarations),
+            **parameter_stand_ins(self.declarations, self.standins.described),
             "JwtIssuer": self.issuer.issuer,
             "JwtAudience": DEV_AUDIENCE,
         }
@@ -245,6 +259,8 @@ class LocalStack:
                         account_id=LOCAL_ACCOUNT_ID,
                         outputs=dict(stack.outputs),
                         client=self.client,
+                        state_dir=self.options.state_dir,
+                        standins=self.standins.described,
                     )
                 )
 
@@ -272,6 +288,7 @@ class LocalStack:
         self.emulator.route_invocations(None)  # before the runtime closes: no Event runs after
         if self.runtime is not None:
             self.runtime.close()
+        self.standins.stop()
         self._control.stop()
         self._iterator_expiry.stop()
         moto_bridge.uninstall()

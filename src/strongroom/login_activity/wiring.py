@@ -12,12 +12,9 @@ from functools import cache
 from pydantic import Field
 
 from strongroom.core.settings import TABLE_NAME_PATTERN, EnvironmentSettings
-from strongroom.login_activity.adapters import (
-    ActivityStore,
-    DeadLetterQueue,
-    DynamoDBActivityStore,
-    SqsDeadLetterQueue,
-)
+from strongroom.login_activity.adapters.activity_store import ActivityStore
+from strongroom.login_activity.adapters.dead_letter_queue import DeadLetterQueue, SqsDeadLetterQueue
+from strongroom.login_activity.adapters.dynamodb_store import DynamoDBActivityStore
 from strongroom.login_activity.services.recording import RetryPolicy
 
 

@@ -81,6 +81,7 @@ def test_boto3_function_error_is_unhandled_with_the_error_type(
     payload = json.loads(response["Payload"].read())
     assert payload["errorType"] == "KeyError"
     assert payload["errorMessage"] == "'requestContext'"
+    assert any("requestContext" in frame for frame in payload["stackTrace"])
     assert any(line.startswith(f"invoke -> {name} error KeyError") for line in invocation_log)
 
 

@@ -36,7 +36,7 @@ def test_schedule_list_shows_the_next_firing_in_utc(local_stack: LocalStack) -> 
 
     assert result.exit_code == 0, result.output
     (ticker,) = [row for row in json.loads(result.output) if row["name"] == TICKER]
-    assert ticker["expression"] == "cron(0 3 10 * ? *)"
+    assert (ticker["expression"], ticker["timezone"]) == ("cron(0 3 10 * ? *)", "UTC")
     next_fire = datetime.fromisoformat(ticker["next_fire"])
     assert (next_fire.day, next_fire.hour, next_fire.minute) == (10, 3, 0)
     assert next_fire.utcoffset() == timedelta(0)
@@ -63,6 +63,7 @@ def test_schedule_run_of_a_scheduler_schedule_sends_its_input_with_context_attri
 ) -> None:
     listed = json.loads(_cli(local_stack, "schedule", "list", "--json").output)
     (reporter,) = [row for row in listed if row["name"] == REPORTER]
+    assert reporter["timezone"] == "Europe/London"
     before = datetime.now(UTC).replace(microsecond=0)
 
     result = _cli(local_stack, "schedule", "run", REPORTER)

@@ -10,9 +10,9 @@ import pytest
 from moto import mock_aws
 
 from strongroom.config_audit import wiring
-from strongroom.config_audit.adapters import DynamoDBAuditStore
 from strongroom.config_audit.adapters.binary_form import to_boto_item
-from strongroom.config_audit.domain import AuditEntry
+from strongroom.config_audit.adapters.dynamodb_store import DynamoDBAuditStore
+from strongroom.config_audit.domain.entry import AuditEntry
 from strongroom.config_audit.handlers import audit_producer
 from strongroom.core import aws
 from strongroom.core.observability import metrics

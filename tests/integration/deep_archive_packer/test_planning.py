@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from strongroom.deep_archive.domain.grouping import KIB, SourceObject, size_histogram
+from strongroom.deep_archive.domain.grouping import KIB, SourceObject
 from strongroom.deep_archive.domain.job_records import JobStatus
 from tests.integration.deep_archive_packer.conftest import PREFIX, PackerWorld, SourceFile
+from tests.support.listing import tallied
 
 pytestmark = pytest.mark.integration
 
@@ -68,7 +69,7 @@ def test_a_dry_run_plans_and_estimates_without_archiving(world: PackerWorld) -> 
     ]
     assert record.estimate["histogram"] == [
         {"label": bucket.label, "files": bucket.count, "bytes": bucket.total_bytes}
-        for bucket in size_histogram(listed)
+        for bucket in tallied(listed).histogram()
     ]
     assert world.listing(world.archive_bucket) == []
     assert world.catalog_size() == 0

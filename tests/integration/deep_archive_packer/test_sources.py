@@ -29,7 +29,7 @@ def files(count: int, folder: str = "a") -> dict[str, SourceFile]:
 
 
 def manifest_keys(world: PackerWorld, archive_key: str) -> list[str]:
-    return [entry.key for entry in world.services().files.manifest(archive_key)]
+    return [entry.key for entry in world.services().files.iter_manifest(archive_key)]
 
 
 def test_a_second_job_skips_unchanged_files_and_archives_a_changed_one(

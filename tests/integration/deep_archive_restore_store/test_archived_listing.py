@@ -14,7 +14,7 @@ import pytest
 from strongroom.deep_archive.adapters.archived_listing import ENOUGH_FILES, ArchivedListing
 from strongroom.deep_archive.adapters.in_memory_catalog import InMemoryCatalogStore
 from strongroom.deep_archive.adapters.in_memory_listing import InMemoryPrefixListing
-from strongroom.deep_archive.adapters.job_files import JobFiles
+from strongroom.deep_archive.adapters.job_files import JobFiles, ManifestBuffer
 from strongroom.deep_archive.adapters.job_store import DynamoDBJobStore
 from strongroom.deep_archive.domain.catalog import CatalogEntry
 from strongroom.deep_archive.domain.job_records import JobRecord, JobSettings, JobStatus
@@ -90,7 +90,10 @@ class TableAndManifests:
         DynamoDBJobStore(self.jobs_table, self.dynamodb).create(record)
         files = JobFiles(self.s3, ARCHIVE_BUCKET)
         for archive_key, entries in archives.items():
-            files.put_manifest(archive_key, entries)
+            body = ManifestBuffer()
+            for entry in entries:
+                body.add(entry)
+            files.put_manifest_body(archive_key, body)
 
     def listing(self, *, enough: int | None = ENOUGH_FILES) -> PrefixListing:
         files = JobFiles(self.s3, ARCHIVE_BUCKET)

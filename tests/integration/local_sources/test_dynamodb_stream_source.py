@@ -24,7 +24,7 @@ from aws_lambda_powertools.utilities.parser.models.dynamodb import (
 )
 
 from strongroom.core.timefmt import from_epoch_seconds, iso_millis
-from strongroom.local.sources import DynamoDbStreamEventSource
+from strongroom.local.sources.dynamodb_streams import DynamoDbStreamEventSource
 from strongroom.local.specs import StreamSourceSpec
 from tests.integration.local_sources.conftest import ACCOUNT_ID, REGION, Clients
 from tests.unit.local_sources.fakes import RecordingInvoker, succeed

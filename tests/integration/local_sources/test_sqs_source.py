@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from aws_lambda_powertools.utilities.parser.models import SqsModel
 
-from strongroom.local.sources import SqsEventSource
+from strongroom.local.sources.sqs import SqsEventSource
 from strongroom.local.specs import SqsSourceSpec
 from tests.integration.local_sources.conftest import REGION, Clients
 from tests.unit.local_sources.fakes import RecordingInvoker, fail, succeed

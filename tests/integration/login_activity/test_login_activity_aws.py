@@ -15,8 +15,11 @@ from strongroom.core import aws
 from strongroom.core.observability import metrics
 from strongroom.local.template.yaml_loader import load_template
 from strongroom.login_activity import wiring
-from strongroom.login_activity.adapters import DynamoDBActivityStore, VersionConflict
-from strongroom.login_activity.domain import LoginEvent, UserActivity, merge_activity
+from strongroom.login_activity.adapters.activity_store import VersionConflict
+from strongroom.login_activity.adapters.dynamodb_store import DynamoDBActivityStore
+from strongroom.login_activity.domain.activity import UserActivity
+from strongroom.login_activity.domain.events import LoginEvent
+from strongroom.login_activity.domain.merge import merge_activity
 from strongroom.login_activity.handlers import ingest, query
 from strongroom.login_activity.services.recording import RetryPolicy
 from tests.support.lambda_context import FakeLambdaContext

@@ -9,15 +9,17 @@ from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
-from strongroom.cli.archive_estimate import (
+from strongroom.cli.archive_options import build_estimate_options
+from strongroom.cli.archive_views import source_estimate_view
+from strongroom.deep_archive.adapters.source_listing import SkipReason
+from strongroom.deep_archive.domain.grouping import SourceObject, megabytes
+from strongroom.deep_archive.services.estimating import (
     PROGRESS_EVERY,
     UnpricedRegionError,
     estimate_source,
     price_region,
 )
-from strongroom.cli.archive_options import build_estimate_options
-from strongroom.deep_archive.adapters.source_listing import SkipReason
-from strongroom.deep_archive.domain.grouping import SourceObject, megabytes, plan_archives
+from tests.support.listing import planned
 from tests.unit.cli_archive.support import rendered
 
 if TYPE_CHECKING:
@@ -97,7 +99,7 @@ def test_the_estimate_counts_what_a_job_would_archive_and_plans_it_exactly() -> 
         SourceObject(f"daily/file-{index:02d}.csv", 100_000 + index, '"etag"', MODIFIED)
         for index in range(10)
     ]
-    plan = plan_archives(
+    plan = planned(
         archivable,
         max_files=4,
         max_bytes=megabytes(1),
@@ -143,7 +145,7 @@ def test_progress_is_reported_while_listing_and_once_at_the_end() -> None:
 def test_the_estimate_view_shows_histogram_costs_skipped_objects_and_notes() -> None:
     result = estimate_source(listing(bucket()), options(), region="eu-west-1")
 
-    text = rendered(result.view(), width=250)
+    text = rendered(source_estimate_view(result), width=250)
 
     assert "object sizes" in text
     assert "10 KiB - 128 KiB" in text

@@ -16,10 +16,10 @@ from strongroom.cli.archive_views import (
     project_table,
     projects_table,
 )
-from strongroom.deep_archive.domain.cost import InventorySummary, estimate
-from strongroom.deep_archive.domain.grouping import size_histogram
+from strongroom.deep_archive.domain.cost import estimate
 from strongroom.deep_archive.domain.job_records import JobStatus
 from strongroom.deep_archive.domain.projects import MonthlySchedule, Project, SourceLocation
+from tests.support.listing import tallied
 from tests.unit.cli_archive.support import (
     JOB_ID,
     job_body,
@@ -136,7 +136,7 @@ def test_an_archiving_jobs_report_leaves_the_estimate_out_unless_asked() -> None
 
 def test_the_estimate_table_shows_every_row_of_the_cost_model() -> None:
     cost = estimate(
-        InventorySummary.from_objects(OBJECTS),
+        tallied(OBJECTS).summary(),
         storage_class="GLACIER",
         max_files=4,
         max_bytes=1_048_576,
@@ -154,7 +154,7 @@ def test_the_estimate_table_shows_every_row_of_the_cost_model() -> None:
 def test_the_histogram_shows_each_buckets_share_and_the_totals() -> None:
     objects = [*OBJECTS, source_object("daily/big.bin", 2 * 1_048_576)]
 
-    text = rendered(histogram_table(histogram_rows(size_histogram(objects))))
+    text = rendered(histogram_table(histogram_rows(tallied(objects).histogram())))
 
     assert "90.9%" in text  # 10 of 11 files between 1 and 10 KiB
     assert "9.1%" in text
@@ -164,7 +164,7 @@ def test_the_histogram_shows_each_buckets_share_and_the_totals() -> None:
 
 
 def test_an_empty_histogram_has_no_shares() -> None:
-    text = rendered(histogram_table(histogram_rows(size_histogram([]))))
+    text = rendered(histogram_table(histogram_rows(tallied([]).histogram())))
 
     assert "%" not in text
     assert "total" in text

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from rich.console import Console
 
-from strongroom.cli.archive_watch import JobBody, JobProgress, is_finished, watch_job
+from strongroom.cli.archive_watch import JobBody, JobProgress, follow, is_finished
 from strongroom.deep_archive.domain.job_records import JobStatus
 from tests.unit.cli_archive.support import job_body
 
@@ -36,8 +36,12 @@ def test_the_job_is_fetched_until_finished_with_a_pause_between_fetches() -> Non
     seen: list[str] = []
     pauses: list[float] = []
 
-    final = watch_job(
-        script, lambda body: seen.append(body["status"]), interval=1.5, sleep=pauses.append
+    final, _ = follow(
+        script,
+        lambda body: seen.append(body["status"]),
+        is_finished,
+        interval=1.5,
+        sleep=pauses.append,
     )
 
     assert final["status"] == "SUCCEEDED"
@@ -49,9 +53,12 @@ def test_the_job_is_fetched_until_finished_with_a_pause_between_fetches() -> Non
 def test_a_job_already_finished_is_fetched_once_without_a_pause() -> None:
     pauses: list[float] = []
 
-    final = watch_job(ScriptedJob(job_body(JobStatus.PLANNED)), lambda _: None, sleep=pauses.append)
+    final, timed_out = follow(
+        ScriptedJob(job_body(JobStatus.PLANNED)), lambda _: None, is_finished, sleep=pauses.append
+    )
 
     assert final["status"] == "PLANNED"
+    assert not timed_out
     assert pauses == []
 
 
@@ -60,7 +67,7 @@ def test_a_failing_fetch_stops_the_watch() -> None:
         raise ConnectionError("no answer")
 
     with pytest.raises(ConnectionError):
-        watch_job(unreachable, lambda _: None, sleep=lambda _: None)
+        follow(unreachable, lambda _: None, is_finished, sleep=lambda _: None)
 
 
 @pytest.mark.parametrize(

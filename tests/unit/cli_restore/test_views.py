@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from strongroom.cli.restore_commands import follow_restore
+from strongroom.cli.archive_watch import follow
 from strongroom.cli.restore_views import (
     EXIT_COMPLETED,
     EXIT_NOT_COMPLETED,
@@ -221,8 +221,14 @@ def test_following_stops_at_the_first_final_status() -> None:
     seen: list[RestoreBody] = []
     clock = FakeClock()
 
-    final, timed_out = follow_restore(
-        lambda: next(answers), seen.append, interval=2, timeout=60, sleep=clock.sleep, clock=clock
+    final, timed_out = follow(
+        lambda: next(answers),
+        seen.append,
+        is_final,
+        interval=2,
+        timeout=60,
+        sleep=clock.sleep,
+        clock=clock,
     )
 
     assert final == {"status": "COMPLETED"}
@@ -234,9 +240,10 @@ def test_following_stops_at_the_first_final_status() -> None:
 def test_following_gives_up_at_the_timeout_with_the_last_answer() -> None:
     clock = FakeClock()
 
-    final, timed_out = follow_restore(
+    final, timed_out = follow(
         lambda: {"status": "RESTORING", "at": clock.now},
         lambda _: None,
+        is_final,
         interval=2,
         timeout=5,
         sleep=clock.sleep,

@@ -8,12 +8,10 @@ from typing import Any
 
 import pytest
 
-from strongroom.config_audit.domain import (
-    AuditEntry,
-    ConfigurationChange,
-    audit_entries,
-    audit_entry_id,
-)
+from strongroom.config_audit.domain.audit import audit_entries
+from strongroom.config_audit.domain.change import ConfigurationChange
+from strongroom.config_audit.domain.entry import AuditEntry
+from strongroom.config_audit.domain.entry_id import audit_entry_id
 from tests.unit.config_audit.support import STREAM_ARN, single_record, stream_record
 
 UUID_V4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")

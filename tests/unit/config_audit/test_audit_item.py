@@ -9,7 +9,7 @@ from hypothesis import given
 
 from strongroom.config_audit.adapters.audit_item import from_audit_item, to_audit_item
 from strongroom.config_audit.adapters.binary_form import from_boto_item, to_boto_item
-from strongroom.config_audit.domain import AuditEntry
+from strongroom.config_audit.domain.entry import AuditEntry
 from tests.unit.config_audit.strategies import items
 
 INSERT_ENTRY = AuditEntry(

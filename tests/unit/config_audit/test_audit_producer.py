@@ -9,8 +9,8 @@ import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
 from strongroom.config_audit import wiring
-from strongroom.config_audit.adapters import InMemoryAuditStore
-from strongroom.config_audit.domain import AuditEntry
+from strongroom.config_audit.adapters.in_memory_audit_store import InMemoryAuditStore
+from strongroom.config_audit.domain.entry import AuditEntry
 from strongroom.config_audit.handlers import audit_producer
 from strongroom.config_audit.services.auditing import UncheckpointableFailureError
 from strongroom.core.observability import metrics

@@ -7,8 +7,10 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from strongroom.config_audit.domain import AuditEntry, ConfigurationChange, Item, audit_entries
-from strongroom.config_audit.domain.attribute_values import same_value
+from strongroom.config_audit.domain.attribute_values import Item, same_value
+from strongroom.config_audit.domain.audit import audit_entries
+from strongroom.config_audit.domain.change import ConfigurationChange
+from strongroom.config_audit.domain.entry import AuditEntry
 from tests.unit.config_audit.strategies import items, reencoded
 from tests.unit.config_audit.support import stream_record
 

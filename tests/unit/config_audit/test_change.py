@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from strongroom.config_audit.domain import ConfigurationChange
+from strongroom.config_audit.domain.change import ConfigurationChange
 from tests.unit.config_audit.support import STREAM_ARN, single_record, stream_record
 
 ITEM = {"key": {"S": "CACHE_TTL_SEC"}, "value": {"N": "3600"}}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from strongroom.config_audit.adapters import InMemoryAuditStore
-from strongroom.config_audit.domain import AuditEntry
+from strongroom.config_audit.adapters.in_memory_audit_store import InMemoryAuditStore
+from strongroom.config_audit.domain.entry import AuditEntry
 from strongroom.config_audit.wiring import AuditTableSettings
 from strongroom.core.settings import SettingsError
 

@@ -29,14 +29,17 @@ from strongroom.deep_archive.domain.grouping import (
     KIB,
     SourceObject,
     megabytes,
-    plan_archives,
-    size_histogram,
 )
+from tests.support.listing import planned, tallied
 
 PRICE_FILE = Path(cost_module.__file__).with_name("prices.toml")
 RAW = tomllib.loads(PRICE_FILE.read_text(encoding="utf-8"), parse_float=Decimal)
 GB = Decimal(2**30)
 WHEN = datetime(2025, 4, 10, tzinfo=UTC)
+
+
+def total_after(option: OptionCost, months: int | Decimal) -> Decimal:
+    return option.one_time_total + option.monthly_total * Decimal(months)
 
 
 def price(item: str, region: str = "us-east-1") -> Decimal:
@@ -228,7 +231,7 @@ def test_break_even(one_time: str, monthly: str, months: Decimal | None, verdict
     assert result.packing_pays_off_after_months == months
     assert result.verdict == verdict
     if months:
-        assert result.packed.total_after(months) == result.lifecycle.total_after(months)
+        assert total_after(result.packed, months) == total_after(result.lifecycle, months)
 
 
 def test_glacier_restore_tiers_and_free_bulk() -> None:
@@ -346,7 +349,7 @@ def test_archive_count_without_a_plan_matches_the_plan_for_uniform_objects() -> 
         SourceObject(key=f"logs/{i:06d}.json", size=3000, etag='"e"', last_modified=WHEN)
         for i in range(2000)
     ]
-    plans = plan_archives(
+    plans = planned(
         objects,
         max_files=10_000,
         max_bytes=200_000,
@@ -356,7 +359,7 @@ def test_archive_count_without_a_plan_matches_the_plan_for_uniform_objects() -> 
     )
 
     result = estimate(
-        InventorySummary.from_objects(objects),
+        tallied(objects).summary(),
         storage_class="DEEP_ARCHIVE",
         max_files=10_000,
         max_bytes=200_000,
@@ -376,21 +379,6 @@ def test_unverified_prices_used_are_named_in_the_notes(many_small: CostEstimate)
     assert named <= unverified
     assert ("s3.put.DEEP_ARCHIVE" in named) == ("s3.put.DEEP_ARCHIVE" in unverified)
     assert "s3.transition.GLACIER" not in named  # not used for DEEP_ARCHIVE
-
-
-def test_summary_from_objects_and_from_histogram_agree_on_sizes() -> None:
-    sizes = [0, 500, 128 * KIB - 1, 128 * KIB, 3 * 1024 * KIB, 2 * GIB]
-    objects = [
-        SourceObject(key=f"k{i:02d}", size=s, etag='"e"', last_modified=WHEN)
-        for i, s in enumerate(sizes)
-    ]
-
-    direct = InventorySummary.from_objects(objects)
-    via_histogram = InventorySummary.from_histogram(size_histogram(objects), average_key_bytes=3)
-
-    assert direct == via_histogram
-    assert (direct.object_count, direct.small_object_count) == (6, 3)
-    assert direct.small_object_bytes == 500 + 128 * KIB - 1
 
 
 @pytest.mark.parametrize(
@@ -417,8 +405,8 @@ def test_an_empty_inventory_costs_nothing() -> None:
     )
 
     assert result.archive_count == 0
-    assert result.lifecycle.total_after(12) == 0
-    assert result.packed.total_after(12) == 0
+    assert total_after(result.lifecycle, 12) == 0
+    assert total_after(result.packed, 12) == 0
     assert all(r.per_object == r.packed == 0 for r in result.restores)
 
 

@@ -25,7 +25,7 @@ def _instructions() -> list[tuple[str, str]]:
 
 def test_the_base_image_is_the_lambda_runtimes_python_slim_and_pinned_to_a_minor() -> None:
     bases = {argument.split()[0] for name, argument in _instructions() if name == "FROM"}
-    runtime = load_template(PACKAGE / "template.yaml")["Resources"]["ApiFunction"]["Properties"]
+    runtime = load_template(PACKAGE / "template.yaml")["Globals"]["Function"]
     assert bases == {f"{runtime['Runtime'].replace('python', 'python:')}-slim"}
 
 

@@ -17,13 +17,11 @@ from strongroom.deep_archive.domain.grouping import (
     KeyOrderError,
     SourceObject,
     archive_key,
-    assign_to_workers,
     iter_archive_plans,
     megabytes,
-    plan_archives,
-    size_histogram,
     zip_overhead,
 )
+from tests.support.listing import planned, split_among, tallied
 
 MODIFIED = datetime(2025, 4, 10, 3, 0, tzinfo=UTC)
 NAMES = {"output_prefix": "out", "project": "acme", "run_label": "2025-04-10"}
@@ -34,7 +32,7 @@ def source(key: str, size: int = 100) -> SourceObject:
 
 
 def plan(objects: list[SourceObject], *, max_files: int, max_bytes: int) -> list[ArchivePlan]:
-    return plan_archives(objects, max_files=max_files, max_bytes=max_bytes, **NAMES)
+    return planned(objects, max_files=max_files, max_bytes=max_bytes, **NAMES)
 
 
 def cost(key: str, size: int) -> int:
@@ -93,7 +91,7 @@ def test_totals_are_source_bytes_and_archive_bytes_include_headers() -> None:
 
     assert only.total_bytes == 30
     assert only.archive_bytes == ARCHIVE_TRAILER_BYTES + cost("x/1", 10) + cost("x/22", 20)
-    assert (only.first_key, only.last_key) == ("x/1", "x/22")
+    assert only.keys == ("x/1", "x/22")
 
 
 def test_an_object_larger_than_max_bytes_gets_an_archive_of_its_own() -> None:
@@ -283,7 +281,7 @@ def archives_weighing(*weights: int) -> list[ArchivePlan]:
 def test_workers_get_contiguous_runs_balanced_by_bytes() -> None:
     plans = archives_weighing(4, 4, 4, 4, 8, 8)
 
-    runs = assign_to_workers(plans, 2)
+    runs = split_among(plans, 2)
 
     assert [[p.index for p in run] for run in runs] == [[0, 1, 2, 3], [4, 5]]
 
@@ -291,7 +289,7 @@ def test_workers_get_contiguous_runs_balanced_by_bytes() -> None:
 def test_every_worker_gets_an_archive_when_there_are_enough() -> None:
     plans = archives_weighing(5, 1, 1, 1)
 
-    runs = assign_to_workers(plans, 4)
+    runs = split_among(plans, 4)
 
     assert [[p.index for p in run] for run in runs] == [[0], [1], [2], [3]]
 
@@ -299,7 +297,7 @@ def test_every_worker_gets_an_archive_when_there_are_enough() -> None:
 def test_extra_workers_get_nothing() -> None:
     plans = archives_weighing(3, 3)
 
-    runs = assign_to_workers(plans, 4)
+    runs = split_among(plans, 4)
 
     assert [[p.index for p in run] for run in runs] == [[0], [1], [], []]
 
@@ -307,20 +305,20 @@ def test_extra_workers_get_nothing() -> None:
 def test_one_worker_gets_everything_and_no_archives_means_empty_runs() -> None:
     plans = archives_weighing(1, 2, 3)
 
-    assert assign_to_workers(plans, 1) == [plans]
-    assert assign_to_workers([], 3) == [[], [], []]
+    assert split_among(plans, 1) == [plans]
+    assert split_among([], 3) == [[], [], []]
 
 
 def test_workers_must_be_positive() -> None:
     with pytest.raises(ValueError, match="workers must be at least 1"):
-        assign_to_workers(archives_weighing(1), 0)
+        split_among(archives_weighing(1), 0)
 
 
 def test_histogram_buckets_split_at_their_bounds() -> None:
     sizes = [0, KIB - 1, KIB, 128 * KIB - 1, 128 * KIB, GIB - 1, GIB, 5 * GIB]
     objects = [source(f"k{i}", size) for i, size in enumerate(sizes)]
 
-    buckets = size_histogram(objects)
+    buckets = tallied(objects).histogram()
 
     assert [b.label for b in buckets] == [
         "< 1 KiB",
@@ -348,7 +346,7 @@ def test_histogram_buckets_split_at_their_bounds() -> None:
 
 
 def test_histogram_of_nothing_lists_every_bucket_empty() -> None:
-    buckets = size_histogram([])
+    buckets = tallied([]).histogram()
 
     assert len(buckets) == 8
     assert all(b.count == 0 and b.total_bytes == 0 for b in buckets)

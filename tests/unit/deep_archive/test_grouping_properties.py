@@ -13,9 +13,8 @@ from strongroom.deep_archive.domain.grouping import (
     ARCHIVE_TRAILER_BYTES,
     ArchivePlan,
     SourceObject,
-    assign_to_workers,
-    plan_archives,
 )
+from tests.support.listing import planned, split_among
 
 MODIFIED = datetime(2025, 4, 10, tzinfo=UTC)
 
@@ -31,7 +30,7 @@ max_bytes = st.integers(min_value=ARCHIVE_TRAILER_BYTES + 1, max_value=12_000)
 
 
 def plan(objects: list[SourceObject], files: int, size: int) -> list[ArchivePlan]:
-    return plan_archives(
+    return planned(
         objects, max_files=files, max_bytes=size, output_prefix="o", project="p", run_label="r"
     )
 
@@ -120,7 +119,7 @@ def test_worker_runs_are_disjoint_contiguous_and_cover_every_archive(
 ) -> None:
     plans = weighted(sizes)
 
-    runs = assign_to_workers(plans, count)
+    runs = split_among(plans, count)
 
     assert len(runs) == count
     assert [p for run in runs for p in run] == plans
@@ -134,7 +133,7 @@ def test_worker_runs_are_disjoint_contiguous_and_cover_every_archive(
 def test_the_largest_worker_run_is_as_small_as_a_contiguous_split_allows(
     sizes: list[int], count: int
 ) -> None:
-    runs = assign_to_workers(weighted(sizes), count)
+    runs = split_among(weighted(sizes), count)
 
     largest = max(sum(p.archive_bytes for p in run) for run in runs)
     assert largest == best_largest_run(sizes, count)
@@ -142,4 +141,4 @@ def test_the_largest_worker_run_is_as_small_as_a_contiguous_split_allows(
 
 @given(weights, workers)
 def test_the_worker_split_is_deterministic(sizes: list[int], count: int) -> None:
-    assert assign_to_workers(weighted(sizes), count) == assign_to_workers(weighted(sizes), count)
+    assert split_among(weighted(sizes), count) == split_among(weighted(sizes), count)

@@ -6,6 +6,7 @@ import base64
 import gzip
 import hashlib
 import io
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, cast
@@ -17,10 +18,11 @@ from hypothesis import strategies as st
 
 from strongroom.deep_archive.adapters.job_files import (
     JobFiles,
+    ManifestBuffer,
     PlanSummary,
     PlanWriter,
     manifest_key,
-    parse_plan_line,
+    plan_from_document,
     plan_key,
     plan_line,
     plan_summary_key,
@@ -125,7 +127,7 @@ def test_a_plan_line_reads_back_as_the_same_plan(plan: ArchivePlan) -> None:
     line = plan_line(plan)
     assert line.endswith(b"\n")
     assert line.count(b"\n") == 1  # one archive, one line, whatever its keys hold
-    assert parse_plan_line(line) == plan
+    assert plan_from_document(json.loads(line)) == plan
 
 
 def numbered_plans(count: int, members: int = 3) -> list[ArchivePlan]:
@@ -184,7 +186,7 @@ def test_the_plan_is_gzip_lines_and_its_summary_json_both_readable_without_resto
     stored_plan = s3.objects[(BUCKET, plan_key(JOB))]
     assert (stored_plan.content_type, stored_plan.storage_class) == ("application/gzip", "STANDARD")
     lines = gzip.decompress(stored_plan.data).splitlines(keepends=True)
-    assert [parse_plan_line(line) for line in lines] == plans
+    assert [plan_from_document(json.loads(line)) for line in lines] == plans
     stored_summary = s3.objects[(BUCKET, plan_summary_key(JOB))]
     assert stored_summary.storage_class == "STANDARD"
     assert files.plan_summary(JOB) == PlanSummary(
@@ -244,10 +246,13 @@ def test_a_manifest_reads_back_entry_for_entry(files: JobFiles, s3: MemoryS3) ->
     entries = [entry(f"2025-04/ä/{number}\n.csv", number) for number in range(60)]
     archive_key = entries[0].archive_key
     # When the manifest is written and read back
-    files.put_manifest(archive_key, entries)
+    body = ManifestBuffer()
+    for each in entries:
+        body.add(each)
+    files.put_manifest_body(archive_key, body)
     # Then it sits beside the archive, readable, one entry per line, all identical
     stored = s3.objects[(BUCKET, manifest_key(archive_key))]
     assert stored.storage_class == "STANDARD"
     assert stored.data.count(b"\n") == len(entries)
     assert len(stored.data) > 4 * 1024
-    assert files.manifest(archive_key) == entries
+    assert list(files.iter_manifest(archive_key)) == entries

@@ -6,12 +6,12 @@ from datetime import UTC, datetime
 from typing import NamedTuple
 
 import pytest
+from benchmarks.nginx_source import unsigned_http_store
 
 from strongroom.deep_archive.adapters.obstore_config import (
+    CredentialProvider,
     S3Endpoint,
-    credential_provider,
     s3_store,
-    unsigned_http_store,
 )
 
 
@@ -85,7 +85,7 @@ def test_on_aws_the_store_keeps_https_and_obstores_credential_chain() -> None:
 
 
 def test_frozen_credentials_are_handed_over_once_without_expiry() -> None:
-    provider = credential_provider(Frozen("AKIA", "secret", None))
+    provider = CredentialProvider(Frozen("AKIA", "secret", None))
     credential = provider()
     assert credential["access_key_id"] == "AKIA"
     assert credential["secret_access_key"] == "secret"
@@ -95,7 +95,7 @@ def test_frozen_credentials_are_handed_over_once_without_expiry() -> None:
 
 def test_refreshing_credentials_are_asked_again_once_obstore_lets_them_expire() -> None:
     source = Refreshing()
-    provider = credential_provider(source)
+    provider = CredentialProvider(source)
     first, second = provider(), provider()
     assert (first["access_key_id"], second["access_key_id"]) == ("key-1", "key-2")
     assert first["token"] == "session"

@@ -67,7 +67,6 @@ def test_one_member_is_read_back_with_one_ranged_get_and_checked() -> None:
         key="a/report.csv",
         etag="etag",
         last_modified="2026-01-01T00:00:00.000Z",
-        archived_at="2026-01-02T00:00:00.000Z",
         archive_bucket="archives",
         archive_key="part-000000.zip",
         data_offset=data_offset,

@@ -31,7 +31,10 @@ def test_a_function_returning_nothing_answers_null() -> None:
 
 
 def test_a_function_error_is_unhandled_with_lambdas_error_payload() -> None:
-    answer = lambda_answers.invoked(_result(error=FunctionError("KeyError", "'order'")))
+    trace = ('  File "handler.py", line 3, in handler\n',)
+    answer = lambda_answers.invoked(
+        _result(error=FunctionError("KeyError", "'order'", stack_trace=trace))
+    )
 
     assert answer.status == 200
     assert answer.header("X-Amz-Function-Error") == "Unhandled"
@@ -39,7 +42,7 @@ def test_a_function_error_is_unhandled_with_lambdas_error_payload() -> None:
         "errorMessage": "'order'",
         "errorType": "KeyError",
         "requestId": "req-1",
-        "stackTrace": [],
+        "stackTrace": list(trace),
     }
 
 

@@ -8,7 +8,7 @@ from typing import Any, Literal
 import pytest
 from botocore.exceptions import ClientError
 
-from strongroom.local.sources import DynamoDbStreamEventSource
+from strongroom.local.sources.dynamodb_streams import DynamoDbStreamEventSource
 from strongroom.local.specs import StreamSourceSpec
 from tests.unit.local_sources.fake_streams import STREAM_ARN, FakeShard, FakeStreams
 from tests.unit.local_sources.fakes import RecordingInvoker, succeed

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from hypothesis import strategies as st
 
-from strongroom.login_activity.domain import ServiceAccess
+from strongroom.login_activity.domain.activity import ServiceAccess
 
 # Few services, names and instants, so that merges meet the same service, exact ties and renames.
 SERVICE_IDS = ["abcdef", "ghijkl", "portal", "wiki"]

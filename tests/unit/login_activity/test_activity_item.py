@@ -8,7 +8,7 @@ import pytest
 
 from strongroom.login_activity.adapters.activity_item import from_item, to_item
 from strongroom.login_activity.adapters.activity_store import StoredActivity
-from strongroom.login_activity.domain import ServiceAccess, UserActivity
+from strongroom.login_activity.domain.activity import ServiceAccess, UserActivity
 
 ACTIVITY = UserActivity(
     user_id="123456789",

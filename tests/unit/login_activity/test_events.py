@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from strongroom.login_activity.domain import LoginEvent, RejectedEvent, parse_login_event
+from strongroom.login_activity.domain.events import LoginEvent, RejectedEvent, parse_login_event
 from tests.unit.login_activity.support import SEED_BODY, login
 
 

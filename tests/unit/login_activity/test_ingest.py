@@ -10,13 +10,11 @@ from botocore.exceptions import ClientError
 
 from strongroom.core.observability import metrics
 from strongroom.login_activity import wiring
-from strongroom.login_activity.adapters import (
-    DeadLetter,
-    InMemoryActivityStore,
-    InMemoryDeadLetterQueue,
-    StoredActivity,
-)
-from strongroom.login_activity.domain import UserActivity
+from strongroom.login_activity.adapters.activity_store import StoredActivity
+from strongroom.login_activity.adapters.dead_letter_queue import DeadLetter
+from strongroom.login_activity.adapters.in_memory_activity_store import InMemoryActivityStore
+from strongroom.login_activity.adapters.in_memory_dead_letter_queue import InMemoryDeadLetterQueue
+from strongroom.login_activity.domain.activity import UserActivity
 from strongroom.login_activity.handlers import ingest
 from strongroom.login_activity.services.recording import RetryPolicy
 from tests.support.lambda_context import FakeLambdaContext

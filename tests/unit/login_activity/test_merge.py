@@ -8,14 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from strongroom.login_activity.domain import (
-    LoginEvent,
-    ServiceAccess,
-    UserActivity,
-    instant_key,
-    merge_activity,
-    merge_services,
-)
+from strongroom.login_activity.domain.activity import ServiceAccess, UserActivity
+from strongroom.login_activity.domain.events import LoginEvent
+from strongroom.login_activity.domain.merge import merge_activity, merge_services
+from strongroom.login_activity.domain.timestamps import instant_key
 from tests.unit.login_activity.strategies import Login, login_lists
 from tests.unit.login_activity.support import SEED_BODY, login
 

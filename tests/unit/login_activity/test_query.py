@@ -8,8 +8,10 @@ from typing import Any
 import pytest
 
 from strongroom.login_activity import wiring
-from strongroom.login_activity.adapters import InMemoryActivityStore
-from strongroom.login_activity.domain import LoginEvent, ServiceAccess, UserActivity, merge_activity
+from strongroom.login_activity.adapters.in_memory_activity_store import InMemoryActivityStore
+from strongroom.login_activity.domain.activity import ServiceAccess, UserActivity
+from strongroom.login_activity.domain.events import LoginEvent
+from strongroom.login_activity.domain.merge import merge_activity
 from strongroom.login_activity.handlers import query
 from tests.unit.login_activity.support import http_get, lambda_context, login
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from strongroom.login_activity.adapters import InMemoryActivityStore, VersionConflict
-from strongroom.login_activity.domain import LoginEvent, UserActivity, merge_activity
+from strongroom.login_activity.adapters.activity_store import VersionConflict
+from strongroom.login_activity.adapters.in_memory_activity_store import InMemoryActivityStore
+from strongroom.login_activity.domain.activity import UserActivity
+from strongroom.login_activity.domain.events import LoginEvent
+from strongroom.login_activity.domain.merge import merge_activity
 from strongroom.login_activity.services.recording import (
     ConflictRetriesExhausted,
     Recorded,

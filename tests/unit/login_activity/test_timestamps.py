@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from strongroom.login_activity.domain import canonical_timestamp, instant_key
+from strongroom.login_activity.domain.timestamps import canonical_timestamp, instant_key
 from tests.unit.login_activity.strategies import Login, logins
 
 

@@ -6,7 +6,8 @@ a side that does not exist is left out, never written as NULL (NULL is a value).
 
 from __future__ import annotations
 
-from strongroom.config_audit.domain import AuditEntry, Item
+from strongroom.config_audit.domain.attribute_values import Item
+from strongroom.config_audit.domain.entry import AuditEntry
 
 ID = "id"
 ITEM_KEY = "itemKey"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from strongroom.config_audit.domain import AuditEntry
+from strongroom.config_audit.domain.entry import AuditEntry
 
 
 class AuditStore(Protocol):

@@ -10,7 +10,7 @@ import base64
 from collections.abc import Callable
 from typing import Any
 
-from strongroom.config_audit.domain import AttributeValue, Item
+from strongroom.config_audit.domain.attribute_values import AttributeValue, Item
 
 
 def to_boto_item(item: Item) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from strongroom.config_audit.adapters.audit_item import (
     to_audit_item,
 )
 from strongroom.config_audit.adapters.binary_form import from_boto_item, to_boto_item
-from strongroom.config_audit.domain import AuditEntry
+from strongroom.config_audit.domain.entry import AuditEntry
 from strongroom.core import aws
 
 if TYPE_CHECKING:

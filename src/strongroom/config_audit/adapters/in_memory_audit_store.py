@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from strongroom.config_audit.domain import AuditEntry
+from strongroom.config_audit.domain.entry import AuditEntry
 
 
 class InMemoryAuditStore:

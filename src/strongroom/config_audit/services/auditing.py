@@ -22,8 +22,9 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from strongroom.config_audit.adapters import AuditStore
-from strongroom.config_audit.domain import ConfigurationChange, audit_entries
+from strongroom.config_audit.adapters.audit_store import AuditStore
+from strongroom.config_audit.domain.audit import audit_entries
+from strongroom.config_audit.domain.change import ConfigurationChange
 from strongroom.core.observability import logger, metrics
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)

@@ -18,6 +18,7 @@ from strongroom.core.backoff import Backoff
 from strongroom.core.settings import TABLE_NAME_PATTERN, EnvironmentSettings
 from strongroom.deep_archive.adapters.item_codec import Item, attribute, from_item, to_item
 from strongroom.deep_archive.domain.catalog import CatalogEntry
+from strongroom.deep_archive.domain.restore_lookup import CatalogLookup
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -30,17 +31,11 @@ _INDEX_ATTRIBUTES = ("pk", "sk", "file_name_key")
 T = TypeVar("T")
 
 
-class CatalogStore(Protocol):
+class CatalogStore(CatalogLookup, Protocol):
+    """What the packer needs of the catalog; restores need only its lookups."""
+
     def put_entries(self, entries: Iterable[CatalogEntry]) -> int:
         """Write every entry (idempotent: an entry's key is its object and ETag); the count."""
-        ...
-
-    def get_latest(self, project: str, bucket: str, key: str) -> CatalogEntry | None:
-        """The entry of the newest archived version of the object, if any."""
-        ...
-
-    def find_by_file_name(self, project: str, file_name: str) -> list[CatalogEntry]:
-        """Every entry whose key ends in ``/file_name`` (or is it), by key then age."""
         ...
 
     def archived_etags(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -70,10 +70,6 @@ def plan_line(plan: ArchivePlan) -> bytes:
         "members": members,
     }
     return json.dumps(document, separators=(",", ":")).encode() + b"\n"
-
-
-def parse_plan_line(line: bytes) -> ArchivePlan:
-    return plan_from_document(json.loads(line))
 
 
 def plan_from_document(document: dict[str, Any]) -> ArchivePlan:
@@ -145,19 +141,10 @@ class JobFiles:
                 if document["index"] >= first:
                     yield plan_from_document(document)
 
-    def put_manifest(self, archive_key: str, entries: Iterable[CatalogEntry]) -> None:
-        body = ManifestBuffer()
-        for entry in entries:
-            body.add(entry)
-        self.put_manifest_body(archive_key, body)
-
     def put_manifest_body(self, archive_key: str, body: ManifestBuffer) -> None:
         put_readable(
             self._s3, self.bucket, manifest_key(archive_key), body.finish(), "application/x-ndjson"
         )
-
-    def manifest(self, archive_key: str) -> list[CatalogEntry]:
-        return list(self.iter_manifest(archive_key))
 
     def iter_manifest(self, archive_key: str) -> Iterator[CatalogEntry]:
         """The manifest's entries, parsed one line at a time as the body streams in."""

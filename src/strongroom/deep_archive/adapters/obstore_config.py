@@ -115,7 +115,6 @@ def s3_store(
     *,
     credentials: FrozenCredentials | RefreshingCredentials | None = None,
     environment: Mapping[str, str] = os.environ,
-    tuning: StoreTuning | None = None,
 ) -> S3Store:
     """An S3Store for ``bucket`` that reaches the same S3 as a boto3 client built here would.
 
@@ -123,7 +122,7 @@ def s3_store(
     ``Credentials`` object is asked for a fresh frozen set every few minutes, so scoped or
     assumed-role session credentials keep working past their first expiry.
     """
-    tuning = tuning or StoreTuning()
+    tuning = StoreTuning()
     endpoint = S3Endpoint.from_environment(environment)
     config: S3Config = {}
     if endpoint.region:
@@ -138,34 +137,12 @@ def s3_store(
         config=config,
         client_options=tuning.client_options(allow_http=allow_http),
         retry_config=tuning.retry_config(),
-        credential_provider=None if credentials is None else credential_provider(credentials),
+        credential_provider=None if credentials is None else CredentialProvider(credentials),
     )
 
 
-def unsigned_http_store(
-    base_url: str, bucket: str, *, region: str = "us-east-1", tuning: StoreTuning | None = None
-) -> S3Store:
-    """A store that GETs ``{base_url}/{bucket}/{key}`` without signing: for a plain HTTP server.
-
-    Benchmarks point this at a static server (nginx) to measure the client without S3 in the
-    way; the URL layout is S3's path style, so the same reader code runs unchanged.
-    """
-    tuning = tuning or StoreTuning()
-    return S3Store(
-        bucket,
-        config={
-            "endpoint": base_url.rstrip("/"),
-            "region": region,
-            "virtual_hosted_style_request": False,
-            "skip_signature": True,
-        },
-        client_options=tuning.client_options(allow_http=base_url.startswith("http://")),
-        retry_config=tuning.retry_config(),
-    )
-
-
-class _CredentialProvider:
-    """Hands obstore credentials taken from a boto3 credentials object."""
+class CredentialProvider:
+    """An obstore credential provider for boto3 credentials (frozen, or refreshing)."""
 
     def __init__(self, credentials: FrozenCredentials | RefreshingCredentials) -> None:
         self._credentials = credentials
@@ -182,10 +159,3 @@ class _CredentialProvider:
             "token": frozen.token,
             "expires_at": expires_at,
         }
-
-
-def credential_provider(
-    credentials: FrozenCredentials | RefreshingCredentials,
-) -> _CredentialProvider:
-    """An obstore credential provider for boto3 credentials (frozen, or refreshing)."""
-    return _CredentialProvider(credentials)

@@ -28,10 +28,6 @@ class RestoreQueue(Protocol):
         ...
 
 
-def work_message(restore_id: str) -> str:
-    return json.dumps({"restore_id": restore_id})
-
-
 class SqsRestoreQueue:
     def __init__(self, queue_url: str, sqs_client: SQSClient | None = None) -> None:
         self.queue_url = queue_url
@@ -42,4 +38,6 @@ class SqsRestoreQueue:
         return cls(RestoreQueueSettings.from_environment().queue_url)
 
     def start(self, restore_id: str) -> None:
-        self._sqs.send_message(QueueUrl=self.queue_url, MessageBody=work_message(restore_id))
+        self._sqs.send_message(
+            QueueUrl=self.queue_url, MessageBody=json.dumps({"restore_id": restore_id})
+        )

@@ -253,8 +253,8 @@ def read_inventory(
 
     ``source_bucket``, when given, must be the bucket the report lists (InventoryError if not).
     The order is the report's, which S3 does not promise to be sorted across files: sort
-    before ``grouping.iter_archive_plans`` (``plan_archives`` sorts). Each data file is checked
-    against the manifest's MD5 once read; a mismatch raises InventoryError.
+    before ``grouping.iter_archive_plans``. Each data file is checked against the manifest's
+    MD5 once read; a mismatch raises InventoryError.
     """
     manifest_bucket, manifest_key = _split_s3_uri(manifest_uri)
     body = s3_client.get_object(Bucket=manifest_bucket, Key=manifest_key)["Body"].read()

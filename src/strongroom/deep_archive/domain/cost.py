@@ -24,9 +24,6 @@ from strongroom.deep_archive.domain.cost_prices import PriceBook, price_book, re
 from strongroom.deep_archive.domain.grouping import (
     ARCHIVE_TRAILER_BYTES,
     MIB,
-    SMALL_OBJECT_BYTES,
-    SizeBucket,
-    SourceObject,
     zip_overhead,
 )
 from strongroom.deep_archive.domain.storage import (
@@ -36,17 +33,15 @@ from strongroom.deep_archive.domain.storage import (
 )
 
 DEFAULT_PART_BYTES = 64 * MIB
-"""Multipart part size assumed for archive uploads (the packer's choice; pass the real one)."""
+"""Multipart part size the cost model assumes for archive uploads (request count only)."""
 MAX_MULTIPART_PARTS = 10_000
 """S3's limit on parts per upload: larger archives need larger parts, not more of them."""
 CATALOG_ITEM_FIXED_BYTES = 400
 """Catalog item size besides the key: attribute names, archive key, offsets, sizes, CRC,
 SHA-256, ETag, version id, dates. The key itself is counted twice (in the partition key and
-as a plain attribute). Pass ``catalog_item_bytes`` when the real schema is known."""
+as a plain attribute)."""
 MANIFEST_LINE_FIXED_BYTES = 200
 """Manifest sidecar line besides the key: offsets, sizes, CRC, SHA-256 hex, ETag, dates."""
-DEFAULT_KEY_BYTES = 64
-"""Average key length assumed when only a size histogram is known."""
 
 THOUSAND = Decimal(1000)
 MILLION = Decimal(1_000_000)
@@ -74,33 +69,6 @@ class InventorySummary:
             raise ValueError("small_object_count cannot exceed object_count")
         if self.small_object_bytes > self.total_bytes:
             raise ValueError("small_object_bytes cannot exceed total_bytes")
-
-    @classmethod
-    def from_objects(cls, objects: Iterable[SourceObject]) -> InventorySummary:
-        count = total = small = small_bytes = key_bytes = 0
-        for source in objects:
-            count += 1
-            total += source.size
-            key_bytes += source.name_bytes
-            if source.size < SMALL_OBJECT_BYTES:
-                small += 1
-                small_bytes += source.size
-        return cls(count, total, small, small_bytes, key_bytes)
-
-    @classmethod
-    def from_histogram(
-        cls, buckets: Sequence[SizeBucket], *, average_key_bytes: int = DEFAULT_KEY_BYTES
-    ) -> InventorySummary:
-        """From ``size_histogram`` output; its 128 KiB boundary gives the small objects."""
-        small = [b for b in buckets if b.upper is not None and b.upper <= SMALL_OBJECT_BYTES]
-        count = sum(bucket.count for bucket in buckets)
-        return cls(
-            object_count=count,
-            total_bytes=sum(bucket.total_bytes for bucket in buckets),
-            small_object_count=sum(bucket.count for bucket in small),
-            small_object_bytes=sum(bucket.total_bytes for bucket in small),
-            key_bytes=count * average_key_bytes,
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,9 +103,6 @@ class OptionCost:
     @property
     def monthly_total(self) -> Decimal:
         return sum((line.amount for line in self.monthly), Decimal(0))
-
-    def total_after(self, months: int | Decimal) -> Decimal:
-        return self.one_time_total + self.monthly_total * Decimal(months)
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,21 +219,18 @@ def estimate(
     max_bytes: int,
     region: str = "us-east-1",
     archive_count: int | None = None,
-    catalog_item_bytes: int | None = None,
-    part_bytes: int = DEFAULT_PART_BYTES,
     lifecycle_moves_small_objects: bool = True,
 ) -> CostEstimate:
     """Both options for ``summary`` written to ``storage_class`` in ``region``.
 
     ``archive_count``: the plan's count when a plan exists, else estimated from the totals.
-    ``catalog_item_bytes``: the average catalog item size, else estimated from the key length.
-    ``part_bytes``: the packer's multipart part size. ``lifecycle_moves_small_objects``: whether
-    the lifecycle rule compared against also moves objects under 128 KiB; S3's default rule
-    does not, and the lifecycle option then pays Standard rates for them every month.
+    ``lifecycle_moves_small_objects``: whether the lifecycle rule compared against also moves
+    objects under 128 KiB; S3's default rule does not, and the lifecycle option then pays
+    Standard rates for them every month.
     """
     storage_class = archive_storage_class(storage_class)
-    if max_files < 1 or max_bytes < 1 or part_bytes < 1:
-        raise ValueError("max_files, max_bytes and part_bytes must be positive")
+    if max_files < 1 or max_bytes < 1:
+        raise ValueError("max_files and max_bytes must be positive")
     prices = price_book(region)
     archives = (
         archive_count
@@ -277,7 +239,7 @@ def estimate(
     )
     if archives < 0 or (summary.object_count and not archives):
         raise ValueError(f"archive_count {archives} does not fit {summary.object_count} objects")
-    model = _Model(prices, storage_class, summary, archives, catalog_item_bytes, part_bytes)
+    model = _Model(prices, storage_class, summary, archives)
     lifecycle = model.lifecycle(move_small=lifecycle_moves_small_objects)
     packed = model.packed()
     lines = (*lifecycle.one_time, *lifecycle.monthly, *packed.one_time, *packed.monthly)
@@ -324,8 +286,6 @@ class _Model:
         storage_class: str,
         summary: InventorySummary,
         archives: int,
-        catalog_item_bytes: int | None,
-        part_bytes: int,
     ) -> None:
         self.prices = prices
         self.storage_class = storage_class
@@ -334,12 +294,7 @@ class _Model:
         self.archive_bytes = _member_bytes(summary) + archives * ARCHIVE_TRAILER_BYTES
         count = summary.object_count
         average_key = Decimal(summary.key_bytes) / count if count else Decimal(0)
-        self.catalog_item_bytes = (
-            catalog_item_bytes
-            if catalog_item_bytes is not None
-            else math.ceil(CATALOG_ITEM_FIXED_BYTES + 2 * average_key)
-        )
-        self.part_bytes = part_bytes
+        self.catalog_item_bytes = math.ceil(CATALOG_ITEM_FIXED_BYTES + 2 * average_key)
         self.archived_class = storage_class in RESTORE_REQUIRED
 
     def gigabytes(self, size: int | Decimal) -> Decimal:
@@ -450,7 +405,7 @@ class _Model:
         if not self.archives:
             return 0
         average = math.ceil(self.archive_bytes / self.archives)
-        part = max(self.part_bytes, math.ceil(average / MAX_MULTIPART_PARTS))
+        part = max(DEFAULT_PART_BYTES, math.ceil(average / MAX_MULTIPART_PARTS))
         return max(1, math.ceil(average / part))
 
     def restores(self) -> tuple[RestoreCost, ...]:

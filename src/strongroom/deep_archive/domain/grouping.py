@@ -23,7 +23,6 @@ exceed the source bytes for in-memory members.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -125,14 +124,6 @@ class ArchivePlan:
     def member_count(self) -> int:
         return len(self.objects)
 
-    @property
-    def first_key(self) -> str:
-        return self.objects[0].key
-
-    @property
-    def last_key(self) -> str:
-        return self.objects[-1].key
-
 
 class DuplicateKeyError(ValueError):
     """The listing holds the same key twice: a plan would archive one of them twice."""
@@ -174,29 +165,6 @@ def _segments(field: str, value: str) -> list[str]:
     if any(segment in (".", "..") for segment in segments):
         raise ValueError(f"{field} must not contain '.' or '..' segments: {value!r}")
     return segments
-
-
-def plan_archives(
-    objects: Iterable[SourceObject],
-    *,
-    max_files: int,
-    max_bytes: int,
-    output_prefix: str,
-    project: str,
-    run_label: str,
-) -> list[ArchivePlan]:
-    """Every archive for ``objects`` (any order; keys must be unique), in key order."""
-    ordered = sorted(objects, key=lambda source: source.key)
-    return list(
-        iter_archive_plans(
-            ordered,
-            max_files=max_files,
-            max_bytes=max_bytes,
-            output_prefix=output_prefix,
-            project=project,
-            run_label=run_label,
-        )
-    )
 
 
 def iter_archive_plans(
@@ -260,19 +228,14 @@ def _check_order(previous: str | None, key: str) -> None:
     raise KeyOrderError(previous, key)
 
 
-def assign_to_workers(plans: Sequence[ArchivePlan], workers: int) -> list[list[ArchivePlan]]:
-    """``workers`` contiguous runs of ``plans`` (disjoint key ranges), balanced by archive bytes.
+def worker_ranges(weights: Sequence[int], workers: int) -> list[tuple[int, int]]:
+    """``workers`` contiguous runs of archives weighing ``weights`` (disjoint key ranges),
+    balanced by archive bytes: each worker's ``[first, end)``.
 
     The largest run is as small as a contiguous split allows (binary search on the bound,
     greedy fill). While there are at least as many archives as workers, every worker gets
     one; with more workers than archives the last workers get none. Deterministic.
     """
-    ranges = worker_ranges([plan.archive_bytes for plan in plans], workers)
-    return [list(plans[first:end]) for first, end in ranges]
-
-
-def worker_ranges(weights: Sequence[int], workers: int) -> list[tuple[int, int]]:
-    """``assign_to_workers`` on the archives' weights alone: each worker's ``[first, end)``."""
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
     bound = _smallest_feasible_bound(weights, workers)
@@ -334,27 +297,3 @@ SIZE_BUCKET_BOUNDS: tuple[tuple[int, str], ...] = (
     (GIB, "1 GiB"),
 )
 """Upper bounds of the histogram's buckets (log scale, plus the 128 KiB billing threshold)."""
-
-
-def size_histogram(objects: Iterable[SourceObject]) -> list[SizeBucket]:
-    """Object count and bytes per size bucket, every bucket listed (empty ones too)."""
-    bounds = [bound for bound, _ in SIZE_BUCKET_BOUNDS]
-    counts = [0] * (len(bounds) + 1)
-    sizes = [0] * (len(bounds) + 1)
-    for source in objects:
-        slot = bisect_right(bounds, source.size)
-        counts[slot] += 1
-        sizes[slot] += source.size
-    return histogram_buckets(counts, sizes)
-
-
-def histogram_buckets(counts: Sequence[int], sizes: Sequence[int]) -> list[SizeBucket]:
-    """Buckets from per-slot counts and bytes (slot i: below SIZE_BUCKET_BOUNDS[i], last: above)."""
-    buckets: list[SizeBucket] = []
-    lower, lower_label = 0, ""
-    for slot, (upper, upper_label) in enumerate(SIZE_BUCKET_BOUNDS):
-        label = f"< {upper_label}" if slot == 0 else f"{lower_label} - {upper_label}"
-        buckets.append(SizeBucket(lower, upper, label, counts[slot], sizes[slot]))
-        lower, lower_label = upper, upper_label
-    buckets.append(SizeBucket(lower, None, f">= {lower_label}", counts[-1], sizes[-1]))
-    return buckets

@@ -41,9 +41,13 @@ TIER_WAITS = {
 
 
 class CatalogLookup(Protocol):
-    def get_latest(self, project: str, bucket: str, key: str) -> CatalogEntry | None: ...
+    def get_latest(self, project: str, bucket: str, key: str) -> CatalogEntry | None:
+        """The entry of the newest archived version of the object, if any."""
+        ...
 
-    def find_by_file_name(self, project: str, file_name: str) -> list[CatalogEntry]: ...
+    def find_by_file_name(self, project: str, file_name: str) -> list[CatalogEntry]:
+        """Every entry whose key ends in ``/file_name`` (or is it), by key then age."""
+        ...
 
 
 class PrefixListing(Protocol):

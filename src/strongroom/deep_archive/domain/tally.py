@@ -11,7 +11,6 @@ from strongroom.deep_archive.domain.grouping import (
     SMALL_OBJECT_BYTES,
     SizeBucket,
     SourceObject,
-    histogram_buckets,
 )
 
 _UPPER_BOUNDS = [bound for bound, _ in SIZE_BUCKET_BOUNDS]
@@ -44,4 +43,13 @@ class ListingTally:
         )
 
     def histogram(self) -> list[SizeBucket]:
-        return histogram_buckets(self.bucket_counts, self.bucket_bytes)
+        """Every bucket, empty ones too (slot i: below SIZE_BUCKET_BOUNDS[i], last: above)."""
+        counts, sizes = self.bucket_counts, self.bucket_bytes
+        buckets: list[SizeBucket] = []
+        lower, lower_label = 0, ""
+        for slot, (upper, upper_label) in enumerate(SIZE_BUCKET_BOUNDS):
+            label = f"< {upper_label}" if slot == 0 else f"{lower_label} - {upper_label}"
+            buckets.append(SizeBucket(lower, upper, label, counts[slot], sizes[slot]))
+            lower, lower_label = upper, upper_label
+        buckets.append(SizeBucket(lower, None, f">= {lower_label}", counts[-1], sizes[-1]))
+        return buckets

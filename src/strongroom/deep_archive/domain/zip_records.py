@@ -34,10 +34,6 @@ FLAG_UTF8: Final = 1 << 11  # name is UTF-8 (4.4.4, appendix D)
 
 REGULAR_FILE_ATTRIBUTES: Final = 0o100644 << 16  # st_mode of a plain rw-r--r-- file, high word
 
-LOCAL_HEADER_SIZE: Final = 30
-CENTRAL_HEADER_SIZE: Final = 46
-TIMESTAMP_EXTRA_SIZE: Final = 9
-
 _LOCAL_HEADER = struct.Struct("<IHHHHHIIIHH")
 _CENTRAL_HEADER = struct.Struct("<IHHHHHHIIIHHHHHII")
 _DATA_DESCRIPTOR_64 = struct.Struct("<IIQQ")
@@ -61,7 +57,6 @@ _MAX_SIGNED_32: Final = 0x7FFF_FFFF
 _DOS_EARLIEST: Final = (33, 0)  # 1980-01-01 00:00:00
 _DOS_LATEST: Final = ((127 << 9) | (12 << 5) | 31, (23 << 11) | (59 << 5) | 29)  # 2107-12-31
 
-ZIP64_END_RECORDS_SIZE: Final = _ZIP64_END.size + _ZIP64_LOCATOR.size
 END_RECORD_SIZE: Final = _END.size
 
 
@@ -211,16 +206,6 @@ def end_records(member_count: int, directory_offset: int, directory_size: int) -
         min(directory_offset, ZIP64_LIMIT),
         0,  # comment length
     )
-
-
-def end_records_size(member_count: int, directory_offset: int, directory_size: int) -> int:
-    """Length of :func:`end_records` for these values, without building it."""
-    needs_zip64 = (
-        member_count >= ZIP64_COUNT_LIMIT
-        or directory_offset >= ZIP64_LIMIT
-        or directory_size >= ZIP64_LIMIT
-    )
-    return END_RECORD_SIZE + (ZIP64_END_RECORDS_SIZE if needs_zip64 else 0)
 
 
 def dos_date_time(moment: datetime) -> tuple[int, int]:

@@ -25,12 +25,10 @@ from typing import Final, Literal, Protocol
 
 from strongroom.deep_archive.domain.zip_records import (
     END_RECORD_SIZE,
-    METHOD_IDS,
     CompressionMethod,
     MemberHeader,
     dos_date_time,
     end_records,
-    end_records_size,
     unix_mtime,
 )
 
@@ -89,11 +87,6 @@ class MemberRecord:
     crc32: int
     sha256: str
 
-    @property
-    def method_id(self) -> int:
-        """The ZIP compression method number (0 stored, 8 deflated)."""
-        return METHOD_IDS[self.method]
-
 
 @dataclass(frozen=True, slots=True)
 class ArchiveSummary:
@@ -141,15 +134,6 @@ class ArchiveWriter:
     def directory_bytes(self) -> int:
         """Memory held for the central directory (what :meth:`close` still has to write)."""
         return len(self._directory)
-
-    def projected_size(self) -> int:
-        """The archive's length if it were closed now, to decide when an archive is full."""
-        directory_offset, directory_size = self._position, len(self._directory)
-        return (
-            directory_offset
-            + directory_size
-            + end_records_size(self._member_count, directory_offset, directory_size)
-        )
 
     def add(
         self,
@@ -204,7 +188,7 @@ class ArchiveWriter:
         local_header = header.local_header()
         crc32, size, compressed_size = 0, 0, 0
         digest = hashlib.sha256()
-        deflater = _deflater(self._level) if compress else None
+        deflater = zlib.compressobj(self._level, zlib.DEFLATED, _RAW_DEFLATE) if compress else None
         with self._failing_on_error():
             self._emit(local_header)
             for chunk in chunks:
@@ -320,7 +304,8 @@ def encode_member(
     original = _bytes_view(data)
     method: CompressionMethod = "stored"
     payload: bytes | memoryview = original
-    if compress is True or (compress is None and not _not_worth_deflating(name, original)):
+    # Left stored by default: empty data, or a file whose name says it is compressed already.
+    if compress is True or (compress is None and original and not already_compressed(name)):
         deflated = zlib.compress(original, level, wbits=_RAW_DEFLATE)
         if compress is True or len(deflated) < len(original):
             method, payload = "deflated", deflated
@@ -347,19 +332,11 @@ def _encode_name(name: str) -> bytes:
     return encoded
 
 
-def _not_worth_deflating(name: str, data: memoryview) -> bool:
-    return not data or already_compressed(name)
-
-
 def already_compressed(name: str) -> bool:
     """The file name's extension says its content is compressed already (deflate gains nothing)."""
     base = name.rpartition("/")[2]
     stem, dot, suffix = base.rpartition(".")
     return bool(dot and stem) and suffix.lower() in INCOMPRESSIBLE_SUFFIXES
-
-
-def _deflater(level: int) -> zlib._Compress:
-    return zlib.compressobj(level, zlib.DEFLATED, _RAW_DEFLATE)
 
 
 def _bytes_view(data: Buffer) -> memoryview:

@@ -19,10 +19,10 @@ from strongroom.deep_archive.adapters.source_listing import (
     read_inventory,
 )
 from strongroom.deep_archive.domain.cost import CostEstimate, estimate
-from strongroom.deep_archive.domain.cost_prices import available_regions
 from strongroom.deep_archive.domain.grouping import SourceObject, iter_archive_plans, worker_ranges
 from strongroom.deep_archive.domain.job_records import JobRecord, JobSettings, JobStatus
 from strongroom.deep_archive.domain.tally import ListingTally
+from strongroom.deep_archive.services.estimating import price_region
 from strongroom.deep_archive.services.packer_services import PackerServices
 
 CATALOG_LOOKUP_CHUNK = 100
@@ -83,7 +83,7 @@ def plan_job(record: JobRecord, services: PackerServices) -> JobStatus:
         storage_class=settings.storage_class,
         max_files=settings.max_files,
         max_bytes=settings.max_bytes,
-        region=_price_region(services),
+        region=price_region(services.s3.meta.region_name)[0],
         archive_count=len(keys) if planned.files == listed.files else None,
     )
     report = job_estimate(cost, listed, skipped)
@@ -160,11 +160,6 @@ def _expectation_mismatch(
     if not problems:
         return None
     return "source does not match the quality check, nothing archived: " + "; ".join(problems)
-
-
-def _price_region(services: PackerServices) -> str:
-    region = services.s3.meta.region_name
-    return region if region in available_regions() else "us-east-1"
 
 
 def job_estimate(cost: CostEstimate, listed: ListingTally, skipped: SkipTally) -> dict[str, Any]:

@@ -24,7 +24,6 @@ class CatalogEntry:
     key: str
     etag: str
     last_modified: str
-    archived_at: str
     archive_bucket: str
     archive_key: str
     data_offset: int
@@ -49,28 +48,15 @@ class Catalog:
         self._table_name = table_name
 
     def find_by_file_name(self, project: str, file_name: str) -> list[CatalogEntry]:
-        """Every entry of a bare file name, by key then age."""
-        entries = self._query(
+        """Every entry of a bare file name, by key then age (a key's newest version last)."""
+        pages = self._dynamodb.get_paginator("query").paginate(
+            TableName=self._table_name,
             IndexName=BY_FILE_NAME_INDEX,
             KeyConditionExpression="file_name_key = :name",
             ExpressionAttributeValues={":name": {"S": f"{project}#{file_name}"}},
         )
+        entries = [CatalogEntry.from_item(item) for page in pages for item in page["Items"]]
         return sorted(entries, key=lambda entry: (entry.key, entry.last_modified, entry.etag))
-
-    def get_latest(self, project: str, bucket: str, key: str) -> CatalogEntry | None:
-        """The entry of the newest archived version of one source object."""
-        entries = self._query(
-            KeyConditionExpression="pk = :pk",
-            ExpressionAttributeValues={":pk": {"S": f"{project}#{bucket}#{key}"}},
-            ConsistentRead=True,
-        )
-        return max(
-            entries, key=lambda entry: (entry.last_modified, entry.archived_at), default=None
-        )
-
-    def _query(self, **query: Any) -> list[CatalogEntry]:
-        pages = self._dynamodb.get_paginator("query").paginate(TableName=self._table_name, **query)
-        return [CatalogEntry.from_item(item) for page in pages for item in page["Items"]]
 
 
 def readable(head: dict[str, Any]) -> bool:

@@ -21,13 +21,12 @@ LARGE_VALUE_BYTES = (
 
 class _Audit:
     def __init__(self, stack: LocalStack) -> None:
-        outputs = next(item.outputs for item in stack.stacks if item.system == SYSTEM)
+        provisioned = next(item for item in stack.stacks if item.system == SYSTEM)
         self.stack = stack
         self.dynamodb = stack.client("dynamodb")
-        self.configuration = outputs["ConfigurationTableName"]
-        self.audit_table = outputs["AuditTableName"]
-        resources = next(item.resources for item in stack.stacks if item.system == SYSTEM)
-        self.failure_queue = resources["FailureQueue"].physical_id
+        self.configuration = provisioned.outputs["ConfigurationTableName"]
+        self.audit_table = provisioned.outputs["AuditTableName"]
+        self.failure_queue = provisioned.resources["FailureQueue"].physical_id
 
     def put(self, item: dict[str, Any]) -> None:
         self.dynamodb.put_item(TableName=self.configuration, Item=item)

@@ -17,12 +17,11 @@ from strongroom.core.localdev import LOCAL_ACCOUNT_ID
 from strongroom.deep_archive.localdev import DEMO_BUCKET, DEMO_PROJECT, demo_files, demo_topic_arn
 from strongroom.demo.narration import Narrator, StepFailed, check, wait_for
 from strongroom.demo.scenarios.archive_catalog import Catalog, CatalogEntry, readable
-from strongroom.demo.scenarios.deep_archive import FILES, PREFIX
+from strongroom.demo.scenarios.deep_archive import FILES, PREFIX, SYSTEM
 from strongroom.local.api_client import ApiClient, ApiResponse
 from strongroom.local.control_client import call
 from strongroom.local.stack import LocalStack
 
-SYSTEM = "deep_archive"
 FINAL_STATUSES = frozenset({"COMPLETED", "PARTIAL", "FAILED"})
 REPEATED_NAME = f"5000_{PREFIX}_000.csv"
 UNKNOWN_NAME = f"5000_{PREFIX}_999999.csv"
@@ -67,10 +66,12 @@ class _Restores:
         return self.api.post("restore", body=body)
 
     def entry(self, key: str) -> CatalogEntry:
-        entry = self.catalog.get_latest(DEMO_PROJECT, DEMO_BUCKET, key)
-        if entry is None:
+        """The newest catalog entry of ``key``, found by its bare file name as a restore is."""
+        versions = self.catalog.find_by_file_name(DEMO_PROJECT, key.rsplit("/", 1)[-1])
+        newest = [entry for entry in versions if entry.key == key][-1:]
+        if not newest:
             raise StepFailed(f"{key} is not in the catalog")
-        return entry
+        return newest[0]
 
     def is_cold(self, entry: CatalogEntry) -> bool:
         head = self.s3.head_object(Bucket=entry.archive_bucket, Key=entry.archive_key)

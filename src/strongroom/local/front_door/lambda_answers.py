@@ -74,12 +74,11 @@ def invoked(result: InvocationResult, log_tail: bytes | None = None) -> Answer:
 
 
 def error_payload(result: InvocationResult) -> dict[str, object]:
-    """What Lambda's Python runtime returns for an unhandled error. The local runtime keeps the
-    error's type and message; the stack trace is in the function's log, so it is empty here."""
+    """What Lambda's Python runtime returns for an unhandled error."""
     assert result.error is not None
     return {
         "errorMessage": result.error.message,
         "errorType": result.error.error_type,
         "requestId": result.request_id,
-        "stackTrace": [],
+        "stackTrace": list(result.error.stack_trace),
     }

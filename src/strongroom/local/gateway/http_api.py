@@ -53,8 +53,8 @@ class LocalHttpApi:
     def base_url(self) -> str:
         if self._server is None:
             raise RuntimeError("the HTTP API is not started")
-        host, port = self._server.server_address[:2]
-        return f"http://{_url_host(str(host))}:{port}"
+        host, port = str(self._server.server_address[0]), self._server.server_address[1]
+        return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
     def start(self) -> None:
         if self._server is not None:
@@ -91,7 +91,7 @@ class _GatewayServer(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self, address: tuple[str, int], dispatcher: HttpApiDispatcher) -> None:
-        self.address_family = _address_family(address[0])
+        self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         self.dispatcher = dispatcher
         super().__init__(address, _RequestHandler)
 
@@ -156,11 +156,3 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
-
-
-def _address_family(host: str) -> socket.AddressFamily:
-    return socket.AF_INET6 if ":" in host else socket.AF_INET
-
-
-def _url_host(host: str) -> str:
-    return f"[{host}]" if ":" in host else host

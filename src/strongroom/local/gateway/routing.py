@@ -85,7 +85,7 @@ class RouteTable:
         self._default: RouteSpec | None = None
         compiled: list[_CompiledRoute] = []
         for route in routes:
-            if _is_default(route):
+            if DEFAULT_ROUTE_KEY in (route.path, route.method):
                 self._default = route
             else:
                 compiled.append(_compile(route))
@@ -109,10 +109,6 @@ def _split(path: str) -> list[str]:
     """``/a/b`` -> ``["a", "b"]``; ``/`` -> ``[]``; a trailing slash keeps an empty segment."""
     trimmed = path.removeprefix("/")
     return trimmed.split("/") if trimmed else []
-
-
-def _is_default(route: RouteSpec) -> bool:
-    return DEFAULT_ROUTE_KEY in (route.path, route.method)
 
 
 def _compile(route: RouteSpec) -> _CompiledRoute:

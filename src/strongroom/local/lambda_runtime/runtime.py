@@ -164,7 +164,11 @@ class LocalLambdaRuntime:
             pool.release(worker)
             raw_error = response.get("error")
             error = (
-                FunctionError(raw_error["errorType"], raw_error["errorMessage"])
+                FunctionError(
+                    raw_error["errorType"],
+                    raw_error["errorMessage"],
+                    stack_trace=tuple(raw_error.get("stackTrace") or ()),
+                )
                 if raw_error
                 else None
             )

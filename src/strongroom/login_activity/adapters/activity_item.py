@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from strongroom.login_activity.adapters.activity_store import StoredActivity
-from strongroom.login_activity.domain import UserActivity
+from strongroom.login_activity.domain.activity import UserActivity
 
 USER_ID = "user_id"
 SERVICES = "services"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from strongroom.login_activity.domain import UserActivity
+from strongroom.login_activity.domain.activity import UserActivity
 
 
 @dataclass(frozen=True, slots=True)

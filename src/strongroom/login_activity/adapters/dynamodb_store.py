@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from strongroom.core import aws
 from strongroom.login_activity.adapters.activity_item import USER_ID, VERSION, from_item, to_item
 from strongroom.login_activity.adapters.activity_store import StoredActivity, VersionConflict
-from strongroom.login_activity.domain import UserActivity
+from strongroom.login_activity.domain.activity import UserActivity
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

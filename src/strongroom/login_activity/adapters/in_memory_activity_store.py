@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from strongroom.login_activity.adapters.activity_store import StoredActivity, VersionConflict
-from strongroom.login_activity.domain import UserActivity
+from strongroom.login_activity.domain.activity import UserActivity
 
 
 class InMemoryActivityStore:

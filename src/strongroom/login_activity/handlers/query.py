@@ -19,7 +19,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict
 from strongroom.core.http_errors import answer_errors
 from strongroom.core.observability import logger
 from strongroom.login_activity import wiring
-from strongroom.login_activity.domain import IDENTIFIER_MAX_LENGTH, IDENTIFIER_PATTERN, UserActivity
+from strongroom.login_activity.domain.activity import UserActivity
+from strongroom.login_activity.domain.fields import IDENTIFIER_MAX_LENGTH, IDENTIFIER_PATTERN
 from strongroom.login_activity.services.listing import services_of
 
 ROUTE = "/users/<user_id>/services"

@@ -19,8 +19,9 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from strongroom.core.observability import logger, metrics
-from strongroom.login_activity.adapters import ActivityStore, DeadLetter, DeadLetterQueue
-from strongroom.login_activity.domain import LoginEvent, RejectedEvent, parse_login_event
+from strongroom.login_activity.adapters.activity_store import ActivityStore
+from strongroom.login_activity.adapters.dead_letter_queue import DeadLetter, DeadLetterQueue
+from strongroom.login_activity.domain.events import LoginEvent, RejectedEvent, parse_login_event
 from strongroom.login_activity.services.recording import (
     ConflictRetriesExhausted,
     RetryPolicy,

@@ -6,8 +6,9 @@ from http import HTTPStatus
 
 from strongroom.core.http_errors import ApiError
 from strongroom.core.observability import logger
-from strongroom.login_activity.adapters import ActivityStore
-from strongroom.login_activity.domain import UserActivity, merge_services
+from strongroom.login_activity.adapters.activity_store import ActivityStore
+from strongroom.login_activity.domain.activity import UserActivity
+from strongroom.login_activity.domain.merge import merge_services
 
 
 class UnknownUser(ApiError):

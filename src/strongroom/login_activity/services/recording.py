@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from strongroom.core.backoff import Backoff
-from strongroom.login_activity.adapters import ActivityStore, VersionConflict
-from strongroom.login_activity.domain import LoginEvent, merge_activity
+from strongroom.login_activity.adapters.activity_store import ActivityStore, VersionConflict
+from strongroom.login_activity.domain.events import LoginEvent
+from strongroom.login_activity.domain.merge import merge_activity
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""``strongroom archive estimate``: list a source prefix and price archiving it, no job needed.
+"""Price archiving a source prefix without a job: what ``strongroom archive estimate`` shows.
 
 The listing is streamed once: it is tallied (totals, size histogram) and planned into archives
 as it goes, so the archive count is the one a job would plan, not a guess from the totals,
@@ -11,21 +11,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rich.console import RenderableType
+from pydantic import BaseModel, ConfigDict, Field
 
-from strongroom.cli.archive_options import EstimateOptions
-from strongroom.cli.archive_views import estimate_view, histogram_rows
-from strongroom.deep_archive.public import (
-    CostEstimate,
-    ListingTally,
-    SkipTally,
-    SourceObject,
-    available_regions,
-    estimate,
-    iter_archive_plans,
-    list_source,
-    megabytes,
-)
+from strongroom.deep_archive.adapters.source_listing import SkipTally, list_source
+from strongroom.deep_archive.domain.cost import CostEstimate, estimate
+from strongroom.deep_archive.domain.cost_prices import available_regions
+from strongroom.deep_archive.domain.grouping import SourceObject, iter_archive_plans, megabytes
+from strongroom.deep_archive.domain.names import BucketName, KeyPrefix
+from strongroom.deep_archive.domain.projects import MAX_FILE_COUNT
+from strongroom.deep_archive.domain.storage import ArchiveStorageClass
+from strongroom.deep_archive.domain.tally import ListingTally
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -40,6 +35,18 @@ ListingProgress = Callable[[int, int], None]
 """Called with (objects listed, bytes listed) as the listing goes."""
 
 
+class EstimateOptions(BaseModel):
+    """What an estimate needs; the same limits as a project's archive settings."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    bucket: BucketName
+    prefix: KeyPrefix
+    storage_class: ArchiveStorageClass
+    file_count: int = Field(ge=1, le=MAX_FILE_COUNT)
+    archive_size_mb: int = Field(ge=1, le=5_000_000)
+
+
 class UnpricedRegionError(ValueError):
     def __init__(self, region: str) -> None:
         self.region = region
@@ -50,17 +57,9 @@ class UnpricedRegionError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class SourceEstimate:
-    options: EstimateOptions
-    region: str
     cost: CostEstimate
     listed: ListingTally
     skipped: SkipTally
-
-    def view(self) -> RenderableType:
-        skipped = {str(reason): count for reason, count in self.skipped.counts.items()}
-        return estimate_view(
-            self.cost.as_rows(), histogram_rows(self.listed.histogram()), self.cost.notes, skipped
-        )
 
 
 def price_region(region: str | None, *, fallback: str = "us-east-1") -> tuple[str, str | None]:
@@ -112,4 +111,4 @@ def estimate_source(
         region=region,
         archive_count=archives,
     )
-    return SourceEstimate(options, region, cost, listed, skipped)
+    return SourceEstimate(cost, listed, skipped)

@@ -1,0 +1,1 @@
+"""Lambda entry point of trigger_archive: ``archive`` (schedule, or invoked with ``{}``)."""
