@@ -1,6 +1,12 @@
 """The local stack's NAV BI stand-in: a deterministic SQLite database with the tables the
 shipped IPEs read (never deployed: bundles leave ``localdev.py`` out).
 
+The stack's seed (:data:`LOCALDEV`) writes it to ``<state dir>/nav_bi.sqlite`` (kept when it
+already holds the same generation) and stores the secret ``DB_CREDENTIALS_NAV_BI`` as the
+stand-in's ``sqlite:///`` URL, so the function reaches it through the same SQLAlchemy code as
+SQL Server. With ``strongroom up`` running, the seed's own command works with only
+``--endpoint-url`` added: ``aws lambda invoke --function-name SOXAuto-PG01 --payload '{}'``.
+
 :func:`generate` writes the same rows for the same arguments, every time: customers and their
 ledger entries (``rows`` of them, the demo uses about 100,000) spread over ``start``..``end``
 with their detailed entries (initial entries and applications, some dated after any given
@@ -15,16 +21,23 @@ voucher values and redemptions are whole units).
 
 from __future__ import annotations
 
+import json
 import random
 import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
+
+from strongroom.core.localdev import LocalDev, SeedTarget
 
 DEFAULT_START = date(2024, 1, 1)
 DEFAULT_END = date(2027, 12, 31)
 DEFAULT_ROWS = 100_000
+SEED_ROWS = DEFAULT_ROWS
+"""Ledger entries the local stack's seed writes (the demo's size)."""
 SEED = 3  # seed 003
 CURRENCIES = {
     "EUR": ("Euro", 1.0),
@@ -41,7 +54,13 @@ CURRENCIES = {
 CURRENCY_WITHOUT_RATES = ("UGX", "Ugandan shilling")
 VOUCHER_VALUES = (10, 25, 50, 100, 200)
 
+NAV_BI_FILE = "nav_bi.sqlite"
+DATABASE_CREDENTIALS = "DB_CREDENTIALS_NAV_BI"
+
 SCHEMA = """
+CREATE TABLE standin_generation (
+    description TEXT NOT NULL
+);
 CREATE TABLE customer (
     customer_no TEXT PRIMARY KEY,
     name TEXT NOT NULL,
@@ -214,6 +233,10 @@ def generate(
     counts = {"detailed": 0, "rates": 0, "vouchers": 0, "redemptions": 0}
     with sqlite3.connect(staging) as db:
         db.executescript(SCHEMA)
+        db.execute(
+            "INSERT INTO standin_generation VALUES (?)",
+            (_generation(rows, start, end, seed),),
+        )
         db.executemany(
             "INSERT INTO customer VALUES (?, ?, ?)",
             (
@@ -248,3 +271,47 @@ def generate(
         vouchers=counts["vouchers"],
         redemptions=counts["redemptions"],
     )
+
+
+def _generation(rows: int, start: date, end: date, seed: int) -> str:
+    return json.dumps(
+        {"rows": rows, "start": start.isoformat(), "end": end.isoformat(), "seed": seed},
+        sort_keys=True,
+    )
+
+
+def holds_generation(
+    path: Path, rows: int, *, start: date = DEFAULT_START, end: date = DEFAULT_END, seed: int = SEED
+) -> bool:
+    """Whether ``path`` is already the stand-in these arguments would write."""
+    if not path.is_file():
+        return False
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+            row = db.execute("SELECT description FROM standin_generation").fetchone()
+    except sqlite3.Error:
+        return False
+    return row is not None and row[0] == _generation(rows, start, end, seed)
+
+
+def ensure(path: Path, rows: int = DEFAULT_ROWS) -> Path:
+    """The stand-in at ``path``, generated only when it is missing or another generation."""
+    if not holds_generation(path, rows):
+        generate(path, rows)
+    return path
+
+
+def put_secret(secretsmanager: Any, name: str, value: str) -> None:
+    """Create the secret, or give it this value if it exists (a restarted stack)."""
+    try:
+        secretsmanager.create_secret(Name=name, SecretString=value)
+    except secretsmanager.exceptions.ResourceExistsException:
+        secretsmanager.put_secret_value(SecretId=name, SecretString=value)
+
+
+def seed(target: SeedTarget) -> None:
+    path = ensure(Path(target.state_dir).resolve() / NAV_BI_FILE, SEED_ROWS)
+    put_secret(target.client("secretsmanager"), DATABASE_CREDENTIALS, f"sqlite:///{path}")
+
+
+LOCALDEV = LocalDev(seed=seed)

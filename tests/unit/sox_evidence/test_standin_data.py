@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from strongroom.sox_evidence.localdev import generate
+from strongroom.sox_evidence.localdev import ensure, generate, holds_generation
 
 CUTOFF = "2025-06-30"
 
@@ -19,7 +19,7 @@ def table_digest(path: Path) -> str:
         for (table,) in db.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY 1"
         ):
-            for row in db.execute(f"SELECT * FROM {table} ORDER BY 1, 2"):
+            for row in db.execute(f"SELECT * FROM {table} ORDER BY rowid"):
                 digest.update(repr(row).encode())
     return digest.hexdigest()
 
@@ -78,3 +78,17 @@ def test_the_demo_data_holds_what_the_checks_need(nav_bi: Path, what: str, where
 def test_rows_must_be_positive(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="rows: must be at least 1"):
         generate(tmp_path / "x.sqlite", rows=0)
+
+
+def test_ensure_keeps_the_same_generation_and_replaces_another(tmp_path: Path) -> None:
+    path = tmp_path / "nav_bi.sqlite"
+    ensure(path, rows=200)
+    written = path.stat().st_mtime_ns
+
+    ensure(path, rows=200)
+    assert path.stat().st_mtime_ns == written
+    assert holds_generation(path, 200)
+    assert not holds_generation(path, 300)
+
+    ensure(path, rows=300)
+    assert holds_generation(path, 300)
