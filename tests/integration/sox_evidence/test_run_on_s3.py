@@ -23,9 +23,9 @@ from sqlalchemy import make_url
 
 from strongroom.sox_evidence.adapters.nav_bi import SqlSnapshot, SqlSourceDatabase, nav_bi_engine
 from strongroom.sox_evidence.adapters.results_store import S3ResultsStore
+from strongroom.sox_evidence.adapters.sql_statements import Statement
 from strongroom.sox_evidence.domain.requests import parse_run_request
 from strongroom.sox_evidence.domain.runs import RunRecord
-from strongroom.sox_evidence.domain.statements import Statement
 from strongroom.sox_evidence.services.ipe_run import ExtractionLimits
 from strongroom.sox_evidence.services.pg01_run import Pg01Result, run_pg01
 from strongroom.sox_evidence.services.run_records import list_runs

@@ -11,7 +11,8 @@ from pydantic import ValidationError
 from sqlalchemy import BigInteger, Date, DateTime, Numeric, String
 
 from strongroom.sox_evidence.adapters.parquet_parts import record_batch
-from strongroom.sox_evidence.domain.schema import Column, arrow_schema, sql_type
+from strongroom.sox_evidence.adapters.sql_statements import sql_type
+from strongroom.sox_evidence.domain.schema import Column, arrow_schema
 
 MONEY = Column(name="amount", type="decimal", precision=18, scale=2, description="money")
 COLUMNS = (

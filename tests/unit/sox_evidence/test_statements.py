@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Dialect
 
-from strongroom.sox_evidence.domain import catalog, statements
+from strongroom.sox_evidence.adapters import sql_statements as statements
+from strongroom.sox_evidence.domain import catalog
 
 CUTOFF = date(2024, 1, 31)
 

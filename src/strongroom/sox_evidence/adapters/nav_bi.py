@@ -22,8 +22,8 @@ from typing import Any, Protocol
 from sqlalchemy import URL, Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import Dialect
 
+from strongroom.sox_evidence.adapters.sql_statements import Statement, parameters
 from strongroom.sox_evidence.domain.runs import ServerIdentity
-from strongroom.sox_evidence.domain.statements import Statement, parameters
 
 LOGIN_TIMEOUT_S = 15
 QUERY_TIMEOUT_S = 600

@@ -1,19 +1,16 @@
-"""Output columns of an IPE and their types in Parquet (pyarrow) and in the query (SQLAlchemy).
+"""Output columns of an IPE and their Parquet (pyarrow) types.
 
-Money is DECIMAL end to end, never float: the query's result column is typed ``Numeric`` with
-the column's scale (on SQLite, which stores binary floats, the value is rounded to that scale;
-on SQL Server it is the exact DECIMAL), and Parquet holds ``decimal128(precision, scale)``,
+Money is DECIMAL end to end, never float: the query reads it as ``Decimal`` with the column's
+scale (``adapters/sql_statements.py``), and Parquet holds ``decimal128(precision, scale)``,
 which refuses a value that would lose digits. Dates are dates, timestamps are timestamps.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Literal, Self
 
 import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
-from sqlalchemy import BigInteger, Date, DateTime, Numeric, String
-from sqlalchemy.types import TypeEngine
 
 ColumnType = Literal["string", "integer", "decimal", "date", "timestamp"]
 MAX_DECIMAL_PRECISION = 38
@@ -68,24 +65,3 @@ def arrow_schema(columns: tuple[Column, ...]) -> pa.Schema:
             for column in columns
         ]
     )
-
-
-def sql_type(column: Column) -> TypeEngine[Any]:
-    """The type a result column is read as, so each dialect hands Python the same values."""
-    match column.type:
-        case "string":
-            return String()
-        case "integer":
-            return BigInteger()
-        case "decimal":
-            return Numeric(precision=column.precision, scale=column.scale, asdecimal=True)
-        case "date":
-            return Date()
-        case "timestamp":
-            return DateTime()
-    raise AssertionError(column.type)  # pragma: no cover - Literal is exhaustive
-
-
-def total_type(column: Column) -> TypeEngine[Any]:
-    """A control total's type: the column's scale, the widest precision (sums grow)."""
-    return Numeric(precision=MAX_DECIMAL_PRECISION, scale=column.scale, asdecimal=True)

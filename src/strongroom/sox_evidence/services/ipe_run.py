@@ -16,10 +16,11 @@ from datetime import datetime
 from decimal import Decimal
 
 from strongroom.core.observability import logger
+from strongroom.sox_evidence.adapters import sql_statements as statements
 from strongroom.sox_evidence.adapters.nav_bi import SourceDatabase, as_decimal
 from strongroom.sox_evidence.adapters.parquet_parts import read_back, write_parts
 from strongroom.sox_evidence.adapters.results_store import ResultsStore
-from strongroom.sox_evidence.domain import checks, statements
+from strongroom.sox_evidence.domain import checks
 from strongroom.sox_evidence.domain.catalog import CatalogEntry
 from strongroom.sox_evidence.domain.membership import KeyMembership
 from strongroom.sox_evidence.domain.runs import (
@@ -32,6 +33,7 @@ from strongroom.sox_evidence.domain.runs import (
     run_prefix,
 )
 from strongroom.sox_evidence.domain.schema import arrow_schema
+from strongroom.sox_evidence.domain.statements import POPULATION_COUNT, Purpose, RenderedStatement
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ def _server_side(
     with source.snapshot() as snapshot:
         outcome.server = snapshot.identity()
         counted = snapshot.one(statements.completeness(ipe), cutoff)
-        outcome.population = int(counted[statements.POPULATION_COUNT])
+        outcome.population = int(counted[POPULATION_COUNT])
         totals = snapshot.one(statements.control_totals(ipe), cutoff)
         outcome.server_totals = {name: as_decimal(totals[name]) for name in ipe.control_totals}
         membership = KeyMembership(
@@ -91,7 +93,7 @@ def _server_side(
 
 def _evaluate(
     entry: CatalogEntry,
-    rendered: dict[statements.Purpose, statements.RenderedStatement],
+    rendered: dict[Purpose, RenderedStatement],
     outcome: _Outcome,
     parts: list[WrittenPart],
     store: ResultsStore,
