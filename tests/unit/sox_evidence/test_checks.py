@@ -49,3 +49,12 @@ def test_exclusions_must_be_absent() -> None:
     found = checks.exclusions_absent("q", 5, {("V1", "2024-01-01")})
     assert not found.passed
     assert found.actual.startswith("1, e.g. (V1, 2024-01-01)")
+
+
+def test_a_capped_key_query_says_how_many_were_checked() -> None:
+    witness = checks.witnesses_present("q", {(1,), (2,)}, {(1,), (2,)}, capped=True)
+    exclusion = checks.exclusions_absent("q", 2, set(), capped=True)
+
+    assert witness.passed
+    assert "the first 2 in key order were checked" in witness.expected
+    assert "the first 2 in key order were checked" in exclusion.expected

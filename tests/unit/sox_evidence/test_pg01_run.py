@@ -174,3 +174,15 @@ def test_a_future_cutoff_is_refused_before_anything_is_written(nav_bi: Path) -> 
     with pytest.raises(InvalidCutoff, match="cutoff_date: 2099-01-31 is in the future"):
         run(nav_bi, store, {"cutoff_date": "2099-01-31"})
     assert store.objects == {}
+
+
+def test_key_checks_beyond_the_limit_say_they_were_capped(nav_bi: Path) -> None:
+    store = InMemoryResultsStore()
+    limits = ExtractionLimits(batch_rows=500, rows_per_part=10_000, max_check_keys=5)
+    run(nav_bi, store, {"cutoff_date": CUTOFF.isoformat(), "ipe_ids": ["IPE_07"]}, limits)
+    record = records(store)["IPE_07"]
+
+    by_name = {check.name: check for check in record.checks}
+    assert record.status == "succeeded"
+    assert "the first 5 in key order" in by_name["witness_present"].expected
+    assert "the first 5 in key order" in by_name["exclusions_absent"].expected

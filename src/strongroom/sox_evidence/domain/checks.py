@@ -60,7 +60,12 @@ def _show(keys: Iterable[KeyValues], limit: int = 5) -> str:
     return "; ".join(f"({key})" for key in shown)
 
 
-def witnesses_present(query: str, witnesses: set[KeyValues], found: set[KeyValues]) -> CheckResult:
+CAPPED = "; the first {count} in key order were checked, the query names more"
+
+
+def witnesses_present(
+    query: str, witnesses: set[KeyValues], found: set[KeyValues], *, capped: bool = False
+) -> CheckResult:
     """Every witness record is in the written data, and there is at least one witness."""
     missing = sorted(witnesses - found, key=str)
     if not witnesses:
@@ -73,20 +78,24 @@ def witnesses_present(query: str, witnesses: set[KeyValues], found: set[KeyValue
         name="witness_present",
         kind="accuracy",
         query=query,
-        expected=f"all {len(witnesses)} witness records present (at least one)",
+        expected=f"all {len(witnesses)} witness records present (at least one)"
+        + (CAPPED.format(count=len(witnesses)) if capped else ""),
         actual=actual,
         passed=bool(witnesses) and not missing,
     )
 
 
-def exclusions_absent(query: str, excluded: int, found: set[KeyValues]) -> CheckResult:
+def exclusions_absent(
+    query: str, excluded: int, found: set[KeyValues], *, capped: bool = False
+) -> CheckResult:
     """None of the records the exclusion query names is in the written data."""
     actual = "0" if not found else f"{len(found)}, e.g. {_show(sorted(found, key=str))}"
     return CheckResult(
         name="exclusions_absent",
         kind="accuracy",
         query=query,
-        expected=f"0 of the {excluded} records that must be excluded",
+        expected=f"0 of the {excluded} records that must be excluded"
+        + (CAPPED.format(count=excluded) if capped else ""),
         actual=actual,
         passed=not found,
     )

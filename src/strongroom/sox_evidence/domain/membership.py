@@ -23,10 +23,16 @@ class KeyMembership:
     """Records, as rows pass, which of the witnesses and exclusions were written."""
 
     def __init__(
-        self, ipe: IpeDefinition, witnesses: Iterable[KeyValues], exclusions: Iterable[KeyValues]
+        self,
+        ipe: IpeDefinition,
+        witnesses: Iterable[KeyValues],
+        exclusions: Iterable[KeyValues],
+        limit: int | None = None,
     ) -> None:
         self.witnesses = set(witnesses)
         self.exclusions = set(exclusions)
+        self.witnesses_capped = limit is not None and len(self.witnesses) >= limit
+        self.exclusions_capped = limit is not None and len(self.exclusions) >= limit
         self.witnesses_found: set[KeyValues] = set()
         self.exclusions_found: set[KeyValues] = set()
         self.rows = 0

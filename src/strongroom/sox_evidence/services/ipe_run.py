@@ -78,6 +78,7 @@ def _server_side(
             ipe,
             snapshot.keys(statements.witness(ipe), cutoff, limits.max_check_keys),
             snapshot.keys(statements.exclusion(ipe), cutoff, limits.max_check_keys),
+            limits.max_check_keys,
         )
         outcome.membership = membership
         write_parts(
@@ -132,11 +133,13 @@ def _evaluate(
             rendered["witness"].sql,
             outcome.membership.witnesses,
             outcome.membership.witnesses_found,
+            capped=outcome.membership.witnesses_capped,
         ),
         checks.exclusions_absent(
             rendered["exclusion"].sql,
             len(outcome.membership.exclusions),
             outcome.membership.exclusions_found,
+            capped=outcome.membership.exclusions_capped,
         ),
     ]
 
