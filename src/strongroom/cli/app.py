@@ -12,6 +12,7 @@ from strongroom.cli import (
     restore_commands,
     schedule_commands,
     stack_commands,
+    triggers_commands,
 )
 
 app = typer.Typer(
@@ -27,3 +28,4 @@ app.add_typer(audit_commands.app, name="audit")
 app.add_typer(logins_commands.app, name="logins")
 app.add_typer(archive_commands.app, name="archive")
 app.add_typer(restore_commands.app, name="restore")
+app.add_typer(triggers_commands.app, name="triggers")

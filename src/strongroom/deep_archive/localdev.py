@@ -108,7 +108,8 @@ def seed(target: SeedTarget) -> None:
 LOCALDEV = LocalDev(
     # Locally the packer runs as a process from this image name, on the emulator's network.
     parameters={
-        "PackerImage": "strongroom-packer:local",
+        # ECR-shaped (the template derives the image pull permission from it); never pulled.
+        "PackerImage": f"{LOCAL_ACCOUNT_ID}.dkr.ecr.us-east-1.amazonaws.com/strongroom-packer",
         "SubnetIds": "subnet-00000000000000000",
         "SecurityGroupIds": "sg-00000000000000000",
         "SourceBucketArns": f"arn:aws:s3:::{DEMO_BUCKET}",

@@ -7,7 +7,11 @@ from typing import Any
 
 import pytest
 
-from strongroom.local.provision.data_stores import S3Bucket, bucket_notification_configuration
+from strongroom.local.provision.data_stores import (
+    S3Bucket,
+    bucket_notification_configuration,
+    object_lock_configuration,
+)
 from strongroom.local.provision.model import ProvisionContext, Topology
 from strongroom.local.provision.provisioner import resource_order
 from strongroom.local.template.intrinsics import TemplateError
@@ -206,3 +210,42 @@ def test_a_bucket_waits_for_the_queue_policy_it_depends_on(tmp_path: Path) -> No
 
     assert order.index("RestoreQueue") < order.index("RestoreQueuePolicy")
     assert order.index("RestoreQueuePolicy") < order.index("ArchiveBucket")
+
+
+def test_an_object_lock_retention_from_a_parameter_becomes_a_number() -> None:
+    # Given Object Lock days that came from a Number parameter (a string once resolved)
+    configuration = {
+        "ObjectLockEnabled": "Enabled",
+        "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": "30"}},
+    }
+    # When it is translated for the S3 API, then the days are an integer
+    assert object_lock_configuration(configuration) == {
+        "ObjectLockEnabled": "Enabled",
+        "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 30}},
+    }
+
+
+def test_object_lock_without_a_default_retention_is_only_enabled() -> None:
+    assert object_lock_configuration({"ObjectLockEnabled": "Enabled"}) == {
+        "ObjectLockEnabled": "Enabled"
+    }
+
+
+def test_a_bucket_with_object_lock_is_created_lock_enabled_with_its_retention() -> None:
+    s3 = RecordingS3()
+    properties = {
+        "BucketName": "archive",
+        "VersioningConfiguration": {"Status": "Enabled"},
+        "ObjectLockEnabled": True,
+        "ObjectLockConfiguration": {
+            "ObjectLockEnabled": "Enabled",
+            "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Years": "1"}},
+        },
+    }
+    S3Bucket().provision("ArchiveBucket", properties, _context(s3))
+    calls = dict(s3.calls)
+    assert calls["create_bucket"]["ObjectLockEnabledForBucket"] is True
+    assert calls["put_object_lock_configuration"]["ObjectLockConfiguration"] == {
+        "ObjectLockEnabled": "Enabled",
+        "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Years": 1}},
+    }

@@ -235,7 +235,9 @@ class S3Bucket:
             )
         lock = properties.get("ObjectLockConfiguration")
         if lock:
-            client.put_object_lock_configuration(Bucket=name, ObjectLockConfiguration=lock)
+            client.put_object_lock_configuration(
+                Bucket=name, ObjectLockConfiguration=object_lock_configuration(lock)
+            )
         lifecycle = properties.get("LifecycleConfiguration")
         if lifecycle:
             client.put_bucket_lifecycle_configuration(
@@ -305,6 +307,17 @@ def _encryption_rule(rule: dict[str, Any]) -> dict[str, Any]:
     }
     if "ServerSideEncryptionByDefault" in rule:
         translated["ApplyServerSideEncryptionByDefault"] = rule["ServerSideEncryptionByDefault"]
+    return translated
+
+
+def object_lock_configuration(configuration: Mapping[str, Any]) -> dict[str, Any]:
+    """CloudFormation's ObjectLockConfiguration in the S3 API's types: a retention's Days or
+    Years is a number there, and often a parameter (a string) in the template."""
+    translated: dict[str, Any] = {"ObjectLockEnabled": configuration["ObjectLockEnabled"]}
+    retention = (configuration.get("Rule") or {}).get("DefaultRetention")
+    if retention:
+        period = {key: int(retention[key]) for key in ("Days", "Years") if key in retention}
+        translated["Rule"] = {"DefaultRetention": {"Mode": retention["Mode"], **period}}
     return translated
 
 
