@@ -13,6 +13,7 @@ import pytest
 from strongroom.sox_evidence import wiring
 from strongroom.sox_evidence.adapters.in_memory_results_store import InMemoryResultsStore
 from strongroom.sox_evidence.adapters.nav_bi import SourceDatabase
+from strongroom.sox_evidence.adapters.secret import SecretUnusable
 from strongroom.sox_evidence.domain.cutoff import last_day_of_previous_month
 from strongroom.sox_evidence.handlers import pg01
 from strongroom.sox_evidence.services.run_records import list_runs
@@ -103,4 +104,21 @@ def test_a_bad_request_answers_400_naming_the_field_and_writes_nothing(
 
     assert answer["statusCode"] == 400
     assert answer["body"]["errors"][0]["field"] == field
+    assert store.objects == {}
+
+
+def test_an_unreadable_secret_is_a_function_error_that_names_only_the_secret(
+    store: InMemoryResultsStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing can run: the invocation fails (the Errors alarm, the failed queue), no record."""
+
+    @contextmanager
+    def no_source() -> Iterator[SourceDatabase]:
+        raise SecretUnusable("secret 'DB_CREDENTIALS_NAV_BI' could not be read")
+        yield  # pragma: no cover
+
+    monkeypatch.setattr(wiring, "open_source", no_source)
+
+    with pytest.raises(SecretUnusable, match="DB_CREDENTIALS_NAV_BI"):
+        invoke({"cutoff_date": "2024-01-31"})
     assert store.objects == {}

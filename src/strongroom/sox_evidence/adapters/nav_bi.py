@@ -13,7 +13,7 @@ never held.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -49,9 +49,7 @@ class SourceDatabase(Protocol):
     @property
     def dialect(self) -> Dialect: ...
 
-    def snapshot(self) -> Any:
-        """A context manager giving a :class:`Snapshot`."""
-        ...
+    def snapshot(self) -> AbstractContextManager[Snapshot]: ...
 
 
 def nav_bi_engine(url: URL) -> Engine:

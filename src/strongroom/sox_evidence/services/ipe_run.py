@@ -18,7 +18,8 @@ from decimal import Decimal
 from strongroom.core.observability import logger
 from strongroom.sox_evidence.adapters import sql_statements as statements
 from strongroom.sox_evidence.adapters.nav_bi import SourceDatabase, as_decimal
-from strongroom.sox_evidence.adapters.parquet_parts import read_back, write_parts
+from strongroom.sox_evidence.adapters.parquet_parts import write_parts
+from strongroom.sox_evidence.adapters.parquet_read_back import read_back
 from strongroom.sox_evidence.adapters.results_store import ResultsStore
 from strongroom.sox_evidence.domain import checks
 from strongroom.sox_evidence.domain.catalog import CatalogEntry
