@@ -186,3 +186,40 @@ def test_key_checks_beyond_the_limit_say_they_were_capped(nav_bi: Path) -> None:
     assert record.status == "succeeded"
     assert "the first 5 in key order" in by_name["witness_present"].expected
     assert "the first 5 in key order" in by_name["exclusions_absent"].expected
+
+
+def test_composite_date_keys_are_matched_so_superseded_rates_are_caught(nav_bi: Path) -> None:
+    """CR_05 keyed by (currency_code, starting_date): a population that keeps every rate up to
+    the cutoff, not only the one in force, fails exclusions_absent (dates compare as dates)."""
+    shipped = catalog.catalog()["CR_05"]
+    population = (
+        "SELECT r.currency_code AS currency_code, c.description AS currency_description,"
+        " r.starting_date AS starting_date, r.exchange_rate_amount AS exchange_rate_amount,"
+        " r.relational_exch_rate_amount AS relational_exch_rate_amount"
+        " FROM currency_exchange_rate AS r JOIN currency AS c ON c.code = r.currency_code"
+        " WHERE r.starting_date <= :cutoff_date"
+    )
+    broken = shipped.model_copy(
+        update={"definition": shipped.definition.model_copy(update={"population": population})}
+    )
+    store = InMemoryResultsStore()
+    context = RunContext(
+        trigger="cli",
+        requester="test",
+        cutoff_date=CUTOFF,
+        cutoff_source="event",
+        results_bucket=store.bucket,
+        package_version="0.1.0",
+    )
+
+    record = run_ipe(
+        broken,
+        context,
+        source=source_for(nav_bi),
+        store=store,
+        run_id=new_run_id(NOW),
+        clock=ticking_clock(),  # type: ignore[arg-type]
+        limits=SMALL_LIMITS,
+    )
+
+    assert record.failed_checks == ["exclusions_absent"]
