@@ -45,6 +45,8 @@ class SoxSettings(EnvironmentSettings):
     )
     batch_rows: int = Field(default=50_000, alias="BATCH_ROWS", ge=100, le=1_000_000)
     rows_per_part: int = Field(default=1_000_000, alias="ROWS_PER_PART", ge=1_000)
+    budget_margin_s: float = Field(default=120.0, alias="BUDGET_MARGIN_S", ge=0, le=900)
+    """No IPE starts with less than this left of the function's time."""
 
     @property
     def limits(self) -> ExtractionLimits:

@@ -20,7 +20,7 @@ from strongroom.sox_evidence.services.run_records import list_runs
 from tests.support.lambda_context import FakeLambdaContext
 from tests.unit.sox_evidence.support import source_for
 
-CONTEXT = FakeLambdaContext(function_name="SOXAuto-PG01")
+CONTEXT = FakeLambdaContext(function_name="SOXAuto-PG01", remaining_millis=900_000)
 ENVIRONMENT = {
     "S3_RESULTS_BUCKET": "jumia-sox-results",
     "S3_EVIDENCE_BUCKET": "jumia-sox-evidence",
@@ -122,3 +122,18 @@ def test_an_unreadable_secret_is_a_function_error_that_names_only_the_secret(
     with pytest.raises(SecretUnusable, match="DB_CREDENTIALS_NAV_BI"):
         invoke({"cutoff_date": "2024-01-31"})
     assert store.objects == {}
+
+
+def test_ipes_that_would_start_too_close_to_the_timeout_are_recorded_not_attempted(
+    store: InMemoryResultsStore,
+) -> None:
+    """With 60 s left and the 120 s margin, nothing starts, and every IPE says so."""
+    short = FakeLambdaContext(function_name="SOXAuto-PG01", remaining_millis=60_000)
+
+    answer = pg01.handler({"cutoff_date": "2024-01-31"}, short)  # type: ignore[arg-type]
+
+    assert answer["statusCode"] == 500
+    for outcome in answer["body"]["ipes"]:
+        assert outcome["status"] == "failed"
+        assert outcome["failure"].startswith("not attempted: 60 s of the function's time left")
+    assert len(list_runs(store)) == 3

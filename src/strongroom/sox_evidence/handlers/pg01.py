@@ -18,7 +18,7 @@ from strongroom.sox_evidence import wiring
 from strongroom.sox_evidence.domain.catalog import UnknownIpe
 from strongroom.sox_evidence.domain.cutoff import InvalidCutoff
 from strongroom.sox_evidence.domain.requests import InvalidRunRequest, parse_run_request
-from strongroom.sox_evidence.services.pg01_run import run_pg01
+from strongroom.sox_evidence.services.pg01_run import TimeBudget, run_pg01
 
 BAD_REQUEST = 400
 
@@ -44,6 +44,7 @@ def handler(event: Any, context: LambdaContext) -> dict[str, Any]:
             clock=utc_now,
             package_version=wiring.PACKAGE_VERSION,
             limits=config.limits,
+            budget=TimeBudget(context.get_remaining_time_in_millis, config.budget_margin_s),
         )
     except InvalidRunRequest as error:
         return _refused(error.problems)

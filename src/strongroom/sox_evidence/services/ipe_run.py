@@ -145,6 +145,49 @@ def _evaluate(
     ]
 
 
+def record_not_attempted(
+    entry: CatalogEntry,
+    context: RunContext,
+    *,
+    store: ResultsStore,
+    run_id: str,
+    at: datetime,
+    reason: str,
+) -> RunRecord:
+    """The record of an IPE the run did not start (too little of the function's time left)."""
+    ipe = entry.definition
+    record = RunRecord(
+        run_id=run_id,
+        ipe_id=ipe.id,
+        ipe_title=ipe.title,
+        control=ipe.control,
+        catalog_file=entry.source_file,
+        catalog_sha256=entry.sha256,
+        context=context,
+        started_at=at,
+        ended_at=at,
+        status="failed",
+        failure=f"not attempted: {reason}",
+        rows=0,
+        bytes=0,
+        parts=(),
+        control_totals={},
+        checks=(),
+        statements=(),
+        server=None,
+    )
+    _save(record, store)
+    return record
+
+
+def _save(record: RunRecord, store: ResultsStore) -> None:
+    store.put_bytes(
+        record_key(record.ipe_id, record.context.cutoff_date, record.run_id),
+        record.model_dump_json(indent=2).encode(),
+        "application/json",
+    )
+
+
 def run_ipe(
     entry: CatalogEntry,
     context: RunContext,
@@ -196,9 +239,5 @@ def run_ipe(
         statements=tuple(rendered.values()),
         server=outcome.server,
     )
-    store.put_bytes(
-        record_key(ipe.id, cutoff, run_id),
-        record.model_dump_json(indent=2).encode(),
-        "application/json",
-    )
+    _save(record, store)
     return record

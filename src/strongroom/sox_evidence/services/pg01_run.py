@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
@@ -21,10 +22,32 @@ from strongroom.sox_evidence.domain import catalog
 from strongroom.sox_evidence.domain.cutoff import resolve_cutoff
 from strongroom.sox_evidence.domain.requests import ParsedRequest
 from strongroom.sox_evidence.domain.runs import RunContext, RunRecord, new_run_id, record_key
-from strongroom.sox_evidence.services.ipe_run import DEFAULT_LIMITS, ExtractionLimits, run_ipe
+from strongroom.sox_evidence.services.ipe_run import (
+    DEFAULT_LIMITS,
+    ExtractionLimits,
+    record_not_attempted,
+    run_ipe,
+)
 from strongroom.sox_evidence.services.run_metrics import emit_ipe_metrics
 
 SourceOpener = Callable[[], AbstractContextManager[SourceDatabase]]
+
+
+@dataclass(frozen=True)
+class TimeBudget:
+    """How much of the function's time is left; no IPE starts with less than the margin."""
+
+    remaining_ms: Callable[[], int]
+    margin_s: float
+
+    def left_s(self) -> float:
+        return self.remaining_ms() / 1000
+
+    def exhausted(self) -> bool:
+        return self.left_s() < self.margin_s
+
+
+NO_BUDGET = TimeBudget(remaining_ms=lambda: 2**62, margin_s=0)
 
 
 class IpeOutcome(BaseModel):
@@ -79,8 +102,10 @@ def run_pg01(
     package_version: str,
     limits: ExtractionLimits = DEFAULT_LIMITS,
     new_id: Callable[[datetime], str] = new_run_id,
+    budget: TimeBudget = NO_BUDGET,
 ) -> Pg01Result:
-    """Raises ``InvalidCutoff`` or ``UnknownIpe`` before anything runs."""
+    """Raises ``InvalidCutoff`` or ``UnknownIpe`` before anything runs. An IPE that would start
+    with less than the budget's margin left is recorded failed, not attempted, not left out."""
     started = clock()
     cutoff, source_of_cutoff = resolve_cutoff(request.cutoff_date, cutoff_setting, started.date())
     entries = catalog.select(request.ipe_ids)
@@ -94,7 +119,7 @@ def run_pg01(
     )
     outcomes = [
         _outcome(record)
-        for record in _run_each(entries, context, open_source, store, clock, limits, new_id)
+        for record in _run_each(entries, context, open_source, store, clock, limits, new_id, budget)
     ]
     return Pg01Result(
         cutoff_date=cutoff,
@@ -114,17 +139,28 @@ def _run_each(
     clock: Callable[[], datetime],
     limits: ExtractionLimits,
     new_id: Callable[[datetime], str],
+    budget: TimeBudget,
 ) -> Iterator[RunRecord]:
     with open_source() as source:
         for entry in entries:
-            record = run_ipe(
-                entry,
-                context,
-                source=source,
-                store=store,
-                run_id=new_id(clock()),
-                clock=clock,
-                limits=limits,
-            )
+            now = clock()
+            if budget.exhausted():
+                reason = (
+                    f"{budget.left_s():.0f} s of the function's time left, under the "
+                    f"{budget.margin_s:.0f} s margin: rerun it with ipe_ids"
+                )
+                record = record_not_attempted(
+                    entry, context, store=store, run_id=new_id(now), at=now, reason=reason
+                )
+            else:
+                record = run_ipe(
+                    entry,
+                    context,
+                    source=source,
+                    store=store,
+                    run_id=new_id(now),
+                    clock=clock,
+                    limits=limits,
+                )
             emit_ipe_metrics(record)
             yield record
