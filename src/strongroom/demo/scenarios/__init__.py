@@ -9,6 +9,7 @@ from strongroom.demo.scenarios.config_audit import config_audit_scenario
 from strongroom.demo.scenarios.deep_archive import deep_archive_scenario
 from strongroom.demo.scenarios.deep_archive_restore import deep_archive_restore_scenario
 from strongroom.demo.scenarios.login_activity import login_activity_scenario
+from strongroom.demo.scenarios.trigger_archive import trigger_archive_scenario
 from strongroom.local.stack import LocalStack
 
 Scenario = Callable[[LocalStack, Narrator], None]
@@ -18,4 +19,5 @@ SCENARIOS: list[Scenario] = [
     login_activity_scenario,
     deep_archive_scenario,
     deep_archive_restore_scenario,
+    trigger_archive_scenario,
 ]
