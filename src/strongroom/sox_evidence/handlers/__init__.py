@@ -1,0 +1,1 @@
+"""sox_evidence's Lambda entry points."""

@@ -1,0 +1,243 @@
+"""Run one IPE for a cutoff: extract in one snapshot, prove completeness and accuracy, record.
+
+Inside one read-consistent transaction: the server's population count and control totals, the
+witness and exclusion keys, then the extraction streamed into Parquet parts. After it: the parts
+are read back from the bucket (SHA-256, footer row counts, totals of the written rows) and every
+check is evaluated. A failed check fails the IPE, but its parts stay, and its run record says
+failed; an error (database, bucket) is recorded the same way with its reason. The run record is
+written in every case, under a key no other run can take.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from strongroom.core.observability import logger
+from strongroom.sox_evidence.adapters import sql_statements as statements
+from strongroom.sox_evidence.adapters.nav_bi import SourceDatabase, as_decimal
+from strongroom.sox_evidence.adapters.parquet_parts import write_parts
+from strongroom.sox_evidence.adapters.parquet_read_back import read_back
+from strongroom.sox_evidence.adapters.results_store import ResultsStore
+from strongroom.sox_evidence.domain import checks
+from strongroom.sox_evidence.domain.catalog import CatalogEntry
+from strongroom.sox_evidence.domain.membership import KeyMembership
+from strongroom.sox_evidence.domain.runs import (
+    RunContext,
+    RunRecord,
+    ServerIdentity,
+    WrittenPart,
+    part_key,
+    record_key,
+    run_prefix,
+)
+from strongroom.sox_evidence.domain.schema import arrow_schema
+from strongroom.sox_evidence.domain.statements import POPULATION_COUNT, Purpose, RenderedStatement
+
+
+@dataclass(frozen=True)
+class ExtractionLimits:
+    batch_rows: int = 50_000
+    """Rows fetched from the cursor and written as one row group."""
+    rows_per_part: int = 1_000_000
+    """A new Parquet part starts after this many rows."""
+    max_check_keys: int = 100_000
+    """Witness and exclusion keys checked per IPE (the first ones in key order)."""
+
+
+DEFAULT_LIMITS = ExtractionLimits()
+
+
+@dataclass
+class _Outcome:
+    server: ServerIdentity | None = None
+    population: int | None = None
+    server_totals: dict[str, Decimal] | None = None
+    membership: KeyMembership | None = None
+
+
+def _server_side(
+    entry: CatalogEntry,
+    context: RunContext,
+    source: SourceDatabase,
+    store: ResultsStore,
+    run_id: str,
+    limits: ExtractionLimits,
+    outcome: _Outcome,
+    written: list[WrittenPart],
+) -> None:
+    ipe, cutoff = entry.definition, context.cutoff_date
+    with source.snapshot() as snapshot:
+        outcome.server = snapshot.identity()
+        counted = snapshot.one(statements.completeness(ipe), cutoff)
+        outcome.population = int(counted[POPULATION_COUNT])
+        totals = snapshot.one(statements.control_totals(ipe), cutoff)
+        outcome.server_totals = {name: as_decimal(totals[name]) for name in ipe.control_totals}
+        membership = KeyMembership(
+            ipe,
+            snapshot.keys(statements.witness(ipe), cutoff, limits.max_check_keys),
+            snapshot.keys(statements.exclusion(ipe), cutoff, limits.max_check_keys),
+            limits.max_check_keys,
+        )
+        outcome.membership = membership
+        write_parts(
+            snapshot.stream(statements.extraction(ipe), cutoff, limits.batch_rows),
+            store=store,
+            schema=arrow_schema(ipe.columns),
+            key_for=lambda index: part_key(ipe.id, cutoff, run_id, index),
+            rows_per_part=limits.rows_per_part,
+            observe=membership.observe,
+            written=written,
+        )
+
+
+def _evaluate(
+    entry: CatalogEntry,
+    rendered: dict[Purpose, RenderedStatement],
+    outcome: _Outcome,
+    parts: list[WrittenPart],
+    store: ResultsStore,
+    prefix: str,
+) -> list[checks.CheckResult]:
+    ipe = entry.definition
+    assert outcome.population is not None
+    assert outcome.server_totals is not None
+    assert outcome.membership is not None
+    written_rows = sum(part.rows for part in parts)
+    read = read_back(parts, store, ipe.control_totals)
+    where = f"s3://{store.bucket}/{prefix}"
+    return [
+        checks.rows_match(
+            "population_count_equals_rows_written",
+            rendered["completeness"].sql,
+            outcome.population,
+            written_rows,
+        ),
+        checks.rows_match(
+            "rows_written_equal_parquet_footers",
+            f"row counts in the Parquet footers of {where}part-*.parquet",
+            written_rows,
+            read.footer_rows,
+        ),
+        checks.CheckResult(
+            name="parts_sha256_match",
+            kind="completeness",
+            query=f"SHA-256 of every part of {where} as downloaded at its version",
+            expected=f"{len(parts)} parts with the SHA-256 they were uploaded with",
+            actual="all match" if read.digests_match else f"differ: {list(read.mismatched)}",
+            passed=read.digests_match,
+        ),
+        *checks.totals_match(rendered["control_totals"].sql, outcome.server_totals, read.totals),
+        checks.witnesses_present(
+            rendered["witness"].sql,
+            outcome.membership.witnesses,
+            outcome.membership.witnesses_found,
+            capped=outcome.membership.witnesses_capped,
+        ),
+        checks.exclusions_absent(
+            rendered["exclusion"].sql,
+            len(outcome.membership.exclusions),
+            outcome.membership.exclusions_found,
+            capped=outcome.membership.exclusions_capped,
+        ),
+    ]
+
+
+def record_not_attempted(
+    entry: CatalogEntry,
+    context: RunContext,
+    *,
+    store: ResultsStore,
+    run_id: str,
+    at: datetime,
+    reason: str,
+) -> RunRecord:
+    """The record of an IPE the run did not start (too little of the function's time left)."""
+    ipe = entry.definition
+    record = RunRecord(
+        run_id=run_id,
+        ipe_id=ipe.id,
+        ipe_title=ipe.title,
+        control=ipe.control,
+        catalog_file=entry.source_file,
+        catalog_sha256=entry.sha256,
+        context=context,
+        started_at=at,
+        ended_at=at,
+        status="failed",
+        failure=f"not attempted: {reason}",
+        rows=0,
+        bytes=0,
+        parts=(),
+        control_totals={},
+        checks=(),
+        statements=(),
+        server=None,
+    )
+    _save(record, store)
+    return record
+
+
+def _save(record: RunRecord, store: ResultsStore) -> None:
+    store.put_bytes(
+        record_key(record.ipe_id, record.context.cutoff_date, record.run_id),
+        record.model_dump_json(indent=2).encode(),
+        "application/json",
+    )
+
+
+def run_ipe(
+    entry: CatalogEntry,
+    context: RunContext,
+    *,
+    source: SourceDatabase,
+    store: ResultsStore,
+    run_id: str,
+    clock: Callable[[], datetime],
+    limits: ExtractionLimits = DEFAULT_LIMITS,
+) -> RunRecord:
+    ipe, cutoff = entry.definition, context.cutoff_date
+    started_at = clock()
+    plan = [
+        statements.completeness(ipe),
+        statements.control_totals(ipe),
+        statements.witness(ipe),
+        statements.exclusion(ipe),
+        statements.extraction(ipe),
+    ]
+    rendered = {s.purpose: statements.render(s, source.dialect, cutoff) for s in plan}
+    outcome, parts = _Outcome(), list[WrittenPart]()
+    results: list[checks.CheckResult] = []
+    failure: str | None = None
+    prefix = run_prefix(ipe.id, cutoff, run_id)
+    try:
+        _server_side(entry, context, source, store, run_id, limits, outcome, parts)
+        results = _evaluate(entry, rendered, outcome, parts, store, prefix)
+    except Exception as error:  # one IPE's failure is recorded; the others still run
+        logger.exception("IPE run failed", ipe_id=ipe.id, run_id=run_id)
+        failure = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
+    passed = failure is None and all(result.passed for result in results)
+    record = RunRecord(
+        run_id=run_id,
+        ipe_id=ipe.id,
+        ipe_title=ipe.title,
+        control=ipe.control,
+        catalog_file=entry.source_file,
+        catalog_sha256=entry.sha256,
+        context=context,
+        started_at=started_at,
+        ended_at=clock(),
+        status="succeeded" if passed else "failed",
+        failure=failure,
+        rows=sum(part.rows for part in parts),
+        bytes=sum(part.bytes for part in parts),
+        parts=tuple(parts),
+        control_totals=outcome.server_totals or {},
+        checks=tuple(results),
+        statements=tuple(rendered.values()),
+        server=outcome.server,
+    )
+    _save(record, store)
+    return record

@@ -1,0 +1,17 @@
+"""Run records as stored: what ``strongroom sox status`` and the evidence package (part 2) read."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from strongroom.sox_evidence.adapters.results_store import ResultsStore
+from strongroom.sox_evidence.domain.runs import RunRecord, records_prefix
+
+
+def list_runs(
+    store: ResultsStore, ipe_id: str | None = None, cutoff: date | None = None
+) -> list[RunRecord]:
+    """Every run record under the prefix, oldest run first (run ids sort by start time)."""
+    keys = [key for key in store.list_keys(records_prefix(ipe_id, cutoff)) if key.endswith(".json")]
+    records = [RunRecord.model_validate_json(store.get_bytes(key)) for key in keys]
+    return sorted(records, key=lambda record: (record.ipe_id, record.run_id))

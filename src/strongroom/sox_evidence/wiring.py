@@ -1,0 +1,76 @@
+"""The one place sox_evidence reads its environment and builds its adapters.
+
+Settings are read on first use (never at import) and cached for the life of the Lambda
+environment. Each run opens its own source (``open_source``): the secret is read (Powertools
+caches it five minutes), an engine is made, and disposed of when the run ends. Tests bind
+twins with ``monkeypatch.setattr(wiring, "open_source", ...)`` / ``"results_store"``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+
+from pydantic import Field
+
+import strongroom
+from strongroom.core import aws
+from strongroom.core.settings import EnvironmentSettings, SettingsError
+from strongroom.sox_evidence.adapters.nav_bi import (
+    SourceDatabase,
+    SqlSourceDatabase,
+    nav_bi_engine,
+)
+from strongroom.sox_evidence.adapters.results_store import ResultsStore, S3ResultsStore
+from strongroom.sox_evidence.adapters.secret import read_database_url
+from strongroom.sox_evidence.services.ipe_run import ExtractionLimits
+
+__all__ = ["SettingsError", "SoxSettings", "open_source", "results_store", "settings"]
+
+BUCKET_NAME_PATTERN = r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"
+
+
+class SoxSettings(EnvironmentSettings):
+    """The seed's variables (``CUTOFF_DATE``, ``LOG_LEVEL`` is Powertools'), and the secret."""
+
+    results_bucket: str = Field(alias="S3_RESULTS_BUCKET", pattern=BUCKET_NAME_PATTERN)
+    evidence_bucket: str = Field(alias="S3_EVIDENCE_BUCKET", pattern=BUCKET_NAME_PATTERN)
+    athena_database: str = Field(alias="ATHENA_DATABASE", pattern=r"^[a-z0-9_]{1,255}$")
+    athena_output_location: str = Field(alias="ATHENA_OUTPUT_LOCATION", pattern=r"^s3://\S+/$")
+    cutoff_date: str | None = Field(default=None, alias="CUTOFF_DATE")
+    """Checked by the cutoff rules when a run uses it, so the error names it with the rule."""
+    db_secret_name: str = Field(
+        default="DB_CREDENTIALS_NAV_BI", alias="DB_SECRET_NAME", min_length=1
+    )
+    batch_rows: int = Field(default=50_000, alias="BATCH_ROWS", ge=100, le=1_000_000)
+    rows_per_part: int = Field(default=1_000_000, alias="ROWS_PER_PART", ge=1_000)
+    budget_margin_s: float = Field(default=120.0, alias="BUDGET_MARGIN_S", ge=0, le=900)
+    """No IPE starts with less than this left of the function's time."""
+
+    @property
+    def limits(self) -> ExtractionLimits:
+        return ExtractionLimits(batch_rows=self.batch_rows, rows_per_part=self.rows_per_part)
+
+
+@cache
+def settings() -> SoxSettings:
+    return SoxSettings.from_environment()
+
+
+@cache
+def results_store() -> ResultsStore:
+    return S3ResultsStore(settings().results_bucket, aws.client("s3"))
+
+
+@contextmanager
+def open_source() -> Iterator[SourceDatabase]:
+    """The NAV BI database for one run; the engine is disposed of when the run ends."""
+    engine = nav_bi_engine(read_database_url(settings().db_secret_name))
+    try:
+        yield SqlSourceDatabase(engine)
+    finally:
+        engine.dispose()
+
+
+PACKAGE_VERSION = strongroom.__version__

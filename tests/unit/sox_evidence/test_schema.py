@@ -1,0 +1,78 @@
+"""Output schema: money is decimal128, dates are dates, and no value loses a digit silently."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import pyarrow as pa
+import pytest
+from pydantic import ValidationError
+from sqlalchemy import BigInteger, Date, DateTime, Numeric, String
+
+from strongroom.sox_evidence.adapters.parquet_parts import record_batch
+from strongroom.sox_evidence.adapters.sql_statements import sql_type
+from strongroom.sox_evidence.domain.schema import Column, arrow_schema
+
+MONEY = Column(name="amount", type="decimal", precision=18, scale=2, description="money")
+COLUMNS = (
+    Column(name="entry_no", type="integer", description="key"),
+    Column(name="name", type="string", description="text"),
+    MONEY,
+    Column(name="posted", type="date", description="a day"),
+    Column(name="stamped", type="timestamp", nullable=True, description="a moment"),
+)
+
+
+def test_each_column_type_maps_to_its_arrow_type() -> None:
+    schema = arrow_schema(COLUMNS)
+
+    assert schema.types == [
+        pa.int64(),
+        pa.string(),
+        pa.decimal128(18, 2),
+        pa.date32(),
+        pa.timestamp("us"),
+    ]
+    assert [field.nullable for field in schema] == [False, False, False, False, True]
+    assert schema.field("amount").metadata == {b"description": b"money"}
+
+
+def test_each_column_type_is_read_from_the_query_as_its_sql_type() -> None:
+    types = [sql_type(column) for column in COLUMNS]
+
+    assert [type(t) for t in types] == [BigInteger, String, Numeric, Date, DateTime]
+    money = types[2]
+    assert isinstance(money, Numeric)
+    assert (money.precision, money.scale, money.asdecimal) == (18, 2, True)
+
+
+def test_a_decimal_needs_precision_and_scale_and_others_take_neither() -> None:
+    with pytest.raises(ValidationError, match="needs precision and scale"):
+        Column(name="amount", type="decimal", description="money")
+    with pytest.raises(ValidationError, match="only a decimal"):
+        Column(name="n", type="integer", precision=3, scale=0, description="count")
+    with pytest.raises(ValidationError, match="scale exceeds precision"):
+        Column(name="x", type="decimal", precision=2, scale=3, description="bad")
+
+
+def test_rows_become_a_batch_with_exact_decimals_and_typed_dates() -> None:
+    rows = [
+        (1, "a", Decimal("12.34"), date(2024, 1, 31), None),
+        (2, "b", Decimal("-0.01"), date(2024, 1, 30), datetime(2024, 1, 30, 8, 0)),
+    ]
+
+    batch = record_batch(rows, arrow_schema(COLUMNS))
+
+    assert batch.column("amount").to_pylist() == [Decimal("12.34"), Decimal("-0.01")]
+    assert batch.column("posted").to_pylist() == [date(2024, 1, 31), date(2024, 1, 30)]
+
+
+def test_trailing_zeros_fit_but_a_lost_digit_is_refused() -> None:
+    schema = arrow_schema((MONEY,))
+
+    assert record_batch([(Decimal("1.50000000000000000000"),)], schema).num_rows == 1
+    with pytest.raises(pa.ArrowInvalid):
+        record_batch([(Decimal("1.234"),)], schema)
+    with pytest.raises(pa.ArrowTypeError):
+        record_batch([(1.5,)], schema)
