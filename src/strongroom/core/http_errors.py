@@ -7,6 +7,12 @@ echoed back.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
+import re
+import sys
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -90,7 +96,100 @@ def api_error_response(error: ApiError) -> Response[dict[str, Any]]:
     )
 
 
+_BOUNDARY = re.compile(r";\s*boundary=", re.IGNORECASE)
+
+
+def body_problem(event: Mapping[str, Any]) -> dict[str, Any] | None:
+    """Why the body of an HTTP API ``event`` cannot be decoded, as a validation error; or None.
+
+    Decodes the body as Powertools' validation does (base64 if so marked; multipart needs a
+    boundary; otherwise UTF-8 text, parsed as JSON when the content type is JSON or absent) and
+    names the first step that fails. Powertools turns only ``JSONDecodeError`` into a 422; the
+    others (not base64, not UTF-8, an integer over Python's digit limit, nesting deeper than the
+    parser recurses, multipart without a boundary) escape it as ValueError or RecursionError.
+    """
+    headers = {
+        str(name).lower(): str(value) for name, value in (event.get("headers") or {}).items()
+    }
+    content_type = headers.get("content-type", "").strip().lower()
+    try:
+        data = _body_bytes(event)
+        if content_type.startswith("multipart/form-data"):
+            if not _BOUNDARY.search(content_type):
+                raise _Undecodable(
+                    "multipart_boundary_missing",
+                    "multipart/form-data needs a boundary parameter in Content-Type",
+                )
+            return None
+        text = _utf8(data)
+        if not content_type or content_type.startswith("application/json"):
+            _json(text)
+    except _Undecodable as problem:
+        return {"loc": ("body",), "msg": problem.message, "type": problem.rule}
+    return None
+
+
+class _Undecodable(Exception):
+    def __init__(self, rule: str, message: str) -> None:
+        super().__init__(message)
+        self.rule = rule
+        self.message = message
+
+
+def _body_bytes(event: Mapping[str, Any]) -> bytes:
+    raw = event.get("body") or ""
+    if not event.get("isBase64Encoded"):
+        return str(raw).encode("utf-8", "surrogatepass")
+    try:
+        return base64.b64decode(str(raw).encode())
+    except (binascii.Error, ValueError):
+        raise _Undecodable(
+            "body_not_base64", "body is marked base64-encoded but is not base64"
+        ) from None
+
+
+def _utf8(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _Undecodable(
+            "body_not_utf8", f"body is not UTF-8 text (byte {error.start} is invalid)"
+        ) from None
+
+
+def _json(text: str) -> None:
+    try:
+        json.loads(text)
+    except RecursionError:
+        raise _Undecodable("json_too_deep", "JSON is nested too deeply to parse") from None
+    except json.JSONDecodeError as error:
+        raise _Undecodable("json_invalid", f"JSON decode error: {error.msg}") from None
+    except ValueError:
+        digits = sys.get_int_max_str_digits()
+        raise _Undecodable(
+            "json_number_too_long", f"JSON has an integer of more than {digits} digits"
+        ) from None
+
+
+def undecodable_body(app: Any) -> Any:
+    """The exception handler for errors an undecodable body raises: a 422 naming the problem.
+
+    Registered for ValueError (UnicodeDecodeError, binascii.Error and the integer digit limit
+    are ValueErrors) and RecursionError; it looks at the request's body again, and when that
+    decodes the exception came from elsewhere (a bug): it is raised again, so it stays a 500.
+    """
+
+    def handle(error: Exception) -> Response[dict[str, Any]]:
+        problem = body_problem(app.current_event.raw_event)
+        if problem is None:
+            raise error
+        return invalid_request(RequestValidationError([problem]))
+
+    return handle
+
+
 def answer_errors(app: Any) -> None:
-    """Register the two error handlers every strongroom API shares on a Powertools resolver."""
+    """Register the error handlers every strongroom API shares on a Powertools resolver."""
     app.exception_handler(RequestValidationError)(invalid_request)
     app.exception_handler(ApiError)(api_error_response)
+    app.exception_handler([ValueError, RecursionError])(undecodable_body(app))
