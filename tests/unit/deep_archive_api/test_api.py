@@ -116,6 +116,20 @@ def test_an_invalid_field_is_422_naming_it(
     assert bound.jobs.jobs() == []
 
 
+@pytest.mark.parametrize("field", ["expected_files", "expected_bytes"])
+def test_an_expected_count_too_large_to_record_is_422_and_claims_nothing(
+    bound: Fakes, field: str
+) -> None:
+    status, _, body = archive(**{field: 10**38})
+
+    assert status == 422
+    assert (["body", field], "less_than_equal") in [
+        (problem["loc"], problem["type"]) for problem in body["detail"]
+    ]
+    assert bound.jobs.jobs() == []
+    assert bound.jobs.run_holder("finance#finance-reports-src#daily/20250410") is None
+
+
 def test_a_body_that_is_not_json_is_422(bound: Fakes) -> None:
     status, _, body = call("POST", "/archive", '{"project_name": "finance" "bucket_name": "x"}')
 
