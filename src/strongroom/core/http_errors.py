@@ -12,7 +12,7 @@ import binascii
 import json
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -85,6 +85,47 @@ class ApiError(Exception):
             }
         extra = {"field": self.field} if self.field is not None else {}
         return {"message": self.message, **extra, **self.details}
+
+
+class MissingScopes(ApiError):
+    """403: the token lacks scopes this request needs beyond those its route admits."""
+
+    status = HTTPStatus.FORBIDDEN
+
+    def __init__(self, missing: list[str], why: str) -> None:
+        super().__init__(
+            f"{why} needs the scope{'s' if len(missing) > 1 else ''} {' and '.join(missing)}, "
+            "which the token does not hold",
+            missing_scopes=missing,
+        )
+        self.missing = missing
+
+
+def granted_scopes(event: Mapping[str, Any]) -> frozenset[str]:
+    """The scopes of the JWT the HTTP API's authorizer accepted for ``event`` (payload 2.0).
+
+    API Gateway passes the token's claims as strings under ``requestContext.authorizer.jwt``:
+    ``scope`` space separated (OAuth 2.0), ``scp`` a list shown as ``[a b]``; ``scopes`` is the
+    list where it fills one in. Their union is granted.
+    """
+    jwt = ((event.get("requestContext") or {}).get("authorizer") or {}).get("jwt") or {}
+    claims = jwt.get("claims") or {}
+    granted = {str(scope) for scope in jwt.get("scopes") or ()}
+    for claim in ("scope", "scp"):
+        value = claims.get(claim)
+        if isinstance(value, list):
+            granted.update(str(item) for item in value)
+        elif isinstance(value, str):
+            granted.update(value.strip("[]").replace(",", " ").split())
+    return frozenset(granted)
+
+
+def require_scopes(event: Mapping[str, Any], scopes: Sequence[str], *, why: str) -> None:
+    """Refuse with :class:`MissingScopes` (403) unless the token holds every one of ``scopes``."""
+    granted = granted_scopes(event)
+    missing = [scope for scope in scopes if scope not in granted]
+    if missing:
+        raise MissingScopes(missing, why)
 
 
 def api_error_response(error: ApiError) -> Response[dict[str, Any]]:

@@ -55,6 +55,12 @@ class ArchiveRequest(BaseModel):
         le=MAX_EXPECTED_BYTES,
         description="The bytes the prefix holds; a different total fails the job unarchived.",
     )
-    delete_source: bool = False
+    delete_source: bool = Field(
+        default=False,
+        description=(
+            "Delete each source object once it is archived and catalogued; the token needs "
+            "the scope deep_archive/delete as well as deep_archive/archive."
+        ),
+    )
     dry_run: bool = False
     workers: int = Field(default=1, ge=1, le=MAX_WORKERS)
