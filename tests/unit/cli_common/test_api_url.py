@@ -78,7 +78,7 @@ def test_insecure_allows_plain_http_to_another_host(tmp_path: Path) -> None:
 
 
 def test_the_option_is_offered_by_every_command_that_takes_an_api_url(tmp_path: Path) -> None:
-    for command in COMMANDS:
+    for command in [*COMMANDS, ["restore", "request"]]:
         code, output = run(*command[:2], "--help", tmp_path=tmp_path)
         assert code == 0
         assert "--insecure" in output, command
