@@ -40,6 +40,7 @@ from strongroom.cli.archive_watch import (
 )
 from strongroom.cli.common import (
     DEFAULT_STATE,
+    InsecureOption,
     StateDirOption,
     console,
     errors,
@@ -222,6 +223,7 @@ def submit(
         float, typer.Option(help="Seconds between two looks at the job.")
     ] = DEFAULT_POLL_SECONDS,
     api_url: ApiUrlOption = None,
+    insecure: InsecureOption = False,
     state_dir: StateDirOption = DEFAULT_STATE,
 ) -> None:
     """Start an archive job (POST /archive) and follow it; exit 0 if SUCCEEDED (dry run: PLANNED).
@@ -247,7 +249,7 @@ def submit(
         )
     except OptionError as error:
         raise fail(str(error)) from error
-    client = deep_archive_api(api_url, state_dir, scope="archive")
+    client = deep_archive_api(api_url, state_dir, scope="archive", insecure=insecure)
     accepted = _call(lambda: client.post("archive", body=body), expected=202)
     job_id = str(accepted.body["job_id"])
     console.print(f"job {job_id} accepted ({accepted.body.get('status', 'SUBMITTED')})")
@@ -276,10 +278,13 @@ def status(
     job_id: Annotated[str, typer.Argument(help="The job id `submit` printed.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the API's JSON.")] = False,
     api_url: ApiUrlOption = None,
+    insecure: InsecureOption = False,
     state_dir: StateDirOption = DEFAULT_STATE,
 ) -> None:
     """One look at a job (GET /jobs/{job_id}): status, counts, archives, errors."""
-    body = _fetch_job(deep_archive_api(api_url, state_dir, scope="archive"), job_id)
+    body = _fetch_job(
+        deep_archive_api(api_url, state_dir, scope="archive", insecure=insecure), job_id
+    )
     if as_json:
         console.print_json(data=body)
     else:

@@ -165,7 +165,10 @@ def api_error_message(
     body: Any,
     *,
     options: Mapping[str, str] = SUBMIT_OPTIONS,
-    scopes: str = "deep_archive/archive to submit, deep_archive/read to read jobs",
+    scopes: str = (
+        "deep_archive/archive to submit (with deep_archive/delete for --delete-source), "
+        "deep_archive/read to read jobs"
+    ),
 ) -> str:
     """What the API said, for a person: ``HTTP 403: project 'x' is not registered``; a 422
     names the ``options`` to change, a gateway refusal the ``scopes`` the token needs."""

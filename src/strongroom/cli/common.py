@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 import boto3
 import typer
@@ -14,6 +15,7 @@ from strongroom.local.api_client import ApiClient
 from strongroom.local.control_client import ControlError, call
 from strongroom.local.emulator import LOCAL_CREDENTIALS
 from strongroom.local.endpoints import DEFAULT_STATE_DIR, Endpoints, read_endpoints
+from strongroom.local.loopback import is_loopback
 
 console = Console()
 errors = Console(stderr=True)
@@ -25,6 +27,14 @@ StateDirOption = Annotated[
     ),
 ]
 DEFAULT_STATE = DEFAULT_STATE_DIR
+InsecureOption = Annotated[
+    bool,
+    typer.Option(
+        "--insecure",
+        help="Send the access token to --api-url over plain http:// even when the host is not "
+        "loopback (anyone on the way can read and reuse it).",
+    ),
+]
 # Where commands that call an API on AWS find their access token.
 TOKEN_VARIABLE = "STRONGROOM_TOKEN"  # noqa: S105 - the variable's name, not a token
 
@@ -77,10 +87,28 @@ def named_or_local(
     return stack_output(endpoints, system, output), local_client(endpoints, service)
 
 
-def api_client(api_url: str | None, state_dir: Path, *, system: str, scopes: str) -> ApiClient:
+def checked_api_url(api_url: str, *, insecure: bool = False) -> str:
+    """``api_url`` if a bearer token may be sent to it: https://, or http:// to a loopback host
+    (127.0.0.0/8, ::1, localhost), or http:// anywhere with ``insecure``; else exit 1 saying so."""
+    parts = urlsplit(api_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise fail(f"--api-url {api_url} is not an http:// or https:// URL")
+    if parts.scheme == "http" and not insecure and not is_loopback(parts.hostname):
+        raise fail(
+            f"refusing to send the access token to {api_url} over plain http://: "
+            "use https://, or pass --insecure to send it unencrypted anyway"
+        )
+    return api_url
+
+
+def api_client(
+    api_url: str | None, state_dir: Path, *, system: str, scopes: str, insecure: bool = False
+) -> ApiClient:
     """The API at ``api_url`` with the user's token, or the local stack's with its dev token;
-    ``scopes`` names what the token needs ("scope x/read")."""
+    ``scopes`` names what the token needs ("scope x/read"). The token goes over plain http://
+    only to loopback, unless ``insecure`` (see :func:`checked_api_url`)."""
     if api_url is not None:
+        checked_api_url(api_url, insecure=insecure)
         token = os.environ.get(TOKEN_VARIABLE, "")
         if not token:
             raise fail(f"set {TOKEN_VARIABLE} to an access token with {scopes}")

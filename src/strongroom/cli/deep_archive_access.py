@@ -38,10 +38,12 @@ def project_store(table_name: str | None, state_dir: Path) -> DynamoDBProjectSto
     )
 
 
-def deep_archive_api(api_url: str | None, state_dir: Path, *, scope: str) -> ApiClient:
+def deep_archive_api(
+    api_url: str | None, state_dir: Path, *, scope: str, insecure: bool = False
+) -> ApiClient:
     """The archive API; its token needs ``deep_archive/<scope>`` and ``deep_archive/read``."""
     scopes = f"scopes deep_archive/{scope} and deep_archive/read"
-    return api_client(api_url, state_dir, system=SYSTEM, scopes=scopes)
+    return api_client(api_url, state_dir, system=SYSTEM, scopes=scopes, insecure=insecure)
 
 
 def call_api(

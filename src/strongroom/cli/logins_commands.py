@@ -12,6 +12,7 @@ from rich.table import Table
 
 from strongroom.cli.common import (
     DEFAULT_STATE,
+    InsecureOption,
     StateDirOption,
     api_client,
     console,
@@ -76,10 +77,13 @@ def show(
         str | None,
         typer.Option(help="Query API base URL on AWS; without it the local stack's API."),
     ] = None,
+    insecure: InsecureOption = False,
     state_dir: StateDirOption = DEFAULT_STATE,
 ) -> None:
     """Call GET /users/{user_id}/services and print the services, newest first."""
-    client = api_client(api_url, state_dir, system=SYSTEM, scopes="scope login_activity/read")
+    client = api_client(
+        api_url, state_dir, system=SYSTEM, scopes="scope login_activity/read", insecure=insecure
+    )
     try:
         answer = client.get("users", user_id, "services")
     except ApiUnreachableError as error:

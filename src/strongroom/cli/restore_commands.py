@@ -21,6 +21,7 @@ from strongroom.cli.archive_options import OptionError, validated
 from strongroom.cli.archive_watch import follow
 from strongroom.cli.common import (
     DEFAULT_STATE,
+    InsecureOption,
     StateDirOption,
     console,
     errors,
@@ -193,6 +194,7 @@ def request(
     poll_seconds: PollOption = DEFAULT_POLL_SECONDS,
     as_json: JsonOption = False,
     api_url: ApiUrlOption = None,
+    insecure: InsecureOption = False,
     table_name: Annotated[
         str | None,
         typer.Option(help="Projects table on AWS, to read the project's topic when no --topic."),
@@ -222,7 +224,7 @@ def request(
         body = restore_request_body(options, chosen_topic)
     except OptionError as error:
         raise fail(escape(str(error))) from error
-    client = deep_archive_api(api_url, state_dir, scope="restore")
+    client = deep_archive_api(api_url, state_dir, scope="restore", insecure=insecure)
     accepted = _call(lambda: client.post("restore", body=body), expected=202)
     restore_id = str(accepted.body["restore_id"])
     if not wait:
@@ -245,6 +247,7 @@ def status(
     poll_seconds: PollOption = DEFAULT_POLL_SECONDS,
     as_json: JsonOption = False,
     api_url: ApiUrlOption = None,
+    insecure: InsecureOption = False,
     state_dir: StateDirOption = DEFAULT_STATE,
 ) -> None:
     """A restore request (GET /restores/{restore_id}): status, counts, notification, each file.
@@ -255,7 +258,7 @@ def status(
         restore_id = restore_id_argument(restore_id)
     except OptionError as error:
         raise fail(escape(str(error))) from error
-    client = deep_archive_api(api_url, state_dir, scope="restore")
+    client = deep_archive_api(api_url, state_dir, scope="restore", insecure=insecure)
     if wait:
         _watch_and_report(client, restore_id, timeout, poll_seconds, as_json=as_json)
         return

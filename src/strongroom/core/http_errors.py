@@ -7,6 +7,12 @@ echoed back.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
+import re
+import sys
+from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -81,6 +87,47 @@ class ApiError(Exception):
         return {"message": self.message, **extra, **self.details}
 
 
+class MissingScopes(ApiError):
+    """403: the token lacks scopes this request needs beyond those its route admits."""
+
+    status = HTTPStatus.FORBIDDEN
+
+    def __init__(self, missing: list[str], why: str) -> None:
+        super().__init__(
+            f"{why} needs the scope{'s' if len(missing) > 1 else ''} {' and '.join(missing)}, "
+            "which the token does not hold",
+            missing_scopes=missing,
+        )
+        self.missing = missing
+
+
+def granted_scopes(event: Mapping[str, Any]) -> frozenset[str]:
+    """The scopes of the JWT the HTTP API's authorizer accepted for ``event`` (payload 2.0).
+
+    API Gateway passes the token's claims as strings under ``requestContext.authorizer.jwt``:
+    ``scope`` space separated (OAuth 2.0), ``scp`` a list shown as ``[a b]``; ``scopes`` is the
+    list where it fills one in. Their union is granted.
+    """
+    jwt = ((event.get("requestContext") or {}).get("authorizer") or {}).get("jwt") or {}
+    claims = jwt.get("claims") or {}
+    granted = {str(scope) for scope in jwt.get("scopes") or ()}
+    for claim in ("scope", "scp"):
+        value = claims.get(claim)
+        if isinstance(value, list):
+            granted.update(str(item) for item in value)
+        elif isinstance(value, str):
+            granted.update(value.strip("[]").replace(",", " ").split())
+    return frozenset(granted)
+
+
+def require_scopes(event: Mapping[str, Any], scopes: Sequence[str], *, why: str) -> None:
+    """Refuse with :class:`MissingScopes` (403) unless the token holds every one of ``scopes``."""
+    granted = granted_scopes(event)
+    missing = [scope for scope in scopes if scope not in granted]
+    if missing:
+        raise MissingScopes(missing, why)
+
+
 def api_error_response(error: ApiError) -> Response[dict[str, Any]]:
     return Response(
         status_code=error.status,
@@ -90,7 +137,100 @@ def api_error_response(error: ApiError) -> Response[dict[str, Any]]:
     )
 
 
+_BOUNDARY = re.compile(r";\s*boundary=", re.IGNORECASE)
+
+
+def body_problem(event: Mapping[str, Any]) -> dict[str, Any] | None:
+    """Why the body of an HTTP API ``event`` cannot be decoded, as a validation error; or None.
+
+    Decodes the body as Powertools' validation does (base64 if so marked; multipart needs a
+    boundary; otherwise UTF-8 text, parsed as JSON when the content type is JSON or absent) and
+    names the first step that fails. Powertools turns only ``JSONDecodeError`` into a 422; the
+    others (not base64, not UTF-8, an integer over Python's digit limit, nesting deeper than the
+    parser recurses, multipart without a boundary) escape it as ValueError or RecursionError.
+    """
+    headers = {
+        str(name).lower(): str(value) for name, value in (event.get("headers") or {}).items()
+    }
+    content_type = headers.get("content-type", "").strip().lower()
+    try:
+        data = _body_bytes(event)
+        if content_type.startswith("multipart/form-data"):
+            if not _BOUNDARY.search(content_type):
+                raise _Undecodable(
+                    "multipart_boundary_missing",
+                    "multipart/form-data needs a boundary parameter in Content-Type",
+                )
+            return None
+        text = _utf8(data)
+        if not content_type or content_type.startswith("application/json"):
+            _json(text)
+    except _Undecodable as problem:
+        return {"loc": ("body",), "msg": problem.message, "type": problem.rule}
+    return None
+
+
+class _Undecodable(Exception):
+    def __init__(self, rule: str, message: str) -> None:
+        super().__init__(message)
+        self.rule = rule
+        self.message = message
+
+
+def _body_bytes(event: Mapping[str, Any]) -> bytes:
+    raw = event.get("body") or ""
+    if not event.get("isBase64Encoded"):
+        return str(raw).encode("utf-8", "surrogatepass")
+    try:
+        return base64.b64decode(str(raw).encode())
+    except (binascii.Error, ValueError):
+        raise _Undecodable(
+            "body_not_base64", "body is marked base64-encoded but is not base64"
+        ) from None
+
+
+def _utf8(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _Undecodable(
+            "body_not_utf8", f"body is not UTF-8 text (byte {error.start} is invalid)"
+        ) from None
+
+
+def _json(text: str) -> None:
+    try:
+        json.loads(text)
+    except RecursionError:
+        raise _Undecodable("json_too_deep", "JSON is nested too deeply to parse") from None
+    except json.JSONDecodeError as error:
+        raise _Undecodable("json_invalid", f"JSON decode error: {error.msg}") from None
+    except ValueError:
+        digits = sys.get_int_max_str_digits()
+        raise _Undecodable(
+            "json_number_too_long", f"JSON has an integer of more than {digits} digits"
+        ) from None
+
+
+def undecodable_body(app: Any) -> Any:
+    """The exception handler for errors an undecodable body raises: a 422 naming the problem.
+
+    Registered for ValueError (UnicodeDecodeError, binascii.Error and the integer digit limit
+    are ValueErrors) and RecursionError; it looks at the request's body again, and when that
+    decodes the exception came from elsewhere (a bug): it is raised again, so it stays a 500.
+    """
+
+    def handle(error: Exception) -> Response[dict[str, Any]]:
+        problem = body_problem(app.current_event.raw_event)
+        if problem is None:
+            raise error
+        return invalid_request(RequestValidationError([problem]))
+
+    return handle
+
+
 def answer_errors(app: Any) -> None:
-    """Register the two error handlers every strongroom API shares on a Powertools resolver."""
+    """Register the error handlers every strongroom API shares on a Powertools resolver."""
     app.exception_handler(RequestValidationError)(invalid_request)
     app.exception_handler(ApiError)(api_error_response)
+    app.exception_handler([ValueError, RecursionError])(undecodable_body(app))

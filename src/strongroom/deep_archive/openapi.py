@@ -7,7 +7,7 @@ committed copy; a unit test fails while the two differ.
 from __future__ import annotations
 
 from strongroom.core.openapi import jwt_document
-from strongroom.deep_archive.handlers.api import ARCHIVE_SCOPE, app
+from strongroom.deep_archive.handlers.api import ARCHIVE_SCOPE, DELETE_SCOPE, app
 from strongroom.deep_archive.handlers.restore_api import READ_SCOPE, RESTORE_SCOPE
 
 TITLE = "strongroom deep_archive"
@@ -26,7 +26,8 @@ def openapi_document() -> str:
             "request reports the result."
         ),
         scopes=(
-            f"({ARCHIVE_SCOPE} to start jobs, {RESTORE_SCOPE} to restore files, "
+            f"({ARCHIVE_SCOPE} to start jobs, with {DELETE_SCOPE} as well to delete their "
+            f"sources, {RESTORE_SCOPE} to restore files, "
             f"{READ_SCOPE} to read jobs and restores)"
         ),
     )

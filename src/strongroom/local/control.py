@@ -1,8 +1,10 @@
 """A small loopback HTTP endpoint to talk to a running stack.
 
 It serves the local issuer's discovery documents (the issuer is this URL), lets the CLI list
-and fire schedules, and shows what SNS topics delivered. Changing requests need the control
-secret from endpoints.json.
+and fire schedules, and shows what SNS topics delivered. Every request needs the control secret
+from endpoints.json (``X-Strongroom-Control``), except the issuer's two public discovery
+documents, which a JWT verifier fetches without credentials; and every request, those included,
+must name a loopback Host, so a web page whose DNS name was rebound to 127.0.0.1 is refused.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from strongroom.core.localdev import LOCAL_ACCOUNT_ID
+from strongroom.local.loopback import is_loopback_host_header
 from strongroom.local.notifications import UnknownTopic, sns_deliveries
 
 if TYPE_CHECKING:
@@ -24,6 +27,8 @@ if TYPE_CHECKING:
 
 LOOPBACK = "127.0.0.1"
 SECRET_HEADER = "X-Strongroom-Control"  # noqa: S105 - a header name, not a secret
+PUBLIC_PATHS = frozenset({"/.well-known/openid-configuration", "/.well-known/jwks.json"})
+"""The issuer's discovery documents: public keys, served without the secret."""
 
 
 class ControlServer:
@@ -63,18 +68,29 @@ class ControlServer:
                 """Quiet: the stack logs invocations, not control requests."""
 
             def do_GET(self) -> None:
-                status, body = control.get(self.path)
-                self._reply(status, body)
+                if self._allowed(public=urlsplit(self.path).path in PUBLIC_PATHS):
+                    self._reply(*control.get(self.path))
 
             def do_POST(self) -> None:
+                if self._allowed(public=False):
+                    self._reply(*control.post(self.path))
+
+            def _allowed(self, *, public: bool) -> bool:
+                """Refuse (and answer) a non-loopback Host, or a missing or wrong secret."""
+                host = self.headers.get("Host")
+                if not is_loopback_host_header(host):
+                    self._reply(
+                        HTTPStatus.FORBIDDEN,
+                        {"message": f"Host {host!r} is not loopback; use {control.url}"},
+                    )
+                    return False
                 given = self.headers.get(SECRET_HEADER, "")
-                if not hmac.compare_digest(given, control.secret):
+                if not public and not hmac.compare_digest(given, control.secret):
                     self._reply(
                         HTTPStatus.UNAUTHORIZED, {"message": f"missing or wrong {SECRET_HEADER}"}
                     )
-                    return
-                status, body = control.post(self.path)
-                self._reply(status, body)
+                    return False
+                return True
 
             def _reply(self, status: HTTPStatus, body: Any) -> None:
                 data = json.dumps(body, default=str).encode()

@@ -26,6 +26,7 @@ from strongroom.deep_archive.localdev import (
     put_demo_files,
 )
 from strongroom.local.api_client import ApiClient
+from strongroom.local.control_client import call
 from strongroom.local.endpoints import Endpoints
 from strongroom.local.stack import LocalStack
 from tests.e2e.deep_archive.helpers import curl_post, finished
@@ -105,9 +106,7 @@ def _statuses_until_final(api: ApiClient, restore_id: str) -> tuple[list[str], d
 
 def _notifications(endpoints: Endpoints, restore_id: str) -> list[dict[str, Any]]:
     query = urllib.parse.urlencode({"topic": _topic(endpoints)})
-    url = f"{endpoints.control_url}/notifications?{query}"
-    with urllib.request.urlopen(url, timeout=10) as response:
-        deliveries = json.loads(response.read())
+    deliveries = call(endpoints, "GET", f"/notifications?{query}")
     return [item for item in deliveries if json.loads(item["message"])["restore_id"] == restore_id]
 
 

@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from strongroom.cli import app
+from strongroom.local.control import SECRET_HEADER
 from strongroom.local.endpoints import Endpoints
 from strongroom.local.stack import LocalStack
 
@@ -37,7 +38,11 @@ def published(aws: Any) -> dict[str, Any]:
 
 def _get(endpoints: Endpoints, path: str) -> tuple[int, Any]:
     try:
-        with urllib.request.urlopen(endpoints.control_url + path, timeout=10) as response:
+        request = urllib.request.Request(
+            endpoints.control_url + path,
+            headers={SECRET_HEADER: endpoints.control_secret},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read())

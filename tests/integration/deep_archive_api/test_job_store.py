@@ -20,9 +20,17 @@ from strongroom.deep_archive.adapters.job_store import (
     StatusConflict,
 )
 from strongroom.deep_archive.domain.job_records import ArchiveCheckpoint, ArchiveState, JobStatus
+from strongroom.deep_archive.services.archive_jobs import start_job
 from tests.integration.deep_archive_api.conftest import AtomicCalls
 from tests.integration.deep_archive_api.tables import DeepArchiveTables
-from tests.unit.deep_archive_api.support import START, Clock, job_record
+from tests.unit.deep_archive_api.support import (
+    START,
+    Clock,
+    fakes,
+    finance_project,
+    job_record,
+    job_settings,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -266,3 +274,26 @@ def test_a_run_key_is_claimed_by_one_job_at_a_time(store: JobStore) -> None:
 
     assert store.run_holder("finance#bucket#daily/") == "third"
     assert store.run_holder("finance#bucket#other/") is None
+
+
+def test_a_claim_is_released_only_by_its_holder(store: JobStore) -> None:
+    assert store.claim_run("finance#bucket#daily/", "first", replacing=None)
+
+    store.release_run("finance#bucket#daily/", "someone-else")
+    assert store.run_holder("finance#bucket#daily/") == "first"
+
+    store.release_run("finance#bucket#daily/", "first")
+    assert store.run_holder("finance#bucket#daily/") is None
+    assert store.claim_run("finance#bucket#daily/", "second", replacing=None)
+
+
+def test_a_record_the_table_refuses_leaves_no_claim(store: JobStore) -> None:
+    """A record DynamoDB cannot hold (a number over 38 digits) fails after the claim."""
+    bound = fakes(finance_project())
+    bound.ports.jobs = store
+
+    with pytest.raises(Exception):  # noqa: B017, PT011 - the codec's or DynamoDB's refusal
+        start_job(bound.ports, job_settings(expected_files=10**38))
+
+    assert store.run_holder(job_settings().run_key) is None
+    assert start_job(bound.ports, job_settings()).status is JobStatus.SUBMITTED

@@ -5,13 +5,14 @@ from __future__ import annotations
 import base64
 import http.client
 import json
+import socket
 from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
-from strongroom.local.gateway.http_api import LocalHttpApi
+from strongroom.local.gateway.http_api import MAX_PAYLOAD_BYTES, LocalHttpApi
 from strongroom.local.gateway.jwt_authorizer import JwtVerifier
 from strongroom.local.issuer import LocalIssuer
 from strongroom.local.specs import HttpApiSpec, JwtAuthorizerSpec, RouteSpec
@@ -264,3 +265,82 @@ def test_request_body_base64_in_event(
     (event,) = invoker.events_for("upload")
     assert event["isBase64Encoded"] is True
     assert base64.b64decode(event["body"]) == b"a=1&b=2"
+
+
+def raw_exchange(api: LocalHttpApi, head: bytes, body: bytes = b"") -> tuple[int, bytes, bytes]:
+    """Send ``head`` (request line and headers) then ``body`` as written; status, head, body."""
+    url = urlsplit(api.base_url)
+    with socket.create_connection((url.hostname or "", url.port or 0), timeout=10) as sock:
+        sock.sendall(head + b"\r\n" + body)
+        answer = http.client.HTTPResponse(sock)
+        answer.begin()
+        return answer.status, bytes(answer.headers), answer.read()
+
+
+def upload_head(issuer: LocalIssuer, *headers: str) -> bytes:
+    token = issuer.mint(audience="login-activity-api", scopes=["activity/write"])
+    lines = ["POST /uploads HTTP/1.1", "Host: localhost", f"Authorization: Bearer {token}"]
+    return "".join(f"{line}\r\n" for line in (*lines, *headers)).encode()
+
+
+def test_a_body_over_ten_megabytes_is_413_as_api_gateway_answers(
+    api: LocalHttpApi, issuer: LocalIssuer, invoker: RecordingInvoker
+) -> None:
+    """Announced over the limit: refused before the body is read, the connection closed."""
+    status, head, body = raw_exchange(
+        api, upload_head(issuer, f"Content-Length: {MAX_PAYLOAD_BYTES + 1}")
+    )
+
+    assert status == 413
+    assert body == b"HTTP content length exceeded 10485760 bytes."
+    assert b"connection: close" in head.lower()
+    assert invoker.events_for("upload") == []
+
+
+def test_a_body_of_exactly_ten_megabytes_reaches_the_function(
+    api: LocalHttpApi, issuer: LocalIssuer
+) -> None:
+    token = issuer.mint(audience="login-activity-api", scopes=["activity/write"])
+    payload = b"x" * MAX_PAYLOAD_BYTES
+
+    status, _, body = call(api, "POST", "/uploads", token=token, body=payload)
+
+    assert status == 200
+    assert len(body) == MAX_PAYLOAD_BYTES
+
+
+def test_a_chunked_body_over_ten_megabytes_is_413(
+    api: LocalHttpApi, issuer: LocalIssuer, invoker: RecordingInvoker
+) -> None:
+    chunk = b"x" * (1024 * 1024)
+    chunks = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for _ in range(11)) + b"0\r\n\r\n"
+
+    status, _, _ = raw_exchange(api, upload_head(issuer, "Transfer-Encoding: chunked"), chunks)
+
+    assert status == 413
+    assert invoker.events_for("upload") == []
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        ["Content-Length: abc"],
+        ["Content-Length: -5"],
+        ["Content-Length: +5"],
+        ["Content-Length: 5 5"],
+        ["Content-Length: 5", "Content-Length: 6"],
+        ["Transfer-Encoding: chunked"],
+    ],
+    ids=["letters", "negative", "plus", "two-numbers", "two-headers", "bad-chunk-size"],
+)
+def test_a_malformed_length_is_400(
+    api: LocalHttpApi, issuer: LocalIssuer, invoker: RecordingInvoker, headers: list[str]
+) -> None:
+    body = b"zz\r\nhello\r\n0\r\n\r\n" if "chunked" in headers[0] else b"hello"
+
+    status, head, answer = raw_exchange(api, upload_head(issuer, *headers), body)
+
+    assert status == 400
+    assert json.loads(answer) == {"message": "Bad Request"}
+    assert b"connection: close" in head.lower()
+    assert invoker.events_for("upload") == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -105,8 +105,16 @@ def job_record(
     )
 
 
-def http_event(method: str, path: str, body: Any | None = None) -> dict[str, Any]:
-    """An HTTP API (payload 2.0) event as the gateway sends it after the JWT authorizer."""
+DEFAULT_SCOPES = ("deep_archive/archive", "deep_archive/read", "deep_archive/restore")
+
+
+def http_event(
+    method: str, path: str, body: Any | None = None, *, scopes: Sequence[str] = DEFAULT_SCOPES
+) -> dict[str, Any]:
+    """An HTTP API (payload 2.0) event as the gateway sends it after the JWT authorizer.
+
+    The token's ``scopes`` are in the claims as API Gateway passes them: ``scope`` a string.
+    """
     return {
         "version": "2.0",
         "routeKey": f"{method} {path}",
@@ -124,6 +132,12 @@ def http_event(method: str, path: str, body: Any | None = None) -> dict[str, Any
                 "protocol": "HTTP/1.1",
                 "sourceIp": "192.0.2.1",
                 "userAgent": "tests",
+            },
+            "authorizer": {
+                "jwt": {
+                    "claims": {"sub": "client-app", "scope": " ".join(scopes)},
+                    "scopes": list(scopes),
+                }
             },
             "requestId": "req-1",
             "routeKey": f"{method} {path}",

@@ -15,6 +15,7 @@ from strongroom.deep_archive.handlers import api
 from tests.support.lambda_context import FakeLambdaContext
 from tests.unit.deep_archive_api.support import (
     ACCOUNT,
+    DEFAULT_SCOPES,
     REGION,
     Fakes,
     fakes,
@@ -114,6 +115,65 @@ def test_an_invalid_field_is_422_naming_it(
     assert (location, rule) in [(problem["loc"], problem["type"]) for problem in body["detail"]]
     assert f"{'.'.join(location)}: " in body["message"]
     assert bound.jobs.jobs() == []
+
+
+@pytest.mark.parametrize("field", ["expected_files", "expected_bytes"])
+def test_an_expected_count_too_large_to_record_is_422_and_claims_nothing(
+    bound: Fakes, field: str
+) -> None:
+    status, _, body = archive(**{field: 10**38})
+
+    assert status == 422
+    assert (["body", field], "less_than_equal") in [
+        (problem["loc"], problem["type"]) for problem in body["detail"]
+    ]
+    assert bound.jobs.jobs() == []
+    assert bound.jobs.run_holder("finance#finance-reports-src#daily/20250410") is None
+
+
+DELETE = "deep_archive/delete"
+
+
+def archive_with(scopes: tuple[str, ...], **changes: Any) -> tuple[int, Any]:
+    event = http_event("POST", "/archive", {**SEED_REQUEST, **changes}, scopes=scopes)
+    response = api.handler(event, FakeLambdaContext())
+    return response["statusCode"], json.loads(response["body"])
+
+
+def test_delete_source_without_the_delete_scope_is_403_naming_it(bound: Fakes) -> None:
+    status, body = archive_with(DEFAULT_SCOPES, delete_source=True)
+
+    assert status == 403
+    assert body["missing_scopes"] == [DELETE]
+    assert DELETE in body["message"]
+    assert bound.jobs.jobs() == []
+    assert bound.launcher.submissions == []
+
+
+def test_delete_source_with_both_scopes_starts_the_job(bound: Fakes) -> None:
+    status, body = archive_with((*DEFAULT_SCOPES, DELETE), delete_source=True)
+
+    assert status == 202, body
+    (job,) = bound.jobs.jobs()
+    assert job.settings.delete_source is True
+
+
+@pytest.mark.parametrize("delete_source", [False, True])
+def test_the_delete_scope_alone_does_not_archive(bound: Fakes, delete_source: bool) -> None:
+    """The route admits either scope (so the dev token holds both); archiving needs archive."""
+    status, body = archive_with((DELETE,), delete_source=delete_source)
+
+    assert status == 403
+    assert "deep_archive/archive" in body["missing_scopes"]
+    assert bound.jobs.jobs() == []
+
+
+def test_the_scope_claim_is_read_when_the_scopes_list_is_absent(bound: Fakes) -> None:
+    event = http_event("POST", "/archive", {**SEED_REQUEST, "delete_source": True})
+    event["requestContext"]["authorizer"]["jwt"]["scopes"] = None
+    event["requestContext"]["authorizer"]["jwt"]["claims"]["scope"] += f" {DELETE}"
+
+    assert api.handler(event, FakeLambdaContext())["statusCode"] == 202
 
 
 def test_a_body_that_is_not_json_is_422(bound: Fakes) -> None:

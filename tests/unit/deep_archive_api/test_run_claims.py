@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from strongroom.deep_archive.adapters.in_memory_job_launcher import RecordingJobLauncher
 from strongroom.deep_archive.adapters.in_memory_jobs import InMemoryJobStore
-from strongroom.deep_archive.domain.job_records import JobStatus
+from strongroom.deep_archive.domain.job_records import JobRecord, JobStatus
 from strongroom.deep_archive.services.archive_jobs import RunInProgress, start_job
 from tests.unit.deep_archive_api.support import Clock, fakes, finance_project, job_settings
 
@@ -56,3 +57,41 @@ def test_a_claim_whose_job_was_never_recorded_does_not_block_the_prefix() -> Non
     started = start_job(bound.ports, job_settings())
 
     assert bound.jobs.run_holder(job_settings().run_key) == started.job_id
+
+
+class UnwritableJobStore(InMemoryJobStore):
+    """A Jobs table that refuses the job record after the claim was written."""
+
+    def create(self, record: JobRecord) -> None:
+        raise RuntimeError("the job record could not be written")
+
+
+def test_a_job_record_that_cannot_be_written_releases_the_claim() -> None:
+    bound = fakes(finance_project())
+    store = UnwritableJobStore(clock=Clock())
+    bound.ports.jobs = store
+
+    with pytest.raises(RuntimeError, match="could not be written"):
+        start_job(bound.ports, job_settings())
+
+    assert store.run_holder(job_settings().run_key) is None
+    assert bound.launcher.submissions == []
+
+
+class BrokenLauncher(RecordingJobLauncher):
+    def submit(self, job_id: str, *, array_size: int | None = None) -> str:
+        raise RuntimeError("unexpected answer from Batch")
+
+
+def test_an_unexpected_submit_failure_records_the_job_failed_so_it_does_not_block() -> None:
+    bound = fakes(finance_project())
+    bound.ports.launcher = BrokenLauncher()
+
+    with pytest.raises(RuntimeError, match="unexpected answer"):
+        start_job(bound.ports, job_settings())
+
+    (job,) = bound.jobs.jobs()
+    assert job.status is JobStatus.FAILED
+    assert "RuntimeError" in (job.status_reason or "")
+    bound.ports.launcher = bound.launcher
+    assert start_job(bound.ports, job_settings()).status is JobStatus.SUBMITTED

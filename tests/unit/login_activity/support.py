@@ -52,7 +52,7 @@ def sqs_record(body: dict[str, Any] | str, message_id: str) -> dict[str, Any]:
     record.update(
         messageId=message_id,
         body=text,
-        md5OfBody=hashlib.md5(text.encode()).hexdigest(),
+        md5OfBody=hashlib.md5(text.encode("utf-8", "surrogatepass")).hexdigest(),
         eventSourceARN=QUEUE_ARN,
     )
     return record

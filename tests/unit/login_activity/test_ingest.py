@@ -16,6 +16,7 @@ from strongroom.login_activity.adapters.in_memory_activity_store import InMemory
 from strongroom.login_activity.adapters.in_memory_dead_letter_queue import InMemoryDeadLetterQueue
 from strongroom.login_activity.domain.activity import UserActivity
 from strongroom.login_activity.handlers import ingest
+from strongroom.login_activity.services import ingesting
 from strongroom.login_activity.services.recording import RetryPolicy
 from tests.support.lambda_context import FakeLambdaContext
 from tests.support.powertools_output import captured_logs, emitted_metrics
@@ -297,3 +298,75 @@ def test_a_rejection_is_logged_with_its_reason_but_not_the_body(
     assert "[string_pattern_mismatch]" in rejection["failure_reason"]
     assert "Confidential payroll" not in log_output.getvalue()
     assert rejection["function_request_id"] == FakeLambdaContext.aws_request_id
+
+
+NESTED_BODY = '{"user_id": ' + "[" * 100_000 + "]" * 100_000 + "}"
+NOT_UTF8_BODY = json.dumps(login(user_id="mallory", service_name="bad \udcff name"))
+LONE_SURROGATE_BODY = '{"user_id": "mallory", "service_id": "x\udcff"}'
+HUGE_NUMBER_BODY = '{"user_id": "mallory", "timestamp": ' + "9" * 5000 + "}"
+HUGE_BODY = json.dumps(login(user_id="mallory", service_name="x" * 250_000))
+BAD_BODIES = [NESTED_BODY, NOT_UTF8_BODY, LONE_SURROGATE_BODY, HUGE_NUMBER_BODY, HUGE_BODY]
+
+
+def mixed_batch() -> dict[str, Any]:
+    """Valid events for two users between each kind of bad body (m1, m3, m5, m7, m9)."""
+    bodies: list[dict[str, Any] | str] = []
+    for index, bad in enumerate(BAD_BODIES):
+        bodies += [login(user_id=f"user-{index % 2}", service_id=f"svc-{index}"), bad]
+    return sqs_event(*bodies)
+
+
+BAD_IDS = ["m1", "m3", "m5", "m7", "m9"]
+
+
+def test_bad_bodies_of_every_kind_fail_only_themselves(
+    store: InMemoryActivityStore, dead_letters: InMemoryDeadLetterQueue
+) -> None:
+    assert invoke(mixed_batch()) == {"batchItemFailures": []}
+
+    attributes = [dict(letter.attributes) for letter in dead_letters.letters]
+    assert [item["source_message_id"] for item in attributes] == BAD_IDS
+    reasons = [item["failure_reason"] for item in attributes]
+    assert "nested too deeply" in reasons[0]
+    assert "service_name" in reasons[1]
+    assert "unicode" in reasons[1]
+    assert "not valid Unicode" in reasons[2]
+    assert "digits" in reasons[3]
+    assert "service_name" in reasons[4]
+    assert [item["service_id"] for item in services(store, "user-0")] == ["svc-0", "svc-2", "svc-4"]
+    assert [item["service_id"] for item in services(store, "user-1")] == ["svc-1", "svc-3"]
+    assert store.load("mallory") is None
+
+
+def test_bad_bodies_that_cannot_be_parked_are_the_only_failures(
+    store: InMemoryActivityStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(wiring, "dead_letter_queue", UnreachableDeadLetterQueue)
+
+    response = invoke(mixed_batch())
+
+    assert response == {"batchItemFailures": [{"itemIdentifier": bad} for bad in BAD_IDS]}
+    assert len(services(store, "user-0")) == 3
+    assert len(services(store, "user-1")) == 2
+
+
+def test_a_body_that_breaks_the_parser_in_any_way_fails_only_itself(
+    store: InMemoryActivityStore,
+    dead_letters: InMemoryDeadLetterQueue,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    original = ingesting.parse_login_event
+
+    def fragile(body: str) -> Any:
+        if "boom" in body:
+            raise MemoryError("the parser gave up")
+        return original(body)
+
+    monkeypatch.setattr(ingesting, "parse_login_event", fragile)
+
+    assert invoke(sqs_event(login(), '{"boom": 1}')) == {"batchItemFailures": []}
+
+    (letter,) = dead_letters.letters
+    assert letter.attributes["failure_kind"] == "unreadable"
+    assert "MemoryError" in letter.attributes["failure_reason"]
+    assert store.load("123456789") is not None

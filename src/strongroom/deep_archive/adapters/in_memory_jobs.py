@@ -48,6 +48,11 @@ class InMemoryJobStore:
             self._claims[run_key] = job_id
             return True
 
+    def release_run(self, run_key: str, job_id: str) -> None:
+        with self._lock:
+            if self._claims.get(run_key) == job_id:
+                del self._claims[run_key]
+
     def create(self, record: JobRecord) -> None:
         with self._lock:
             if record.job_id in self._jobs:

@@ -137,6 +137,13 @@ class JobStore(Protocol):
         """
         ...
 
+    def release_run(self, run_key: str, job_id: str) -> None:
+        """Remove the claim of ``run_key`` if ``job_id`` still holds it (else do nothing).
+
+        For a job whose record could not be written after it claimed the run.
+        """
+        ...
+
 
 class JobsTableSettings(EnvironmentSettings):
     table_name: str = Field(alias="JOBS_TABLE_NAME", pattern=TABLE_NAME_PATTERN)
@@ -382,6 +389,17 @@ class DynamoDBJobStore:
         except self._client.exceptions.ConditionalCheckFailedException:
             return False
         return True
+
+    def release_run(self, run_key: str, job_id: str) -> None:
+        try:
+            self._client.delete_item(
+                TableName=self._table_name,
+                Key=_claim_key(run_key),
+                ConditionExpression="holder = :holder",
+                ExpressionAttributeValues={":holder": attribute(job_id)},
+            )
+        except self._client.exceptions.ConditionalCheckFailedException:
+            return
 
     def _read(self, key: Item, **options: Any) -> Mapping[str, Any] | None:
         """The item at ``key``, read consistently; None if there is none."""

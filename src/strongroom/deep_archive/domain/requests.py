@@ -19,6 +19,12 @@ from strongroom.deep_archive.domain.projects import MAX_FILE_COUNT
 from strongroom.deep_archive.domain.storage import ARCHIVE_STORAGE_CLASSES
 
 MAX_WORKERS = 32
+MAX_EXPECTED_FILES = 10**12
+"""A trillion files: far more than one prefix holds (S3 lists 1,000 keys a page, so listing
+that many is a billion requests), and well inside what DynamoDB stores (38 digits) and
+Parquet's signed 64-bit integers."""
+MAX_EXPECTED_BYTES = 10**18
+"""One exabyte: far more than one prefix holds, and inside DynamoDB's 38 digits and int64."""
 
 
 class ArchiveRequest(BaseModel):
@@ -37,8 +43,24 @@ class ArchiveRequest(BaseModel):
     output_prefix: KeyPrefix | None = None
     region: Region | None = None
     account: AccountId | None = None
-    expected_files: int | None = Field(default=None, ge=0)
-    expected_bytes: int | None = Field(default=None, ge=0)
-    delete_source: bool = False
+    expected_files: int | None = Field(
+        default=None,
+        ge=0,
+        le=MAX_EXPECTED_FILES,
+        description="The files the prefix holds; a different count fails the job unarchived.",
+    )
+    expected_bytes: int | None = Field(
+        default=None,
+        ge=0,
+        le=MAX_EXPECTED_BYTES,
+        description="The bytes the prefix holds; a different total fails the job unarchived.",
+    )
+    delete_source: bool = Field(
+        default=False,
+        description=(
+            "Delete each source object once it is archived and catalogued; the token needs "
+            "the scope deep_archive/delete as well as deep_archive/archive."
+        ),
+    )
     dry_run: bool = False
     workers: int = Field(default=1, ge=1, le=MAX_WORKERS)

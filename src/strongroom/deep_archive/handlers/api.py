@@ -15,7 +15,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from strongroom.core.http_errors import answer_errors
+from strongroom.core.http_errors import answer_errors, require_scopes
 from strongroom.core.observability import logger, metrics
 from strongroom.deep_archive import wiring
 from strongroom.deep_archive.domain.requests import ArchiveRequest
@@ -28,6 +28,7 @@ from strongroom.deep_archive.services.job_views import (
     NotLaunchedProblem,
     NotRegisteredProblem,
     RunningProblem,
+    ScopeProblem,
     StorageClassProblem,
     UnknownJobProblem,
 )
@@ -35,6 +36,10 @@ from strongroom.deep_archive.services.responses import MismatchProblem, json_res
 
 ARCHIVE_SCOPE = "deep_archive/archive"
 """The gateway's JWT authorizer enforces the scopes; here they document the routes in OpenAPI."""
+DELETE_SCOPE = "deep_archive/delete"
+"""Needed, with ARCHIVE_SCOPE, for ``delete_source``: checked here, as the route admits either
+(the authorizer asks for any one of a route's scopes, and listing it on the route is what gives
+the local stack's dev token every scope)."""
 
 JobIdPath = Annotated[
     str,
@@ -55,13 +60,18 @@ answer_errors(app)
     description=(
         "Starts a job that packs the objects under the prefix into ZIP archives in the "
         "project's archive storage class and catalogues every file. Only a bucket and prefix "
-        "the project registered may be archived. Answers at once; follow status_url."
+        "the project registered may be archived. Answers at once; follow status_url. "
+        f"delete_source also needs the scope {DELETE_SCOPE} (403 naming it otherwise)."
     ),
     status_code=202,
     responses={
         202: json_response(JobAccepted, "The job is recorded and its planner submitted"),
         400: json_response(StorageClassProblem, "The storage class is not one archives may use"),
-        403: json_response(NotRegisteredProblem, "The project, bucket or prefix is not registered"),
+        403: json_response(
+            NotRegisteredProblem | ScopeProblem,
+            "The project, bucket or prefix is not registered, or the token lacks a scope "
+            f"the request needs ({ARCHIVE_SCOPE}; with delete_source also {DELETE_SCOPE})",
+        ),
         409: json_response(RunningProblem, "A job archiving the same prefix is still running"),
         422: json_response(
             MismatchProblem, "A field is invalid, or names another region or account"
@@ -74,6 +84,14 @@ answer_errors(app)
     security=[{"jwt": [ARCHIVE_SCOPE]}],
 )
 def archive(request: ArchiveRequest) -> Response[JobAccepted]:
+    if request.delete_source:
+        require_scopes(
+            app.current_event.raw_event,
+            [ARCHIVE_SCOPE, DELETE_SCOPE],
+            why="archiving with delete_source",
+        )
+    else:
+        require_scopes(app.current_event.raw_event, [ARCHIVE_SCOPE], why="archiving")
     record = request_archive(wiring.ports(), request)
     metrics.add_metric(name="ArchiveJobsStarted", unit=MetricUnit.Count, value=1)
     url = status_url(record.job_id)

@@ -124,7 +124,11 @@ def start_job(ports: Ports, settings: JobSettings) -> JobRecord:
         created_at=now,
         updated_at=now,
     )
-    ports.jobs.create(record)
+    try:
+        ports.jobs.create(record)
+    except BaseException:
+        _release(ports, run_key, job_id)
+        raise
     try:
         batch_job_id = ports.launcher.submit(record.job_id)
     except LaunchFailed as failure:
@@ -135,6 +139,10 @@ def start_job(ports: Ports, settings: JobSettings) -> JobRecord:
             reason=f"the planner Batch job was not submitted: {failure.reason}",
         )
         raise JobNotLaunched(record.job_id, failure) from failure
+    except BaseException as error:
+        # Not a refusal we know: record it, so the SUBMITTED job does not hold the run forever.
+        _record_unexpected_failure(ports, record.job_id, error)
+        raise
     try:
         ports.jobs.add_batch_job_id(record.job_id, batch_job_id)
     except Exception:
@@ -150,6 +158,26 @@ def start_job(ports: Ports, settings: JobSettings) -> JobRecord:
         trigger=settings.trigger,
     )
     return record.model_copy(update={"batch_job_ids": [batch_job_id]})
+
+
+def _release(ports: Ports, run_key: str, job_id: str) -> None:
+    """Give up the claim of a job that was never recorded (the original error is raised)."""
+    try:
+        ports.jobs.release_run(run_key, job_id)
+    except Exception:
+        logger.exception("run claim not released", run_key=run_key, job_id=job_id)
+
+
+def _record_unexpected_failure(ports: Ports, job_id: str, error: BaseException) -> None:
+    try:
+        ports.jobs.set_status(
+            job_id,
+            JobStatus.FAILED,
+            allowed_from={JobStatus.SUBMITTED},
+            reason=f"the planner Batch job was not submitted: {type(error).__name__}",
+        )
+    except Exception:
+        logger.exception("failed job not recorded", job_id=job_id)
 
 
 def request_archive(ports: Ports, request: ArchiveRequest) -> JobRecord:

@@ -53,6 +53,12 @@ class NotRegisteredProblem(Problem):
     registered: list[SourceLocation] | None = None
 
 
+class ScopeProblem(Problem):
+    """The token lacks a scope the request needs (core.http_errors.MissingScopes)."""
+
+    missing_scopes: list[str]
+
+
 class RunningProblem(Problem):
     run_key: str
     job_id: str

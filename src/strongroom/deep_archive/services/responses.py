@@ -6,7 +6,7 @@ An error body is what an ApiError answers with; its model here documents it in O
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import content_types
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
@@ -45,7 +45,8 @@ class MismatchProblem(BaseModel):
     detail: list[MismatchDetail]
 
 
-def json_response(model: type[BaseModel], description: str) -> OpenAPIResponse:
+def json_response(model: Any, description: str) -> OpenAPIResponse:
+    """An answer of ``model`` (a pydantic model, or a union of them) for the OpenAPI document."""
     return {
         "description": description,
         "content": {content_types.APPLICATION_JSON: {"model": model}},

@@ -12,10 +12,29 @@ from typing import cast
 from strongroom.local.gateway.dispatcher import INTEGRATION_TIMEOUT_SECONDS, HttpApiDispatcher
 from strongroom.local.gateway.events import IncomingRequest
 from strongroom.local.gateway.jwt_authorizer import JwtVerifier
-from strongroom.local.gateway.responses import GatewayResponse
+from strongroom.local.gateway.responses import GatewayResponse, gateway_message
 from strongroom.local.specs import HttpApiSpec, Invoker
 
 _SHUTDOWN_POLL_SECONDS = 0.05
+MAX_PAYLOAD_BYTES = 10 * 1024 * 1024
+"""HTTP API's payload quota, 10 MB (not adjustable). Over it, API Gateway answers 413 with a
+plain-text body naming the limit in bytes, before anything reaches the integration."""
+_TOO_LARGE = GatewayResponse(
+    413,
+    (("content-type", "text; charset=utf-8"),),
+    f"HTTP content length exceeded {MAX_PAYLOAD_BYTES} bytes.".encode(),
+)
+_BAD_REQUEST = gateway_message(400, "Bad Request")
+
+
+class _Refused(Exception):
+    """The request cannot be read: answer ``response`` and close the connection."""
+
+    def __init__(self, response: GatewayResponse) -> None:
+        super().__init__(response.status)
+        self.response = response
+
+
 _JOIN_TIMEOUT_SECONDS = 5.0
 
 
@@ -103,11 +122,18 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def _serve(self) -> None:
         server = cast(_GatewayServer, self.server)
+        try:
+            body = self._read_body()
+        except _Refused as refused:
+            # The rest of the body is unread: the connection cannot carry another request.
+            self.close_connection = True
+            self._write(refused.response, closing=True)
+            return
         request = IncomingRequest(
             method=self.command,
             target=self.path,
             headers=list(self.headers.items()),
-            body=self._read_body(),
+            body=body,
             source_ip=str(self.client_address[0]),
             protocol=self.request_version,
         )
@@ -117,24 +143,36 @@ class _RequestHandler(BaseHTTPRequestHandler):
     do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _serve  # noqa: N815
 
     def _read_body(self) -> bytes:
+        """The body, at most MAX_PAYLOAD_BYTES; ``_Refused`` 413 over it, 400 if malformed."""
         if self.headers.get("transfer-encoding", "").lower() == "chunked":
             return self._read_chunked()
-        length = int(self.headers.get("content-length") or 0)
+        length = _content_length(self.headers.get_all("content-length") or [])
+        if length > MAX_PAYLOAD_BYTES:
+            raise _Refused(_TOO_LARGE)
         return self.rfile.read(length) if length > 0 else b""
 
     def _read_chunked(self) -> bytes:
         chunks: list[bytes] = []
+        total = 0
         while True:
-            size = int(self.rfile.readline().split(b";", 1)[0].strip() or b"0", 16)
+            size_field = self.rfile.readline(_MAX_CHUNK_LINE).split(b";", 1)[0].strip()
+            if not size_field or not all(chr(c) in _HEX_DIGITS for c in size_field):
+                raise _Refused(_BAD_REQUEST)
+            size = int(size_field, 16)
             if size == 0:
-                while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                while self.rfile.readline(_MAX_CHUNK_LINE) not in (b"\r\n", b"\n", b""):
                     pass  # trailers
                 return b"".join(chunks)
+            total += size
+            if total > MAX_PAYLOAD_BYTES:
+                raise _Refused(_TOO_LARGE)
             chunks.append(self.rfile.read(size))
-            self.rfile.readline()
+            self.rfile.readline(_MAX_CHUNK_LINE)
 
-    def _write(self, response: GatewayResponse) -> None:
+    def _write(self, response: GatewayResponse, *, closing: bool = False) -> None:
         self.send_response(response.status)
+        if closing:
+            self.send_header("connection", "close")
         for name, value in response.headers:
             if name.lower() not in ("content-length", "transfer-encoding", "connection"):
                 self.send_header(name, value)
@@ -147,6 +185,24 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         """Silenced: the gateway reports invocations through ``on_invocation``."""
+
+
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
+_MAX_CHUNK_LINE = 1024
+
+
+def _content_length(values: list[str]) -> int:
+    """The one Content-Length the headers give (0 if none); ``_Refused`` 400 when malformed.
+
+    Digits only (no sign, no spaces inside), and several headers only if they agree, as
+    RFC 9110 asks of a server that would otherwise misread where the body ends.
+    """
+    lengths = {value.strip() for value in values}
+    if not lengths:
+        return 0
+    if len(lengths) > 1 or not all(length.isascii() and length.isdigit() for length in lengths):
+        raise _Refused(_BAD_REQUEST)
+    return int(lengths.pop())
 
 
 def _is_loopback(host: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -11,7 +12,7 @@ from strongroom.login_activity.domain.activity import ServiceAccess
 from strongroom.login_activity.domain.fields import Identifier, ServiceName
 from strongroom.login_activity.domain.timestamps import Timestamp
 
-RejectionKind = Literal["not_json", "not_an_object", "invalid_event"]
+RejectionKind = Literal["not_json", "not_an_object", "invalid_event", "unreadable"]
 
 _JSON_KINDS: dict[type, str] = {
     list: "an array",
@@ -58,9 +59,22 @@ class RejectedEvent(ValueError):
 def parse_login_event(body: str) -> LoginEvent:
     """The event in a queue message body, or ``RejectedEvent`` saying what is wrong with it."""
     try:
+        body.encode("utf-8")
+    except UnicodeEncodeError as fault:
+        raise RejectedEvent(
+            "not_json", f"body is not valid Unicode (character {fault.start} is a lone surrogate)"
+        ) from None
+    try:
         document = json.loads(body)
-    except ValueError as fault:
+    except RecursionError:
+        raise RejectedEvent("not_json", "body is JSON nested too deeply to parse") from None
+    except json.JSONDecodeError as fault:
         raise RejectedEvent("not_json", f"body is not JSON: {fault}") from None
+    except ValueError:
+        digits = sys.get_int_max_str_digits()
+        raise RejectedEvent(
+            "not_json", f"body is not JSON we read: an integer of more than {digits} digits"
+        ) from None
     if not isinstance(document, dict):
         kind = _JSON_KINDS.get(type(document), type(document).__name__)
         raise RejectedEvent("not_an_object", f"body is JSON but not an object (got {kind})")

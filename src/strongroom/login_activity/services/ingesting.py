@@ -1,6 +1,7 @@
 """A batch of login events from SQS merged into each user's record (ReportBatchItemFailures).
 
-A body that can never be a login event (not JSON, not an object, fails validation) is parked on
+A body that can never be a login event (not JSON, not an object, fails validation, or breaks
+the parser in any other way: nested too deeply, lone surrogates, a huge integer) is parked on
 the dead-letter queue with the reason and is not reported, so SQS deletes it and it does not
 hold up the batch; if parking fails it is reported, and the queue's redrive is the backstop.
 Valid events are grouped per user: one read-merge-conditional-write per user, none when nothing
@@ -79,6 +80,13 @@ def ingest_logins(
             login = parse_login_event(record.body)
         except RejectedEvent as rejected:
             if not _park(record, rejected, batch):
+                batch.failed.add(record.message_id)
+            continue
+        except Exception as fault:  # a body must never fail the batch, whatever it raises
+            unreadable = RejectedEvent(
+                "unreadable", f"body could not be parsed ({type(fault).__name__})"
+            )
+            if not _park(record, unreadable, batch):
                 batch.failed.add(record.message_id)
             continue
         batch.by_user[login.user_id].append((record.message_id, login))
