@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from strongroom.core.localdev import LOCAL_ACCOUNT_ID
+from strongroom.local import fault_control
 from strongroom.local.notifications import UnknownTopic, sns_deliveries
 
 if TYPE_CHECKING:
@@ -73,7 +74,19 @@ class ControlServer:
                         HTTPStatus.UNAUTHORIZED, {"message": f"missing or wrong {SECRET_HEADER}"}
                     )
                     return
-                status, body = control.post(self.path)
+                length = self.headers.get("Content-Length", "")
+                data = self.rfile.read(int(length)) if length.isdigit() else b""
+                status, body = control.post(self.path, data)
+                self._reply(status, body)
+
+            def do_DELETE(self) -> None:
+                given = self.headers.get(SECRET_HEADER, "")
+                if not hmac.compare_digest(given, control.secret):
+                    self._reply(
+                        HTTPStatus.UNAUTHORIZED, {"message": f"missing or wrong {SECRET_HEADER}"}
+                    )
+                    return
+                status, body = control.delete(self.path)
                 self._reply(status, body)
 
             def _reply(self, status: HTTPStatus, body: Any) -> None:
@@ -90,6 +103,8 @@ class ControlServer:
         route = urlsplit(path)
         if route.path == "/notifications":
             return self._notifications(route.query)
+        if route.path == fault_control.PATH:
+            return fault_control.show(self._stack.emulator.faults)
         return self._get_fixed(path)
 
     def _get_fixed(self, path: str) -> tuple[HTTPStatus, Any]:
@@ -128,9 +143,11 @@ class ControlServer:
             return HTTPStatus.NOT_FOUND, {"message": str(error)}
         return HTTPStatus.OK, [delivery.as_dict() for delivery in deliveries]
 
-    def post(self, path: str) -> tuple[HTTPStatus, Any]:
+    def post(self, path: str, body: bytes = b"") -> tuple[HTTPStatus, Any]:
         prefix, suffix = "/schedules/", "/run"
         stack = self._stack
+        if path == fault_control.PATH:
+            return fault_control.configure(stack.emulator.faults, body)
         if path.startswith(prefix) and path.endswith(suffix) and stack.scheduler is not None:
             name = unquote(path[len(prefix) : -len(suffix)])
             try:
@@ -144,6 +161,11 @@ class ControlServer:
                 "error": None if result.error is None else result.error.message,
                 "payload": result.payload,
             }
+        return HTTPStatus.NOT_FOUND, {"message": f"no such control path {path}"}
+
+    def delete(self, path: str) -> tuple[HTTPStatus, Any]:
+        if path == fault_control.PATH:
+            return fault_control.clear(self._stack.emulator.faults)
         return HTTPStatus.NOT_FOUND, {"message": f"no such control path {path}"}
 
 
