@@ -17,9 +17,9 @@ from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 FUNCTION = "audit_producer"
-KEYS, DELETED = 20, 10
+KEYS, DELETED = 10, 5
 RULES: list[dict[str, Any]] = [
-    {"service": "dynamodb", "operation": "PutItem", "error": "throttle", "fraction": 0.25},
+    {"service": "dynamodb", "operation": "PutItem", "error": "throttle", "fraction": 0.2},
     # The entry was written and the answer lost: the retry's condition finds it.
     {
         "service": "dynamodb",

@@ -20,7 +20,7 @@ from tests.e2e.faults.conftest import SetFaults, counters, report
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
-USERS, SERVICES = 12, 5
+USERS, SERVICES = 8, 4
 RULES: list[dict[str, Any]] = [
     {"service": "dynamodb", "operation": "PutItem", "error": "throttle", "fraction": 0.2},
     {"service": "dynamodb", "operation": "UpdateItem", "error": "throttle", "fraction": 0.2},
