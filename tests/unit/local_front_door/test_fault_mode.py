@@ -21,17 +21,21 @@ class _Moto:
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         self.calls += 1
         start_response("200 OK", [("Content-Type", "application/json")])
+        if "/sts/" in environ["HTTP_AUTHORIZATION"]:
+            return [b"<Credentials><AccessKeyId>ASIAISSUED</AccessKeyId></Credentials>"]
         return [b"{}"]
 
 
-def _request(mode: FaultMode, key: str, target: str = PUT_ITEM) -> tuple[str, bytes]:
+def _request(
+    mode: FaultMode, key: str, target: str = PUT_ITEM, service: str = "dynamodb"
+) -> tuple[str, bytes]:
     environ: dict[str, Any] = {
         "REQUEST_METHOD": "POST",
         "PATH_INFO": "/",
         "QUERY_STRING": "",
         "HTTP_X_AMZ_TARGET": target,
         "HTTP_AUTHORIZATION": (
-            f"AWS4-HMAC-SHA256 Credential={key}/20261203/eu-west-1/dynamodb/aws4_request, "
+            f"AWS4-HMAC-SHA256 Credential={key}/20261203/eu-west-1/{service}/aws4_request, "
             "SignedHeaders=host, Signature=abc"
         ),
         "wsgi.input": io.BytesIO(b"{}"),
@@ -81,3 +85,16 @@ def test_other_operations_and_cleared_rules_pass_through() -> None:
 
     assert (other, cleared, moto.calls) == ("200 OK", "200 OK", 2)
     assert mode.status() == {"seed": None, "rules": []}
+
+
+def test_keys_sts_issues_to_a_workload_are_the_workloads_too() -> None:
+    moto = _Moto()
+    mode = FaultMode(moto, faulted_keys={"workload"}, log=lambda _line: None)
+    mode.configure(None)  # learned even while fault mode is off
+    _request(mode, "workload", "AssumeRole", service="sts")
+    mode.configure(FaultConfig.model_validate({"rules": [{"service": "dynamodb", "error": "5xx"}]}))
+
+    assumed, _ = _request(mode, "ASIAISSUED")
+    stack, _ = _request(mode, "local")
+
+    assert (assumed, stack) == ("500 Internal Server Error", "200 OK")

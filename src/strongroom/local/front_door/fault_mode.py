@@ -3,13 +3,17 @@ functions and jobs with throttling or 5xx errors, or delays them.
 
 Only requests signed with one of ``faulted_keys`` are considered: the stack hands functions and
 Batch jobs their own access key (``emulator.WORKLOAD_CREDENTIALS``) and keeps another for its own
-provisioning, seeding, event-source polling and control traffic, which is never faulted. With no
-rules (the default) a request costs one attribute read.
+provisioning, seeding, event-source polling and control traffic, which is never faulted.
+Credentials that STS issues to a workload (AssumeRole, e.g. deep_archive's packer reading
+sources as a scoped role) are the workload's too: their access keys join ``faulted_keys``. With
+no rules (the default) a request costs one attribute read and a substring test.
 """
 
 from __future__ import annotations
 
 import io
+import re
+import threading
 import time
 import uuid
 from collections.abc import Callable, Collection, Iterable
@@ -24,6 +28,8 @@ from strongroom.local.front_door.fault_plan import FaultPlan
 from strongroom.local.front_door.fault_rules import FaultConfig
 
 _FORM = "application/x-www-form-urlencoded"
+_STS_SCOPE = "/sts/aws4_request"
+_ISSUED_KEY = re.compile(rb"<AccessKeyId>([^<]+)</AccessKeyId>")
 
 
 class FaultMode:
@@ -36,6 +42,7 @@ class FaultMode:
     ) -> None:
         self._app = app
         self._keys = frozenset(faulted_keys)
+        self._keys_lock = threading.Lock()
         self._plan: FaultPlan | None = None
         self._log = log
 
@@ -51,16 +58,22 @@ class FaultMode:
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         plan = self._plan
-        if plan is None:
+        authorization = str(environ.get("HTTP_AUTHORIZATION", ""))
+        issuing = _STS_SCOPE in authorization
+        if plan is None and not issuing:
             return self._app(environ, start_response)
-        access_key, _ = signer(environ.get("HTTP_AUTHORIZATION", ""), _query(environ))
+        access_key, _ = signer(authorization, _query(environ))
         if access_key not in self._keys:
             return self._app(environ, start_response)
+        if plan is None:
+            return self._learning_keys(environ, start_response)
         call = _call(environ)
         decision = plan.decide(call.service, call.operation, call.attempt)
         if decision.delay_ms:
             time.sleep(decision.delay_ms / 1000)
         if decision.error is None:
+            if issuing:
+                return self._learning_keys(environ, start_response)
             return self._app(environ, start_response)
         if decision.after:  # the call takes effect; its answer is lost
             answered = self._app(environ, lambda *_args, **_kwargs: lambda _data: None)
@@ -75,6 +88,23 @@ class FaultMode:
             [*answer.headers, ("Content-Length", str(len(answer.body)))],
         )
         return [answer.body]
+
+    def _learning_keys(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        """Pass an STS call on; access keys in its answer are a workload's from now on."""
+        answered = self._app(environ, start_response)
+        try:
+            body = b"".join(answered)
+        finally:
+            close = getattr(answered, "close", None)
+            if close is not None:
+                close()
+        issued = {key.decode() for key in _ISSUED_KEY.findall(body)}
+        if issued - self._keys:
+            with self._keys_lock:
+                self._keys = self._keys | issued
+        return [body]
 
 
 def _query(environ: WSGIEnvironment) -> str:
