@@ -40,25 +40,29 @@ def parse_rules(rules: list[str], rules_file: Path | None) -> list[Any]:
     return found
 
 
+def describe_fault(rule: dict[str, Any]) -> str:
+    """``throttle 20%``, ``5xx after 10% (max 3)``, ``50 ms``: a rule's fault in a few words."""
+    parts = []
+    if rule["error"]:
+        parts.append(rule["error"] + (" after" if rule["phase"] == "after" else ""))
+    if rule["delay_ms"]:
+        parts.append(f"{rule['delay_ms']} ms")
+    text = " + ".join(parts) + f" {rule['fraction']:.0%}"
+    return text + (f" (max {rule['max_faults']})" if rule["max_faults"] is not None else "")
+
+
 def faults_table(status: dict[str, Any]) -> Table:
     table = Table(title=f"fault rules (seed {status['seed']})")
-    for column in ("service", "operation", "fault", "fraction", "phase"):
-        table.add_column(column)
+    table.add_column("service", no_wrap=True)
+    table.add_column("operation", no_wrap=True)
+    table.add_column("fault")
     for column in ("seen", "retries", "faulted", "delayed"):
         table.add_column(column, justify="right")
     for rule in status["rules"]:
-        fault = " + ".join(
-            part
-            for part in (rule["error"], f"{rule['delay_ms']} ms" if rule["delay_ms"] else None)
-            if part
-        )
-        cap = f" (max {rule['max_faults']})" if rule["max_faults"] is not None else ""
         table.add_row(
             rule["service"],
             rule["operation"],
-            fault + cap,
-            f"{rule['fraction']:g}",
-            rule["phase"],
+            describe_fault(rule),
             *(str(rule[name]) for name in ("seen", "retries", "faulted", "delayed")),
         )
     return table
@@ -110,5 +114,7 @@ def show(as_json: JsonOption = False, state_dir: StateDirOption = DEFAULT_STATE)
 def clear(as_json: JsonOption = False, state_dir: StateDirOption = DEFAULT_STATE) -> None:
     """Turn fault mode off; prints the counters the rules ended with."""
     final = _control(state_dir, "DELETE")
-    _print(final, as_json)
-    console.print("fault mode is off")
+    if as_json or final["rules"]:
+        _print(final, as_json)
+    if not as_json:
+        console.print("fault mode is off")
