@@ -82,8 +82,8 @@ def rest_operation(
     segments = [segment for segment in path.split("/") if segment]
     query = _query(query_string)
     best, best_score = UNKNOWN, -1
-    for binding in _bindings(service):
-        score = binding.score(method, segments, query, headers)
+    for binding in _bindings(service).get(method, ()):
+        score = binding.score(segments, query, headers)
         if score > best_score:
             best, best_score = binding.operation, score
     return best
@@ -99,10 +99,10 @@ class _Binding:
     required_headers: tuple[str, ...]
 
     def score(
-        self, method: str, segments: list[str], query: Mapping[str, str], headers: Mapping[str, str]
+        self, segments: list[str], query: Mapping[str, str], headers: Mapping[str, str]
     ) -> int:
-        """How specifically the request fits (-1: it does not)."""
-        if method != self.method or not _path_fits(self.segments, segments):
+        """How specifically a request with this binding's method fits (-1: it does not)."""
+        if not _path_fits(self.segments, segments):
             return -1
         for name, value in self.literal_query:
             if name not in query or (value is not None and query[name] != value):
@@ -132,7 +132,15 @@ def _path_fits(template: tuple[str, ...], segments: list[str]) -> bool:
 
 
 @cache
-def _bindings(service: str) -> tuple[_Binding, ...]:
+def _bindings(service: str) -> dict[str, tuple[_Binding, ...]]:
+    """The service's operations' HTTP bindings by method (none for an unknown service)."""
+    by_method: dict[str, list[_Binding]] = {}
+    for binding in _model_bindings(service):
+        by_method.setdefault(binding.method, []).append(binding)
+    return {method: tuple(bindings) for method, bindings in by_method.items()}
+
+
+def _model_bindings(service: str) -> tuple[_Binding, ...]:
     import botocore.session  # noqa: PLC0415 - only REST calls under a fault rule need it
     from botocore.exceptions import UnknownServiceError  # noqa: PLC0415
 
