@@ -7,6 +7,7 @@ import typer
 from strongroom.cli import (
     archive_commands,
     audit_commands,
+    faults_commands,
     logins_commands,
     notifications_commands,
     restore_commands,
@@ -29,3 +30,4 @@ app.add_typer(logins_commands.app, name="logins")
 app.add_typer(archive_commands.app, name="archive")
 app.add_typer(restore_commands.app, name="restore")
 app.add_typer(triggers_commands.app, name="triggers")
+app.add_typer(faults_commands.app, name="faults")

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from strongroom.core.localdev import LOCAL_ACCOUNT_ID
+from strongroom.local import fault_control
 from strongroom.local.loopback import is_loopback_host_header
 from strongroom.local.notifications import UnknownTopic, sns_deliveries
 
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 LOOPBACK = "127.0.0.1"
 SECRET_HEADER = "X-Strongroom-Control"  # noqa: S105 - a header name, not a secret
 PUBLIC_PATHS = frozenset({"/.well-known/openid-configuration", "/.well-known/jwks.json"})
+MAX_BODY_BYTES = 1024 * 1024  # fault rules and notification tests are small JSON documents
 """The issuer's discovery documents: public keys, served without the secret."""
 
 
@@ -61,51 +63,14 @@ class ControlServer:
             self._server = None
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
-        control = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:
-                """Quiet: the stack logs invocations, not control requests."""
-
-            def do_GET(self) -> None:
-                if self._allowed(public=urlsplit(self.path).path in PUBLIC_PATHS):
-                    self._reply(*control.get(self.path))
-
-            def do_POST(self) -> None:
-                if self._allowed(public=False):
-                    self._reply(*control.post(self.path))
-
-            def _allowed(self, *, public: bool) -> bool:
-                """Refuse (and answer) a non-loopback Host, or a missing or wrong secret."""
-                host = self.headers.get("Host")
-                if not is_loopback_host_header(host):
-                    self._reply(
-                        HTTPStatus.FORBIDDEN,
-                        {"message": f"Host {host!r} is not loopback; use {control.url}"},
-                    )
-                    return False
-                given = self.headers.get(SECRET_HEADER, "")
-                if not public and not hmac.compare_digest(given, control.secret):
-                    self._reply(
-                        HTTPStatus.UNAUTHORIZED, {"message": f"missing or wrong {SECRET_HEADER}"}
-                    )
-                    return False
-                return True
-
-            def _reply(self, status: HTTPStatus, body: Any) -> None:
-                data = json.dumps(body, default=str).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        return Handler
+        return type("ControlHandler", (_ControlHandler,), {"control": self})
 
     def get(self, path: str) -> tuple[HTTPStatus, Any]:
         route = urlsplit(path)
         if route.path == "/notifications":
             return self._notifications(route.query)
+        if route.path == fault_control.PATH:
+            return fault_control.show(self._stack.emulator.faults)
         return self._get_fixed(path)
 
     def _get_fixed(self, path: str) -> tuple[HTTPStatus, Any]:
@@ -144,9 +109,11 @@ class ControlServer:
             return HTTPStatus.NOT_FOUND, {"message": str(error)}
         return HTTPStatus.OK, [delivery.as_dict() for delivery in deliveries]
 
-    def post(self, path: str) -> tuple[HTTPStatus, Any]:
+    def post(self, path: str, body: bytes = b"") -> tuple[HTTPStatus, Any]:
         prefix, suffix = "/schedules/", "/run"
         stack = self._stack
+        if path == fault_control.PATH:
+            return fault_control.configure(stack.emulator.faults, body)
         if path.startswith(prefix) and path.endswith(suffix) and stack.scheduler is not None:
             name = unquote(path[len(prefix) : -len(suffix)])
             try:
@@ -162,6 +129,11 @@ class ControlServer:
             }
         return HTTPStatus.NOT_FOUND, {"message": f"no such control path {path}"}
 
+    def delete(self, path: str) -> tuple[HTTPStatus, Any]:
+        if path == fault_control.PATH:
+            return fault_control.clear(self._stack.emulator.faults)
+        return HTTPStatus.NOT_FOUND, {"message": f"no such control path {path}"}
+
 
 def _schedule_row(status: Any) -> dict[str, Any]:
     return {
@@ -173,3 +145,66 @@ def _schedule_row(status: Any) -> dict[str, Any]:
         "next_fire": status.next_fire,
         "last_fired": status.last_fired,
     }
+
+
+def _refusal(
+    headers: Any, control: ControlServer, *, public: bool
+) -> tuple[HTTPStatus, Any] | None:
+    host = headers.get("Host")
+    if not is_loopback_host_header(host):
+        message = f"Host {host!r} is not loopback; use {control.url}"
+        return HTTPStatus.FORBIDDEN, {"message": message}
+    if not public and not hmac.compare_digest(headers.get(SECRET_HEADER, ""), control.secret):
+        return HTTPStatus.UNAUTHORIZED, {"message": f"missing or wrong {SECRET_HEADER}"}
+    return None
+
+
+def _body_length_problem(length: str) -> tuple[HTTPStatus, Any] | None:
+    """400 for a Content-Length that is not a number, 413 past the control API's small limit."""
+    if not length.isdigit():
+        return HTTPStatus.BAD_REQUEST, {"message": "Content-Length must be a number of bytes"}
+    if int(length) > MAX_BODY_BYTES:
+        return HTTPStatus.REQUEST_ENTITY_TOO_LARGE, {
+            "message": f"control requests carry at most {MAX_BODY_BYTES} bytes"
+        }
+    return None
+
+
+class _ControlHandler(BaseHTTPRequestHandler):
+    control: ControlServer  # set per server by ControlServer._handler_class
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: the stack logs invocations, not control requests."""
+
+    def do_GET(self) -> None:
+        if self._allowed(public=urlsplit(self.path).path in PUBLIC_PATHS):
+            self._reply(*self.control.get(self.path))
+
+    def do_POST(self) -> None:
+        if not self._allowed(public=False):
+            return
+        length = self.headers.get("Content-Length", "0")
+        problem = _body_length_problem(length)
+        if problem is not None:
+            self._reply(*problem)
+            return
+        self._reply(*self.control.post(self.path, self.rfile.read(int(length))))
+
+    def do_DELETE(self) -> None:
+        if self._allowed(public=False):
+            self._reply(*self.control.delete(self.path))
+
+    def _allowed(self, *, public: bool) -> bool:
+        """Refuse (and answer) a non-loopback Host, or a missing or wrong secret."""
+        refusal = _refusal(self.headers, self.control, public=public)
+        if refusal is not None:
+            self._reply(*refusal)
+        return refusal is None
+
+    def _reply(self, status: HTTPStatus, body: Any) -> None:
+        data = json.dumps(body, default=str).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)

@@ -15,12 +15,14 @@ class ControlError(RuntimeError):
     pass
 
 
-def call(endpoints: Endpoints, method: str, path: str) -> Any:
+def call(endpoints: Endpoints, method: str, path: str, body: Any = None) -> Any:
+    """``body``, when given, is sent as JSON."""
+    data = json.dumps(body).encode() if body is not None else b"" if method == "POST" else None
     request = urllib.request.Request(  # noqa: S310 - loopback URL from our own endpoints file
         endpoints.control_url + path,
         method=method,
-        headers={SECRET_HEADER: endpoints.control_secret},
-        data=b"" if method == "POST" else None,
+        headers={SECRET_HEADER: endpoints.control_secret, "Content-Type": "application/json"},
+        data=data,
     )
     try:
         with urllib.request.urlopen(request, timeout=900) as response:  # noqa: S310

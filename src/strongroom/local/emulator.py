@@ -13,10 +13,15 @@ import boto3
 from botocore.config import Config
 
 from strongroom.local.front_door.event_invocations import DEFAULT_RETRY_DELAYS
+from strongroom.local.front_door.fault_mode import FaultMode
+from strongroom.local.front_door.fault_rules import FaultConfig
 from strongroom.local.front_door.middleware import FrontDoor, LambdaService
 
 LOOPBACK = "127.0.0.1"
 LOCAL_CREDENTIALS = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
+"""The stack's own clients, the CLI's and tests': never faulted."""
+WORKLOAD_CREDENTIALS = {"aws_access_key_id": "local-workload", "aws_secret_access_key": "local"}
+"""What functions and Batch jobs sign with: the calls fault mode may fault."""
 
 _CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, read_timeout=70)
 
@@ -70,13 +75,28 @@ class Emulator:
         self._port = port
         self._server: WsgiServer | None = None
         self._front_door: FrontDoor | None = None
+        self._faults: FaultMode | None = None
         self._clients: dict[str, Any] = {}
         self._lock = threading.Lock()
 
-    def start(self) -> str:
+    def start(
+        self, faults: FaultConfig | None = None, *, log: Callable[[str], None] = print
+    ) -> str:
         self._front_door = FrontDoor(moto_application())
-        self._server = WsgiServer(self._front_door, self._port)
+        self._faults = FaultMode(
+            self._front_door, faulted_keys={WORKLOAD_CREDENTIALS["aws_access_key_id"]}, log=log
+        )
+        if faults is not None:
+            self._faults.configure(faults)
+        self._server = WsgiServer(self._faults, self._port)
         return self.url
+
+    @property
+    def faults(self) -> FaultMode:
+        """Fault mode for calls signed with WORKLOAD_CREDENTIALS (configure, status)."""
+        if self._faults is None:
+            raise RuntimeError("the emulator is not running")
+        return self._faults
 
     def route_invocations(
         self,
@@ -113,13 +133,14 @@ class Emulator:
             return self._clients[service]
 
     def aws_environment(self) -> dict[str, str]:
-        """What a process needs in its environment to use the emulator as its AWS."""
+        """What a function or job needs in its environment to use the emulator as its AWS
+        (signed with WORKLOAD_CREDENTIALS, which fault mode tells from the stack's own)."""
         return {
             "AWS_ENDPOINT_URL": self.url,
             "AWS_REGION": self.region,
             "AWS_DEFAULT_REGION": self.region,
-            "AWS_ACCESS_KEY_ID": LOCAL_CREDENTIALS["aws_access_key_id"],
-            "AWS_SECRET_ACCESS_KEY": LOCAL_CREDENTIALS["aws_secret_access_key"],
+            "AWS_ACCESS_KEY_ID": WORKLOAD_CREDENTIALS["aws_access_key_id"],
+            "AWS_SECRET_ACCESS_KEY": WORKLOAD_CREDENTIALS["aws_secret_access_key"],
         }
 
     def stop(self) -> None:
@@ -129,4 +150,5 @@ class Emulator:
         if self._server is not None:
             self._server.stop()
             self._server = None
+        self._faults = None
         self._clients.clear()

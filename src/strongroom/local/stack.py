@@ -23,6 +23,7 @@ from strongroom.local.control import ControlServer
 from strongroom.local.emulator import Emulator
 from strongroom.local.endpoints import Endpoints, remove_endpoints, write_endpoints
 from strongroom.local.front_door.event_invocations import DEFAULT_RETRY_DELAYS
+from strongroom.local.front_door.fault_rules import FaultConfig
 from strongroom.local.gateway.http_api import LocalHttpApi
 from strongroom.local.gateway.jwt_authorizer import JwtVerifier
 from strongroom.local.issuer import LocalIssuer
@@ -94,6 +95,8 @@ class StackOptions:
     restore_delay_seconds: float = DEFAULT_RESTORE_DELAY_SECONDS
     # Seconds before an Event invocation's two retries (AWS: about 60 and 120).
     invoke_retry_delays: Sequence[float] = DEFAULT_RETRY_DELAYS
+    # Fault mode for functions' and jobs' AWS calls from the start (None: off; POST /faults).
+    faults: FaultConfig | None = None
 
 
 class LocalStack:
@@ -129,7 +132,7 @@ class LocalStack:
     def start(self) -> Endpoints:
         options = self.options
         options.state_dir.mkdir(parents=True, exist_ok=True)
-        aws_url = self.emulator.start()
+        aws_url = self.emulator.start(options.faults, log=options.log)
         self.restore_delay.install()
         self._iterator_expiry.start()
         moto_bridge.install(
