@@ -233,13 +233,13 @@ def test_each_worker_thread_calls_on_its_own_client_and_close_closes_them_all(
     api = DexTriggerApi(session, BASE_URL, QUICK)
     with ThreadPoolExecutor(max_workers=4) as pool:
         bodies = list(pool.map(lambda client_id: api.fetch(client_id, DAY, UNLIMITED), range(12)))
-    clients = list(session._api_clients)  # what close must close
+    transports = list(session._api_transports)  # what close must close
 
     session.close()
 
     assert all(bodies)
-    assert 1 <= len(clients) <= 4
-    assert all(client.is_closed for client in clients)
+    assert 1 <= len(transports) <= 4
+    assert all(not transport._pool.connections for transport in transports)
     assert dex.tokens_issued == 1
 
 

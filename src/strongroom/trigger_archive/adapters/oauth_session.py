@@ -33,6 +33,12 @@ from strongroom.trigger_archive.adapters.secrets import ApiSecret
 
 TRIGGER_SCOPE = "dex/trigger:all"
 _ONE_CONNECTION = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+_API_HEADERS = (  # what httpx.Client sends by default
+    (b"Accept", b"*/*"),
+    (b"Accept-Encoding", b"gzip, deflate"),
+    (b"Connection", b"keep-alive"),
+    (b"User-Agent", f"python-httpx/{httpx.__version__}".encode()),
+)
 
 
 class OneRefreshOAuth2Client(OAuth2Client):  # type: ignore[misc]  # authlib ships no types
@@ -49,7 +55,8 @@ class OneRefreshOAuth2Client(OAuth2Client):  # type: ignore[misc]  # authlib shi
         # one TLS context for every thread's client: loading the CA bundle costs ~50 ms of CPU
         self._api_tls = httpx.create_ssl_context()
         self._local = threading.local()
-        self._api_clients: list[httpx.Client] = []
+        self._api_transports: list[httpx.BaseTransport] = []
+        self._api_extensions = {"timeout": self._api_timeout.as_dict()}
         self._clients_lock = threading.Lock()
         # (the token it was made from, "Bearer …", time.time() until which it is fresh)
         self._bearer: tuple[object, str, float] | None = None
@@ -92,31 +99,41 @@ class OneRefreshOAuth2Client(OAuth2Client):  # type: ignore[misc]  # authlib shi
             return header
 
     def get_with_token(self, url: httpx.URL) -> httpx.Response:
-        """GET ``url`` on this thread's client with the current bearer token."""
-        client: httpx.Client | None = getattr(self._local, "client", None)
-        if client is None:
-            client = self._api_client()
-        response: httpx.Response = client.get(url, headers={"Authorization": self.authorization()})
+        """GET ``url`` on this thread's connection with the current bearer token; the body is
+        read before it returns. Sent on the transport: what ``httpx.Client`` adds on top
+        (cookies, redirects, auth flow, event hooks) is not used by the DEX API."""
+        transport: httpx.BaseTransport | None = getattr(self._local, "transport", None)
+        if transport is None:
+            transport = self._api_transport_for_thread()
+        request = httpx.Request(
+            "GET",
+            url,
+            headers=[*_API_HEADERS, (b"Authorization", self.authorization().encode())],
+            extensions=self._api_extensions,
+        )
+        response = transport.handle_request(request)
+        response.request = request
+        try:
+            response.read()
+        finally:
+            response.close()
         return response
 
-    def _api_client(self) -> httpx.Client:
-        client = httpx.Client(
-            timeout=self._api_timeout,
-            limits=_ONE_CONNECTION,
-            verify=self._api_tls,
-            transport=self._api_transport,
+    def _api_transport_for_thread(self) -> httpx.BaseTransport:
+        transport = self._api_transport or httpx.HTTPTransport(
+            verify=self._api_tls, limits=_ONE_CONNECTION
         )
         with self._clients_lock:
-            self._api_clients.append(client)
-        self._local.client = client
-        return client
+            self._api_transports.append(transport)
+        self._local.transport = transport
+        return transport
 
     def close(self) -> None:
-        """Close every thread's API client, then the token client."""
+        """Close every thread's connection, then the token client."""
         with self._clients_lock:
-            clients, self._api_clients = self._api_clients, []
-        for client in clients:
-            client.close()
+            transports, self._api_transports = self._api_transports, []
+        for transport in {id(each): each for each in transports}.values():
+            transport.close()
         super().close()
 
 
