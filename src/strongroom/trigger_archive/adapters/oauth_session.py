@@ -21,6 +21,7 @@ nothing here logs at all.
 from __future__ import annotations
 
 import math
+import ssl
 import threading
 import time
 from typing import Any
@@ -52,8 +53,10 @@ class OneRefreshOAuth2Client(OAuth2Client):  # type: ignore[misc]  # authlib shi
         self._token_lock = threading.Lock()
         self._api_timeout: httpx.Timeout = kwargs.get("timeout", httpx.Timeout(5.0))
         self._api_transport = api_transport
-        # one TLS context for every thread's client: loading the CA bundle costs ~50 ms of CPU
-        self._api_tls = httpx.create_ssl_context()
+        # one TLS context for every thread's transport (the token client's own when it was
+        # given one): loading the CA bundle costs ~50 ms of CPU each time
+        verify = kwargs.get("verify")
+        self._api_tls = verify if isinstance(verify, ssl.SSLContext) else httpx.create_ssl_context()
         self._local = threading.local()
         self._api_transports: list[httpx.BaseTransport] = []
         self._api_extensions = {"timeout": self._api_timeout.as_dict()}
@@ -161,6 +164,7 @@ def dex_session(
         limits=httpx.Limits(
             max_connections=max_connections, max_keepalive_connections=max_connections
         ),
+        verify=httpx.create_ssl_context(),  # shared with every worker thread's transport
         transport=transport,
         api_transport=transport,
     )
