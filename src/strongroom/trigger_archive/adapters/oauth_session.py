@@ -1,5 +1,5 @@
-"""The HTTP session to the DEX API: OAuth2 client credentials by authlib, and one small httpx
-client per worker thread for the API calls.
+"""The HTTP session to the DEX API: OAuth2 client credentials by authlib, and one httpx
+connection per worker thread for the API calls.
 
 authlib fetches the token, and a new one ``leeway`` seconds before it expires. Its synchronous
 client lets every thread that finds the token near expiry fetch one at the same time; this
@@ -7,15 +7,15 @@ subclass lets one thread do it while the others wait for its token. A token the 
 (401) is replaced once, by the first thread to see it rejected.
 
 The API calls do not go through authlib's per-request auth flow, nor through one shared
-connection pool: :meth:`OneRefreshOAuth2Client.get` sends on the calling thread's own httpx
-client (one keep-alive connection: a worker has one call out at a time) with the
+connection pool: :meth:`OneRefreshOAuth2Client.get_with_token` sends on the calling thread's
+own httpx transport (one keep-alive connection: a worker has one call out at a time) with the
 ``Authorization`` header set directly, the header read under the lock only once the token is
 due for replacement. httpcore rescans every pooled connection on each request's start and
 end, so one pool shared by 32 to 64 threads spent a quarter of the client's CPU on bookkeeping
-(docs/performance.md). :meth:`close` closes every thread's client with the session.
+(docs/performance.md). :meth:`close` closes every thread's transport with the session.
 
-Tokens, secrets and authorization headers are never logged: httpx logs request lines only, and
-nothing here logs at all.
+Tokens, secrets and authorization headers are never logged: httpx logs the token request's
+line only (the API calls bypass ``httpx.Client`` and its log line), and nothing here logs at all.
 """
 
 from __future__ import annotations
