@@ -258,3 +258,12 @@ def test_a_replaced_token_is_sent_from_the_next_call_on(dex: DexStandIn) -> None
         "Bearer token-2",
     ]
     assert dex.tokens_issued == 2
+
+
+def test_each_call_carries_the_request_timeout(dex: DexStandIn) -> None:
+    api = _api(dex)  # request_timeout_s=5
+
+    api.fetch(1, DAY, UNLIMITED)
+
+    (call,) = dex.calls
+    assert call.extensions["timeout"] == {"connect": 5, "read": 5, "write": 5, "pool": 5}

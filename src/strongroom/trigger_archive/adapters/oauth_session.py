@@ -51,7 +51,7 @@ class OneRefreshOAuth2Client(OAuth2Client):  # type: ignore[misc]  # authlib shi
     ) -> None:
         super().__init__(*args, **kwargs)
         self._token_lock = threading.Lock()
-        self._api_timeout: httpx.Timeout = kwargs.get("timeout", httpx.Timeout(5.0))
+        self._api_timeout = httpx.Timeout(kwargs.get("timeout", 5.0))  # httpx.Client's default
         self._api_transport = api_transport
         # one TLS context for every thread's transport (the token client's own when it was
         # given one): loading the CA bundle costs ~50 ms of CPU each time
