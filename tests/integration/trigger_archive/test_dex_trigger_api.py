@@ -223,3 +223,47 @@ def test_threads_that_see_the_same_token_rejected_replace_it_once(dex: DexStandI
 
     assert all(bodies)
     assert dex.tokens_issued == 2
+
+
+def test_each_worker_thread_calls_on_its_own_client_and_close_closes_them_all(
+    dex: DexStandIn,
+) -> None:
+    session = dex_session(SECRET, request_timeout_s=5, max_connections=4)
+    session.fetch_first_token()
+    api = DexTriggerApi(session, BASE_URL, QUICK)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        bodies = list(pool.map(lambda client_id: api.fetch(client_id, DAY, UNLIMITED), range(12)))
+    transports = list(session._api_transports)  # what close must close
+
+    session.close()
+
+    assert all(bodies)
+    assert 1 <= len(transports) <= 4
+    assert all(not transport._pool.connections for transport in transports)
+    assert dex.tokens_issued == 1
+
+
+def test_a_replaced_token_is_sent_from_the_next_call_on(dex: DexStandIn) -> None:
+    api = _api(dex)
+    api.fetch(1, DAY, UNLIMITED)
+    dex.rejected_tokens.add("token-1")
+
+    api.fetch(2, DAY, UNLIMITED)
+    api.fetch(3, DAY, UNLIMITED)
+
+    assert [call.headers["Authorization"] for call in dex.calls] == [
+        "Bearer token-1",
+        "Bearer token-1",
+        "Bearer token-2",
+        "Bearer token-2",
+    ]
+    assert dex.tokens_issued == 2
+
+
+def test_each_call_carries_the_request_timeout(dex: DexStandIn) -> None:
+    api = _api(dex)  # request_timeout_s=5
+
+    api.fetch(1, DAY, UNLIMITED)
+
+    (call,) = dex.calls
+    assert call.extensions["timeout"] == {"connect": 5, "read": 5, "write": 5, "pool": 5}

@@ -42,6 +42,8 @@ class DexTriggerApi:
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self._session = session
+        # the query is appended as text: a client id and an ISO date need no escaping, and
+        # httpx then parses the URL once instead of three times (url, params merge, auth)
         self._url = base_url.rstrip("/") + TRIGGER_PATH
         self._policy = policy or RetryPolicy()
         self._clock = clock
@@ -59,21 +61,23 @@ class DexTriggerApi:
             )
             return False if wait is None else wait
 
-        params = {"clientId": str(client_id), "triggerDate": trigger_date.isoformat()}
+        url = httpx.URL(
+            f"{self._url}?clientId={int(client_id)}&triggerDate={trigger_date.isoformat()}"
+        )
         for attempt in stamina.retry_context(
             on=wait_or_give_up, attempts=self._policy.max_attempts, timeout=None
         ):
             with attempt:
-                return self._call(params)
+                return self._call(url)
         raise AssertionError("stamina ends with a return or the last error")  # pragma: no cover
 
-    def _call(self, params: dict[str, str]) -> bytes:
-        response = self._get(params)
+    def _call(self, url: httpx.URL) -> bytes:
+        response = self._get(url)
         if response.status_code == 401:
             rejected = _bearer_of(response.request)
             with _as_fetch_failures():
                 self._session.replace_rejected_token(rejected)
-            response = self._get(params)
+            response = self._get(url)
         kind = failure_for_status(response.status_code)
         if kind is not None:
             raise TriggerFetchFailed(
@@ -95,10 +99,9 @@ class DexTriggerApi:
             ) from None
         return body
 
-    def _get(self, params: dict[str, str]) -> httpx.Response:
+    def _get(self, url: httpx.URL) -> httpx.Response:
         with _as_fetch_failures():
-            response: httpx.Response = self._session.get(self._url, params=params)
-        return response
+            return self._session.get_with_token(url)
 
 
 @contextmanager

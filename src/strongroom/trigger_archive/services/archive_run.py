@@ -1,9 +1,11 @@
 """One archive run: every selected client's response for the day, fetched and stored.
 
-Clients are read as a stream and started as workers free up, at most ``max_concurrency`` at a
-time, so memory holds the in-flight responses only; outcomes are counted as they finish. One
-client's failure never stops the others. Once the time budget runs low no client is started:
-the rest are counted ``not_attempted`` while those in flight finish.
+Clients are read as a stream and handed to ``max_concurrency`` worker threads, at most as many
+again queued for the next free worker (so a worker that finishes starts its next client
+without waiting for the run's thread to wake), so memory holds the in-flight responses only;
+outcomes are counted as they finish. One client's failure never stops the others. Once the time
+budget runs low no client is started (it is checked again as a queued client is taken up): the
+rest are counted ``not_attempted`` while those in flight finish.
 """
 
 from __future__ import annotations
@@ -88,7 +90,7 @@ def archive_run(
             for client in ports.directory.clients(client_ids):
                 if client_ids is not None:
                     selected.add(client.id)
-                while in_flight.count >= max_concurrency:
+                while in_flight.count >= 2 * max_concurrency:
                     tally.finish(in_flight.next_finished())
                 if budget.allows_start():
                     in_flight.start(pool.submit(worker.archive, client))
@@ -124,6 +126,8 @@ class _ClientWorker:
 
     def archive(self, client: Client) -> _Finished:
         """Fetch and store one client; the response is dropped as soon as it is stored."""
+        if not self.budget.allows_start():  # it ran low while the client was queued
+            return _Finished(client, Outcome.NOT_ATTEMPTED)
         try:
             body = self.ports.source.fetch(client.id, self.trigger_date, self.budget)
             outcome = self.ports.store.store(client.id, self.trigger_date, body, self.clock())
