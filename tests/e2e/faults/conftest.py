@@ -32,5 +32,5 @@ def counters(endpoints: Endpoints) -> list[dict[str, Any]]:
 
 
 def report(scenario: str, figures: dict[str, Any]) -> None:
-    """The scenario's figures, one JSON line (shown with ``pytest -s``; docs/security.md, Faults)."""
+    """The scenario's figures, one JSON line (``pytest -s`` shows it; docs/security.md#faults)."""
     print(f"\nfault scenario {scenario}: {json.dumps(figures, sort_keys=True)}")
