@@ -21,8 +21,11 @@ demo: $(STAMP)
 up: $(STAMP)
 	$(BIN)/strongroom up
 
+# Unit and integration tests spread over the cores (pytest-xdist); the e2e tests share one local
+# stack per process, so they run in one.
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto tests/unit tests/integration
+	$(BIN)/pytest tests/e2e
 
 lint: $(STAMP) typecheck templates
 	$(BIN)/lint-imports
