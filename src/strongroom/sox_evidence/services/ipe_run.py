@@ -155,8 +155,31 @@ def record_not_attempted(
     reason: str,
 ) -> RunRecord:
     """The record of an IPE the run did not start (too little of the function's time left)."""
+    record = _record(
+        entry, context, run_id, started_at=at, ended_at=at, failure=f"not attempted: {reason}"
+    )
+    _save(record, store)
+    return record
+
+
+def _record(
+    entry: CatalogEntry,
+    context: RunContext,
+    run_id: str,
+    *,
+    started_at: datetime,
+    ended_at: datetime,
+    failure: str | None,
+    succeeded: bool = False,
+    parts: tuple[WrittenPart, ...] = (),
+    control_totals: dict[str, Decimal] | None = None,
+    check_results: tuple[checks.CheckResult, ...] = (),
+    sent: tuple[RenderedStatement, ...] = (),
+    server: ServerIdentity | None = None,
+) -> RunRecord:
+    """One IPE's record: who it is (from the catalog) and what the run did."""
     ipe = entry.definition
-    record = RunRecord(
+    return RunRecord(
         run_id=run_id,
         ipe_id=ipe.id,
         ipe_title=ipe.title,
@@ -164,20 +187,18 @@ def record_not_attempted(
         catalog_file=entry.source_file,
         catalog_sha256=entry.sha256,
         context=context,
-        started_at=at,
-        ended_at=at,
-        status="failed",
-        failure=f"not attempted: {reason}",
-        rows=0,
-        bytes=0,
-        parts=(),
-        control_totals={},
-        checks=(),
-        statements=(),
-        server=None,
+        started_at=started_at,
+        ended_at=ended_at,
+        status="succeeded" if succeeded else "failed",
+        failure=failure,
+        rows=sum(part.rows for part in parts),
+        bytes=sum(part.bytes for part in parts),
+        parts=parts,
+        control_totals=control_totals or {},
+        checks=check_results,
+        statements=sent,
+        server=server,
     )
-    _save(record, store)
-    return record
 
 
 def _save(record: RunRecord, store: ResultsStore) -> None:
@@ -219,24 +240,18 @@ def run_ipe(
         logger.exception("IPE run failed", ipe_id=ipe.id, run_id=run_id)
         failure = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
     passed = failure is None and all(result.passed for result in results)
-    record = RunRecord(
-        run_id=run_id,
-        ipe_id=ipe.id,
-        ipe_title=ipe.title,
-        control=ipe.control,
-        catalog_file=entry.source_file,
-        catalog_sha256=entry.sha256,
-        context=context,
+    record = _record(
+        entry,
+        context,
+        run_id,
         started_at=started_at,
         ended_at=clock(),
-        status="succeeded" if passed else "failed",
         failure=failure,
-        rows=sum(part.rows for part in parts),
-        bytes=sum(part.bytes for part in parts),
+        succeeded=passed,
         parts=tuple(parts),
         control_totals=outcome.server_totals or {},
-        checks=tuple(results),
-        statements=tuple(rendered.values()),
+        check_results=tuple(results),
+        sent=tuple(rendered.values()),
         server=outcome.server,
     )
     _save(record, store)
