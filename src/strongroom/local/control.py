@@ -12,7 +12,6 @@ from __future__ import annotations
 import hmac
 import json
 import secrets
-import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
@@ -22,6 +21,7 @@ from strongroom.core.localdev import LOCAL_ACCOUNT_ID
 from strongroom.local import fault_control
 from strongroom.local.loopback import is_loopback_host_header
 from strongroom.local.notifications import UnknownTopic, sns_deliveries
+from strongroom.local.serving import ServingThread
 
 if TYPE_CHECKING:
     from strongroom.local.stack import LocalStack
@@ -37,30 +37,24 @@ class ControlServer:
     def __init__(self, stack: LocalStack) -> None:
         self._stack = stack
         self.secret = secrets.token_urlsafe(24)
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._serving: ServingThread | None = None
 
     @property
     def url(self) -> str:
-        if self._server is None:
+        if self._serving is None:
             raise RuntimeError("the control server is not running")
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return self._serving.url
 
     def start(self) -> str:
-        self._server = ThreadingHTTPServer((LOOPBACK, 0), self._handler_class())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, name="control", daemon=True
-        )
-        self._thread.start()
+        server = ThreadingHTTPServer((LOOPBACK, 0), self._handler_class())
+        server.daemon_threads = True
+        self._serving = ServingThread(server, name="control")
         return self.url
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        if self._serving is not None:
+            self._serving.stop()
+            self._serving = None
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         return type("ControlHandler", (_ControlHandler,), {"control": self})

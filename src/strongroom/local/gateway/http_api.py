@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import cast
@@ -13,9 +12,9 @@ from strongroom.local.gateway.dispatcher import INTEGRATION_TIMEOUT_SECONDS, Htt
 from strongroom.local.gateway.events import IncomingRequest
 from strongroom.local.gateway.jwt_authorizer import JwtVerifier
 from strongroom.local.gateway.responses import GatewayResponse, gateway_message
+from strongroom.local.serving import ServingThread
 from strongroom.local.specs import HttpApiSpec, Invoker
 
-_SHUTDOWN_POLL_SECONDS = 0.05
 MAX_PAYLOAD_BYTES = 10 * 1024 * 1024
 """HTTP API's payload quota, 10 MB (not adjustable). Over it, API Gateway answers 413 with a
 plain-text body naming the limit in bytes, before anything reaches the integration."""
@@ -33,9 +32,6 @@ class _Refused(Exception):
     def __init__(self, response: GatewayResponse) -> None:
         super().__init__(response.status)
         self.response = response
-
-
-_JOIN_TIMEOUT_SECONDS = 5.0
 
 
 class LocalHttpApi:
@@ -65,38 +61,26 @@ class LocalHttpApi:
             integration_timeout_seconds=integration_timeout_seconds,
         )
         self._address = (host, port)
-        self._server: _GatewayServer | None = None
-        self._thread: threading.Thread | None = None
+        self._serving: ServingThread | None = None
 
     @property
     def base_url(self) -> str:
-        if self._server is None:
+        if self._serving is None:
             raise RuntimeError("the HTTP API is not started")
-        host, port = str(self._server.server_address[0]), self._server.server_address[1]
-        return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+        return self._serving.url
 
     def start(self) -> None:
-        if self._server is not None:
+        if self._serving is not None:
             raise RuntimeError("the HTTP API is already started")
-        server = _GatewayServer(self._address, self._dispatcher)
-        thread = threading.Thread(
-            target=server.serve_forever,
-            kwargs={"poll_interval": _SHUTDOWN_POLL_SECONDS},
+        self._serving = ServingThread(
+            _GatewayServer(self._address, self._dispatcher),
             name=f"http-api-{self.spec.system}.{self.spec.logical_id}",
-            daemon=True,
         )
-        thread.start()
-        self._server, self._thread = server, thread
 
     def stop(self) -> None:
-        server, thread = self._server, self._thread
-        if server is None:
-            return
-        server.shutdown()
-        server.server_close()
-        if thread is not None:
-            thread.join(timeout=_JOIN_TIMEOUT_SECONDS)
-        self._server = self._thread = None
+        if self._serving is not None:
+            self._serving.stop()
+            self._serving = None
 
     def __enter__(self) -> LocalHttpApi:
         self.start()

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, cast
 
+from strongroom.local.serving import ServingThread
 from strongroom.local.standins.replies import Reply
 
 Handler = Callable[[str, str, Mapping[str, str], bytes], Reply]
@@ -21,8 +22,6 @@ LOOPBACK = "127.0.0.1"
 IDLE_CONNECTION_SECONDS = 60.0  # a keep-alive connection idle this long is closed
 _BACKLOG = 1024  # many clients connecting at once (the benchmark opens 64+)
 _WRITE_BUFFER = 64 * 1024  # status line, headers and body leave in one send
-_POLL_SECONDS = 0.05
-_JOIN_SECONDS = 5.0
 
 
 class StandInHttpServer:
@@ -30,39 +29,25 @@ class StandInHttpServer:
         self._handler = handler
         self._name = name
         self._port = port
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
+        self._serving: ServingThread | None = None
 
     @property
     def base_url(self) -> str:
-        if self._server is None:
+        if self._serving is None:
             raise RuntimeError(f"the {self._name} stand-in is not running")
-        return f"http://{LOOPBACK}:{self._server.server_address[1]}"
+        return self._serving.url
 
     def start(self) -> str:
-        if self._server is not None:
+        if self._serving is not None:
             raise RuntimeError(f"the {self._name} stand-in is already running")
         server = _Server((LOOPBACK, self._port), self._handler)
-        thread = threading.Thread(
-            target=server.serve_forever,
-            kwargs={"poll_interval": _POLL_SECONDS},
-            name=f"standin-{self._name}",
-            daemon=True,
-        )
-        thread.start()
-        self._server, self._thread = server, thread
+        self._serving = ServingThread(server, name=f"standin-{self._name}")
         return self.base_url
 
     def stop(self) -> None:
-        server, thread = self._server, self._thread
-        if server is None:
-            return
-        server.shutdown()
-        server.server_close()
-        server.close_connections()
-        if thread is not None:
-            thread.join(timeout=_JOIN_SECONDS)
-        self._server = self._thread = None
+        if self._serving is not None:
+            self._serving.stop(before_join=cast(_Server, self._serving.server).close_connections)
+            self._serving = None
 
 
 class _Server(ThreadingHTTPServer):
