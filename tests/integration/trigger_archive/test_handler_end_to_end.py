@@ -15,13 +15,7 @@ from typing import Any
 import pytest
 import respx
 from aws_lambda_powertools.utilities import parameters
-from sqlalchemy import create_engine, insert
 
-from strongroom.trigger_archive.adapters.mediant_schema import (
-    client_service_table,
-    client_table,
-    metadata,
-)
 from strongroom.trigger_archive.domain import ArchiveRunFailed, ClientListUnavailable
 from strongroom.trigger_archive.handlers import archive
 from tests.integration.trigger_archive.conftest import BUCKET, put_secret
@@ -35,6 +29,7 @@ from tests.integration.trigger_archive.dex_standin import (
     status,
 )
 from tests.support.lambda_context import FakeLambdaContext
+from tests.support.mediant import mediant_database
 from tests.support.powertools_output import captured_logs
 
 pytestmark = pytest.mark.integration
@@ -52,22 +47,8 @@ DAY = "2026-12-03"
 
 
 def _mediant(path: Path) -> str:
-    url = f"sqlite:///{path}"
-    engine = create_engine(url)
-    metadata.create_all(engine)
-    with engine.begin() as connection:
-        for client_id, name, credentials, services in CLIENTS:
-            connection.execute(
-                insert(client_table).values(
-                    ClientID=client_id, name=name, OAuth2ClientCredentialsID=credentials
-                )
-            )
-            for service_id in services:
-                connection.execute(
-                    insert(client_service_table).values(ClientID=client_id, ServiceID=service_id)
-                )
-    engine.dispose()
-    return url
+    mediant_database(path, CLIENTS).dispose()
+    return f"sqlite:///{path}"
 
 
 @pytest.fixture

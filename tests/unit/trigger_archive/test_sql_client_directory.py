@@ -5,16 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, insert
+from sqlalchemy import Engine, create_engine
 
-from strongroom.trigger_archive.adapters.mediant_schema import (
-    client_service_table,
-    client_table,
-    metadata,
-    selected_clients,
-)
+from strongroom.trigger_archive.adapters.mediant_schema import selected_clients
 from strongroom.trigger_archive.adapters.sql_client_directory import SqlClientDirectory
 from strongroom.trigger_archive.domain import Client, ClientListUnavailable
+from tests.support.mediant import mediant_database
 
 CLIENTS = [
     # ClientID, name, OAuth2ClientCredentialsID, service ids
@@ -29,20 +25,7 @@ CLIENTS = [
 
 @pytest.fixture
 def engine(tmp_path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{tmp_path / 'mediant.db'}")
-    metadata.create_all(engine)
-    with engine.begin() as connection:
-        for client_id, name, credentials, services in CLIENTS:
-            connection.execute(
-                insert(client_table).values(
-                    ClientID=client_id, name=name, OAuth2ClientCredentialsID=credentials
-                )
-            )
-            for service_id in services:
-                connection.execute(
-                    insert(client_service_table).values(ClientID=client_id, ServiceID=service_id)
-                )
-    return engine
+    return mediant_database(tmp_path / "mediant.db", CLIENTS)
 
 
 def test_the_seeds_query_selects_clients_with_credentials_and_a_trigger_service(
