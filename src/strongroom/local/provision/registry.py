@@ -13,6 +13,7 @@ from strongroom.local.provision.data_stores import (
     S3BucketPolicy,
     SnsSubscription,
     SnsTopic,
+    SnsTopicPolicy,
     SqsQueue,
     SqsQueuePolicy,
 )
@@ -27,6 +28,7 @@ PROVISIONERS: dict[str, ResourceProvisioner] = {
     "AWS::SQS::Queue": SqsQueue(),
     "AWS::SQS::QueuePolicy": SqsQueuePolicy(),
     "AWS::SNS::Topic": SnsTopic(),
+    "AWS::SNS::TopicPolicy": SnsTopicPolicy(),
     "AWS::SNS::Subscription": SnsSubscription(),
     "AWS::S3::Bucket": S3Bucket(),
     "AWS::S3::BucketPolicy": S3BucketPolicy(),

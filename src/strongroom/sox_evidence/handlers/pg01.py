@@ -45,6 +45,7 @@ def handler(event: Any, context: LambdaContext) -> dict[str, Any]:
             package_version=wiring.PACKAGE_VERSION,
             limits=config.limits,
             budget=TimeBudget(context.get_remaining_time_in_millis, config.budget_margin_s),
+            launcher=wiring.launcher(),
         )
     except InvalidRunRequest as error:
         return _refused(error.problems)
