@@ -1,5 +1,8 @@
 """The freshness check through the local stack: a month with no runs reports every IPE; once
-each IPE has a successful run for the month that is due, the schedule's check reports none."""
+each IPE has a successful run for the month that is due, the schedule's check reports none.
+
+The second test runs whatever the month due still lacks; after test_pg01_on_the_stack (files
+run in name order) that is usually nothing, so it costs two schedule fires."""
 
 from __future__ import annotations
 
