@@ -136,6 +136,22 @@ def test_a_pattern_rule_and_a_topic_policy_reach_the_emulator(
     assert not [spec for spec in topology.schedules if "FailedJobsRule" in spec.name]
 
 
+def test_a_metric_filter_reaches_its_log_group(
+    emulator: Emulator, provisioned: tuple[ProvisionedStack, Topology]
+) -> None:
+    stack, _ = provisioned
+    group = stack.resources["WorkerLogs"].physical_id
+
+    [found] = emulator.client("logs").describe_metric_filters(logGroupName=group)["metricFilters"]
+
+    assert found["filterPattern"] == '{ $.status = "failed" }'
+    [transformation] = found["metricTransformations"]
+    assert (transformation["metricName"], transformation["metricNamespace"]) == (
+        "WorkFailed",
+        "AllTypes",
+    )
+
+
 def test_schedules_of_every_kind_are_collected_for_the_scheduler(
     provisioned: tuple[ProvisionedStack, Topology],
 ) -> None:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from strongroom.core.observability import metrics
+from strongroom.local.template.yaml_loader import load_template
 from strongroom.sox_evidence import wiring
 from strongroom.sox_evidence.adapters.in_memory_ipe_jobs import InMemoryIpeJobLauncher
 from strongroom.sox_evidence.adapters.in_memory_results_store import InMemoryResultsStore
@@ -192,13 +194,14 @@ def test_the_job_runs_the_ipe_under_the_run_id_it_was_given(nav_bi: Path) -> Non
     assert list_runs(store) == [record]
 
 
+@contextmanager
+def unreachable() -> Iterator[SourceDatabase]:
+    raise ConnectionError("login timeout expired")
+    yield  # pragma: no cover
+
+
 def test_a_job_that_cannot_reach_its_database_records_the_failure(nav_bi: Path) -> None:
     store = InMemoryResultsStore()
-
-    @contextmanager
-    def unreachable() -> Iterator[SourceDatabase]:
-        raise ConnectionError("login timeout expired")
-        yield  # pragma: no cover
 
     record = run_submitted_ipe(
         job_request(),
@@ -261,3 +264,38 @@ def test_the_job_entry_point_refuses_bad_arguments_with_its_usage(
 ) -> None:
     assert ipe_job.main(["IPE_08"]) == 2
     assert "usage: python -m strongroom.sox_evidence.jobs.ipe" in capsys.readouterr().err
+
+
+def test_the_jobs_failure_log_line_is_what_the_templates_metric_filter_counts(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A container's EMF is not extracted: the template counts the job's log line instead."""
+    resources = load_template(Path(wiring.__file__).with_name("template.yaml"))["Resources"]
+    metric_filter = resources["IpeJobFailureMetric"]["Properties"]
+    alarm = resources["IpeFailedAlarm"]["Properties"]
+    record = run_submitted_ipe(
+        job_request(),
+        open_source=unreachable,
+        store=InMemoryResultsStore(),
+        clock=ticking_clock(),  # type: ignore[arg-type]
+        package_version="0.1.0",
+        limits=SMALL_LIMITS,
+        batch_job_id=None,
+    )
+    metrics.clear_metrics()
+
+    [finished] = [
+        {"message": entry.getMessage(), **entry.__dict__}
+        for entry in caplog.records
+        if entry.getMessage() == "IPE run finished"
+    ]
+    assert record.status == finished["status"] == "failed"
+    pattern = metric_filter["FilterPattern"]
+    assert f'$.message = "{finished["message"]}"' in pattern
+    assert '$.status = "failed"' in pattern
+    [transformation] = metric_filter["MetricTransformations"]
+    assert (transformation["MetricName"], transformation["MetricNamespace"]) == (
+        alarm["MetricName"],
+        alarm["Namespace"],
+    )
+    assert transformation["Dimensions"] == [{"Key": "service", "Value": "$.service"}]

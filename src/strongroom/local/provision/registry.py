@@ -20,7 +20,13 @@ from strongroom.local.provision.data_stores import (
 from strongroom.local.provision.functions import LambdaPermission, ServerlessFunction
 from strongroom.local.provision.http_apis import ServerlessHttpApi
 from strongroom.local.provision.model import ResourceProvisioner
-from strongroom.local.provision.operations import CloudWatchAlarm, IamRole, LogGroup, Secret
+from strongroom.local.provision.operations import (
+    CloudWatchAlarm,
+    IamRole,
+    LogGroup,
+    LogMetricFilter,
+    Secret,
+)
 from strongroom.local.provision.schedules import EventsRule, SchedulerSchedule
 
 PROVISIONERS: dict[str, ResourceProvisioner] = {
@@ -35,6 +41,7 @@ PROVISIONERS: dict[str, ResourceProvisioner] = {
     "AWS::SecretsManager::Secret": Secret(),
     "AWS::CloudWatch::Alarm": CloudWatchAlarm(),
     "AWS::Logs::LogGroup": LogGroup(),
+    "AWS::Logs::MetricFilter": LogMetricFilter(),
     "AWS::IAM::Role": IamRole(),
     "AWS::Serverless::Function": ServerlessFunction(),
     "AWS::Serverless::HttpApi": ServerlessHttpApi(),
