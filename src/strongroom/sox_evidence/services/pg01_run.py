@@ -19,13 +19,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from strongroom.core.observability import logger
-from strongroom.sox_evidence.adapters.ipe_jobs import IpeJobLauncher, SubmitFailed
+from strongroom.sox_evidence.adapters.ipe_jobs import IpeJobLauncher
 from strongroom.sox_evidence.adapters.nav_bi import SourceDatabase
 from strongroom.sox_evidence.adapters.results_store import ResultsStore
 from strongroom.sox_evidence.domain import catalog
 from strongroom.sox_evidence.domain.cutoff import resolve_cutoff
-from strongroom.sox_evidence.domain.ipe_jobs import IpeJobRequest
 from strongroom.sox_evidence.domain.requests import ParsedRequest
 from strongroom.sox_evidence.domain.runs import (
     RunContext,
@@ -40,14 +38,11 @@ from strongroom.sox_evidence.services.ipe_run import (
     record_not_attempted,
     run_ipe,
 )
+from strongroom.sox_evidence.services.ipe_submission import submit_ipe
 from strongroom.sox_evidence.services.run_metrics import emit_ipe_metrics
 
 SourceOpener = Callable[[], AbstractContextManager[SourceDatabase]]
 CatalogSelection = Callable[[tuple[str, ...] | None], list[catalog.CatalogEntry]]
-NO_CONTAINER_PATH = (
-    "the container path is not deployed (the template's ContainerImage, and ContainerSubnetIds "
-    "or VpcSubnetIds, are empty): deploy it, or rerun with runs_on lambda"
-)
 
 
 @dataclass(frozen=True)
@@ -150,11 +145,12 @@ def run_pg01(
         for entry in entries
         if (request.runs_on or entry.definition.runs_on) == "container"
     }
-    outcomes = {
-        entry.definition.id: _submit(entry, context, store, launcher, clock, new_id)
-        for entry in entries
-        if entry.definition.id in on_container
-    }
+    outcomes: dict[str, IpeOutcome] = {}
+    for entry in entries:  # jobs first: a long IPE starts while the others run here
+        if entry.definition.id in on_container:
+            now = clock()
+            outcome = _submitted(entry, context, store, launcher, new_id(now), now)
+            outcomes[entry.definition.id] = outcome
     here = [entry for entry in entries if entry.definition.id not in on_container]
     for record in _run_each(here, context, open_source, store, clock, limits, new_id, budget):
         outcomes[record.ipe_id] = _outcome(record)
@@ -168,50 +164,29 @@ def run_pg01(
     )
 
 
-def _submit(
+def _submitted(
     entry: catalog.CatalogEntry,
     context: RunContext,
     store: ResultsStore,
     launcher: IpeJobLauncher | None,
-    clock: Callable[[], datetime],
-    new_id: Callable[[datetime], str],
+    run_id: str,
+    at: datetime,
 ) -> IpeOutcome:
-    """One Batch job for a container IPE, or its failed record when none could be started."""
-    now = clock()
-    run_id = new_id(now)
-    reason = NO_CONTAINER_PATH
-    if launcher is not None:
-        request = IpeJobRequest(
-            ipe_id=entry.definition.id,
-            cutoff_date=context.cutoff_date,
-            run_id=run_id,
-            trigger=context.trigger,
-            cutoff_source=context.cutoff_source,
-            requester=context.requester,
-        )
-        try:
-            job = launcher.submit(request)
-        except SubmitFailed as error:
-            reason = str(error)
-        else:
-            logger.info("IPE submitted to Batch", ipe_id=request.ipe_id, run_id=run_id, job=job)
-            return IpeOutcome(
-                ipe_id=request.ipe_id,
-                run_id=run_id,
-                status="submitted",
-                rows=0,
-                failed_checks=[],
-                failure=None,
-                record_key=record_key(request.ipe_id, context.cutoff_date, run_id),
-                runs_on="container",
-                job_id=job.job_id,
-                job_name=job.job_name,
-            )
-    record = record_not_attempted(
-        entry, context, store=store, run_id=run_id, at=now, reason=reason, runs_on="container"
+    submitted = submit_ipe(entry, context, store=store, launcher=launcher, run_id=run_id, at=at)
+    if isinstance(submitted, RunRecord):
+        return _outcome(submitted)
+    return IpeOutcome(
+        ipe_id=entry.definition.id,
+        run_id=run_id,
+        status="submitted",
+        rows=0,
+        failed_checks=[],
+        failure=None,
+        record_key=record_key(entry.definition.id, context.cutoff_date, run_id),
+        runs_on="container",
+        job_id=submitted.job_id,
+        job_name=submitted.job_name,
     )
-    emit_ipe_metrics(record)
-    return _outcome(record)
 
 
 def _run_each(
