@@ -258,18 +258,22 @@ def _job_modules() -> list[tuple[str, str]]:
     return found
 
 
+# The extra each system's job image installs beside its bundle's requirements.
+JOB_IMAGE_EXTRAS = {"deep_archive": "packer", "sox_evidence": "sox_evidence"}
+
+
 @pytest.mark.parametrize(("system", "module"), _job_modules())
-def test_a_batch_job_imports_from_its_systems_bundle_and_the_packer_extra(
+def test_a_batch_job_imports_from_its_systems_bundle_and_its_image_extra(
     scratch: Path, tmp_path: Path, system: str, module: str
 ) -> None:
-    """The packer image copies what a bundle holds (tests/unit/deep_archive/test_dockerfile.py)."""
+    """A job image copies what a bundle holds (tests/unit/<system>/test_dockerfile.py)."""
     (function, *_) = [function for function in FUNCTIONS if function.system == system]
     bundle = _build(scratch, function, tmp_path / "bundle")
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
     requirements = [
         *_requirement_lines(SRC / "requirements.txt"),
         *PROVIDED_BY_LAMBDA,
-        *project["optional-dependencies"]["packer"],
+        *project["optional-dependencies"][JOB_IMAGE_EXTRAS[system]],
     ]
     site_packages = _site_packages_of(tmp_path / "site-packages", requirements)
     _assert_imports_from_bundle_alone(bundle, site_packages, module, "main")

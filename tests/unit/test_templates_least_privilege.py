@@ -26,12 +26,21 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+def _branches(statement: dict[str, Any]) -> list[dict[str, Any]]:
+    """A statement, or both branches of an ``Fn::If`` that grants one only under a condition."""
+    if "Fn::If" not in statement:
+        return [statement]
+    _, chosen, otherwise = statement["Fn::If"]
+    return [branch for branch in (chosen, otherwise) if branch != {"Ref": "AWS::NoValue"}]
+
+
 def _statements(path: Path) -> list[dict[str, Any]]:
     found = []
     for resource in _resources(path).values():
         if resource["Type"] in ("AWS::IAM::Role",):
             for policy in resource["Properties"].get("Policies", []):
-                found.extend(policy["PolicyDocument"]["Statement"])
+                for statement in policy["PolicyDocument"]["Statement"]:
+                    found.extend(_branches(statement))
         if resource["Type"] in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
             found.extend(resource["Properties"]["PolicyDocument"]["Statement"])
     return found

@@ -31,7 +31,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from strongroom.core.localdev import LocalDev, SeedTarget
+from strongroom.core.localdev import LOCAL_ACCOUNT_ID, LocalDev, SeedTarget
 
 DEFAULT_START = date(2024, 1, 1)
 DEFAULT_END = date(2027, 12, 31)
@@ -314,4 +314,10 @@ def seed(target: SeedTarget) -> None:
     put_secret(target.client("secretsmanager"), DATABASE_CREDENTIALS, f"sqlite:///{path}")
 
 
-LOCALDEV = LocalDev(seed=seed)
+ECR_REGION = "us-east-1.amazonaws.com"
+LOCALDEV = LocalDev(
+    # ECR-shaped (the template derives the image pull permission from it); never pulled: locally
+    # a container IPE's Batch job runs as a process of this interpreter.
+    parameters={"SoxContainerImage": f"{LOCAL_ACCOUNT_ID}.dkr.ecr.{ECR_REGION}/strongroom-sox-ipe"},
+    seed=seed,
+)

@@ -1,9 +1,10 @@
 """The one place sox_evidence reads its environment and builds its adapters.
 
 Settings are read on first use (never at import) and cached for the life of the Lambda
-environment. Each run opens its own source (``open_source``): the secret is read (Powertools
-caches it five minutes), an engine is made, and disposed of when the run ends. Tests bind
-twins with ``monkeypatch.setattr(wiring, "open_source", ...)`` / ``"results_store"``.
+environment or the Batch job. Each run opens its own source (``open_source``): the secret is
+read (Powertools caches it five minutes), an engine is made, and disposed of when the run ends.
+Tests bind twins with ``monkeypatch.setattr(wiring, "open_source", ...)`` / ``"results_store"``
+/ ``"launcher"``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pydantic import Field
 import strongroom
 from strongroom.core import aws
 from strongroom.core.settings import EnvironmentSettings, SettingsError
+from strongroom.sox_evidence.adapters.ipe_jobs import BatchIpeJobLauncher, IpeJobLauncher
 from strongroom.sox_evidence.adapters.nav_bi import (
     SourceDatabase,
     SqlSourceDatabase,
@@ -26,7 +28,15 @@ from strongroom.sox_evidence.adapters.results_store import ResultsStore, S3Resul
 from strongroom.sox_evidence.adapters.secret import read_database_url
 from strongroom.sox_evidence.services.ipe_run import ExtractionLimits
 
-__all__ = ["SettingsError", "SoxSettings", "open_source", "results_store", "settings"]
+__all__ = [
+    "SettingsError",
+    "SoxSettings",
+    "freshness_store",
+    "launcher",
+    "open_source",
+    "results_store",
+    "settings",
+]
 
 BUCKET_NAME_PATTERN = r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"
 
@@ -47,6 +57,9 @@ class SoxSettings(EnvironmentSettings):
     rows_per_part: int = Field(default=1_000_000, alias="ROWS_PER_PART", ge=1_000)
     budget_margin_s: float = Field(default=120.0, alias="BUDGET_MARGIN_S", ge=0, le=900)
     """No IPE starts with less than this left of the function's time."""
+    job_queue: str = Field(default="", alias="JOB_QUEUE_ARN")
+    job_definition: str = Field(default="", alias="JOB_DEFINITION_ARN")
+    """The container path's queue and job definition; empty when it is not deployed."""
 
     @property
     def limits(self) -> ExtractionLimits:
@@ -61,6 +74,32 @@ def settings() -> SoxSettings:
 @cache
 def results_store() -> ResultsStore:
     return S3ResultsStore(settings().results_bucket, aws.client("s3"))
+
+
+class ResultsSettings(EnvironmentSettings):
+    """The freshness check reads run records only."""
+
+    results_bucket: str = Field(alias="S3_RESULTS_BUCKET", pattern=BUCKET_NAME_PATTERN)
+
+
+class JobSettings(EnvironmentSettings):
+    """What Batch tells a container IPE's job about itself (absent outside Batch)."""
+
+    batch_job_id: str | None = Field(default=None, alias="AWS_BATCH_JOB_ID")
+
+
+@cache
+def freshness_store() -> ResultsStore:
+    return S3ResultsStore(ResultsSettings.from_environment().results_bucket, aws.client("s3"))
+
+
+@cache
+def launcher() -> IpeJobLauncher | None:
+    """Batch, when the template deployed the container path; else None (container IPEs fail)."""
+    config = settings()
+    if not (config.job_queue and config.job_definition):
+        return None
+    return BatchIpeJobLauncher(aws.client("batch"), config.job_queue, config.job_definition)
 
 
 @contextmanager

@@ -20,7 +20,7 @@ from strongroom.cli import app
 from strongroom.local.endpoints import Endpoints
 from strongroom.local.stack import LocalStack
 from strongroom.sox_evidence.domain.cutoff import last_day_of_previous_month
-from strongroom.sox_evidence.public import RunRecord
+from strongroom.sox_evidence.public import RunRecord, catalog
 from tests.e2e.aws_cli import aws_cli
 from tests.support.waiting import eventually
 
@@ -95,7 +95,7 @@ def test_the_seeds_invoke_runs_every_ipe_and_the_parquet_reads_back_to_the_serve
             assert isinstance(total, Decimal)
 
 
-def test_the_monthly_schedule_runs_last_months_cutoff_beside_earlier_runs(
+def test_the_monthly_schedule_runs_every_ipe_for_last_months_cutoff_beside_earlier_runs(
     aws: Any, outputs: dict[str, str], local_stack: LocalStack
 ) -> None:
     bucket = outputs["ResultsBucketName"]
@@ -112,6 +112,7 @@ def test_the_monthly_schedule_runs_last_months_cutoff_beside_earlier_runs(
         ),
         timeout=120,
     )
+    assert sorted(record.ipe_id for record in new) == sorted(catalog())
     assert {record.context.trigger for record in new} == {"schedule"}
     assert {record.context.cutoff_date for record in new} == {LAST_MONTH_END}
     assert {record.status for record in new} == {"succeeded"}

@@ -115,6 +115,43 @@ def test_subscriptions_deliver_topic_messages_to_the_queue(
     assert json.loads(received["Messages"][0]["Body"])["Message"] == "hello"
 
 
+def test_a_pattern_rule_and_a_topic_policy_reach_the_emulator(
+    emulator: Emulator, provisioned: tuple[ProvisionedStack, Topology]
+) -> None:
+    stack, topology = provisioned
+    rule = stack.resources["FailedJobsRule"].physical_id
+    events = emulator.client("events")
+    topic = stack.resources["Notices"].ref
+
+    pattern = json.loads(events.describe_rule(Name=rule)["EventPattern"])
+    [target] = events.list_targets_by_rule(Rule=rule)["Targets"]
+    policy = emulator.client("sns").get_topic_attributes(TopicArn=topic)["Attributes"]["Policy"]
+
+    assert pattern["detail"] == {"status": ["FAILED"]}
+    assert (target["Arn"], target["InputTransformer"]["InputPathsMap"]) == (
+        topic,
+        {"job": "$.detail.jobName"},
+    )
+    assert json.loads(policy)["Statement"][0]["Principal"] == {"Service": "events.amazonaws.com"}
+    assert not [spec for spec in topology.schedules if "FailedJobsRule" in spec.name]
+
+
+def test_a_metric_filter_reaches_its_log_group(
+    emulator: Emulator, provisioned: tuple[ProvisionedStack, Topology]
+) -> None:
+    stack, _ = provisioned
+    group = stack.resources["WorkerLogs"].physical_id
+
+    [found] = emulator.client("logs").describe_metric_filters(logGroupName=group)["metricFilters"]
+
+    assert found["filterPattern"] == '{ $.status = "failed" }'
+    [transformation] = found["metricTransformations"]
+    assert (transformation["metricName"], transformation["metricNamespace"]) == (
+        "WorkFailed",
+        "AllTypes",
+    )
+
+
 def test_schedules_of_every_kind_are_collected_for_the_scheduler(
     provisioned: tuple[ProvisionedStack, Topology],
 ) -> None:

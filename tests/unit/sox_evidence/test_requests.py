@@ -25,6 +25,15 @@ def test_the_cli_names_itself_the_requester_and_the_ipes() -> None:
     assert (request.trigger, request.requester, request.ipe_ids) == ("cli", "alice", ("IPE_07",))
 
 
+def test_a_request_may_say_where_its_ipes_run_and_a_schedule_follows_the_catalog() -> None:
+    asked = parse_run_request({"ipe_ids": ["IPE_07"], "runs_on": "container"}, FUNCTION)
+    scheduled = parse_run_request({"source": "aws.events", "resources": ["rule"]}, FUNCTION)
+
+    assert asked.runs_on == "container"
+    assert parse_run_request({}, FUNCTION).runs_on is None
+    assert scheduled.runs_on is None
+
+
 def test_a_scheduled_event_runs_the_default_cutoff_for_its_rule() -> None:
     rule = "arn:aws:events:eu-west-1:123456789012:rule/SOXAuto-Monthly-Execution"
     event = {
@@ -45,6 +54,7 @@ def test_a_scheduled_event_runs_the_default_cutoff_for_its_rule() -> None:
         ({"cutof_date": "2024-01-01"}, "cutof_date"),
         ({"ipe_ids": []}, "ipe_ids"),
         ({"trigger": "schedule"}, "trigger"),
+        ({"runs_on": "fargate"}, "runs_on"),
         ([1, 2], "event"),
     ],
 )

@@ -132,6 +132,13 @@ class BatchJobDefinition:
                 if key in properties
             },
         }
+        # CloudFormation passes Number parameters as strings; the Batch API wants integers.
+        if "attemptDurationSeconds" in request.get("timeout", {}):
+            request["timeout"]["attemptDurationSeconds"] = int(
+                request["timeout"]["attemptDurationSeconds"]
+            )
+        if "attempts" in request.get("retryStrategy", {}):
+            request["retryStrategy"]["attempts"] = int(request["retryStrategy"]["attempts"])
         if "ContainerProperties" in properties:
             request["containerProperties"] = camel_case(properties["ContainerProperties"])
         if "Tags" in properties:

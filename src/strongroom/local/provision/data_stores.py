@@ -139,6 +139,29 @@ class SqsQueuePolicy:
         )
 
 
+class SnsTopicPolicy:
+    def provision(
+        self, logical_id: str, properties: dict[str, Any], context: ProvisionContext
+    ) -> ProvisionedResource:
+        client = context.clients("sns")
+        for arn in properties["Topics"]:
+            client.set_topic_attributes(
+                TopicArn=arn,
+                AttributeName="Policy",
+                AttributeValue=json.dumps(properties["PolicyDocument"]),
+            )
+        return context.resource(
+            logical_id, "AWS::SNS::TopicPolicy", logical_id, {"Topics": list(properties["Topics"])}
+        )
+
+    def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
+        sns = clients("sns")
+        return all(
+            "Policy" in sns.get_topic_attributes(TopicArn=arn).get("Attributes", {})
+            for arn in resource.attributes["Topics"]
+        )
+
+
 class SnsTopic:
     def provision(
         self, logical_id: str, properties: dict[str, Any], context: ProvisionContext

@@ -117,6 +117,45 @@ class LogGroup:
         return any(group["logGroupName"] == resource.physical_id for group in groups["logGroups"])
 
 
+class LogMetricFilter:
+    """A log group's metric filter, created in the emulator (locally nothing evaluates it)."""
+
+    def provision(
+        self, logical_id: str, properties: dict[str, Any], context: ProvisionContext
+    ) -> ProvisionedResource:
+        name = properties.get("FilterName") or context.physical_name(logical_id, max_length=512)
+        group = str(properties["LogGroupName"])
+        context.clients("logs").put_metric_filter(
+            logGroupName=group,
+            filterName=name,
+            filterPattern=str(properties["FilterPattern"]),
+            metricTransformations=[
+                {
+                    "metricName": str(item["MetricName"]),
+                    "metricNamespace": str(item["MetricNamespace"]),
+                    "metricValue": str(item["MetricValue"]),
+                    **(
+                        {"dimensions": {d["Key"]: d["Value"] for d in item["Dimensions"]}}
+                        if item.get("Dimensions")
+                        else {}
+                    ),
+                    **({"unit": item["Unit"]} if "Unit" in item else {}),
+                }
+                for item in properties["MetricTransformations"]
+            ],
+        )
+        return context.resource(
+            logical_id, "AWS::Logs::MetricFilter", name, {"LogGroupName": group}
+        )
+
+    def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:
+        found = clients("logs").describe_metric_filters(
+            logGroupName=resource.attributes["LogGroupName"],
+            filterNamePrefix=resource.physical_id,
+        )
+        return any(f["filterName"] == resource.physical_id for f in found["metricFilters"])
+
+
 class IamRole:
     def provision(
         self, logical_id: str, properties: dict[str, Any], context: ProvisionContext

@@ -13,13 +13,20 @@ from strongroom.local.provision.data_stores import (
     S3BucketPolicy,
     SnsSubscription,
     SnsTopic,
+    SnsTopicPolicy,
     SqsQueue,
     SqsQueuePolicy,
 )
 from strongroom.local.provision.functions import LambdaPermission, ServerlessFunction
 from strongroom.local.provision.http_apis import ServerlessHttpApi
 from strongroom.local.provision.model import ResourceProvisioner
-from strongroom.local.provision.operations import CloudWatchAlarm, IamRole, LogGroup, Secret
+from strongroom.local.provision.operations import (
+    CloudWatchAlarm,
+    IamRole,
+    LogGroup,
+    LogMetricFilter,
+    Secret,
+)
 from strongroom.local.provision.schedules import EventsRule, SchedulerSchedule
 
 PROVISIONERS: dict[str, ResourceProvisioner] = {
@@ -27,12 +34,14 @@ PROVISIONERS: dict[str, ResourceProvisioner] = {
     "AWS::SQS::Queue": SqsQueue(),
     "AWS::SQS::QueuePolicy": SqsQueuePolicy(),
     "AWS::SNS::Topic": SnsTopic(),
+    "AWS::SNS::TopicPolicy": SnsTopicPolicy(),
     "AWS::SNS::Subscription": SnsSubscription(),
     "AWS::S3::Bucket": S3Bucket(),
     "AWS::S3::BucketPolicy": S3BucketPolicy(),
     "AWS::SecretsManager::Secret": Secret(),
     "AWS::CloudWatch::Alarm": CloudWatchAlarm(),
     "AWS::Logs::LogGroup": LogGroup(),
+    "AWS::Logs::MetricFilter": LogMetricFilter(),
     "AWS::IAM::Role": IamRole(),
     "AWS::Serverless::Function": ServerlessFunction(),
     "AWS::Serverless::HttpApi": ServerlessHttpApi(),

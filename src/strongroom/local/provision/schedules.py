@@ -136,12 +136,45 @@ class EventsRule:
         name = str(properties.get("Name") or context.physical_name(logical_id))
         expression = properties.get("ScheduleExpression")
         if not expression:
-            raise ValueError(f"{logical_id}: only scheduled rules are supported locally")
+            return self._pattern_rule(logical_id, name, properties, context)
         arn = _put_rule(context, name, str(expression), properties)
         for index, target in enumerate(properties.get("Targets") or []):
             schedule = f"{context.system}.{logical_id}.{target.get('Id', index)}"
             function = function_name_of(str(target["Arn"]))
             _collect(context, schedule, function, target.get("Input"), properties, arn, "rule")
+        return context.resource(logical_id, "AWS::Events::Rule", name, {"Arn": arn})
+
+    @staticmethod
+    def _pattern_rule(
+        logical_id: str, name: str, properties: dict[str, Any], context: ProvisionContext
+    ) -> ProvisionedResource:
+        """A rule on an event pattern exists in the emulator with its targets; locally no AWS
+        service emits the events it matches (Batch's state changes, ...), so it never fires."""
+        pattern = properties.get("EventPattern")
+        if not pattern:
+            raise ValueError(f"{logical_id}: a rule needs ScheduleExpression or EventPattern")
+        events = context.clients("events")
+        arn: str = events.put_rule(
+            Name=name,
+            EventPattern=pattern if isinstance(pattern, str) else json.dumps(pattern),
+            State=_state(properties),
+            Description=str(properties.get("Description", "")),
+        )["RuleArn"]
+        targets = [
+            {
+                "Id": str(target["Id"]),
+                "Arn": str(target["Arn"]),
+                **({"Input": str(target["Input"])} if "Input" in target else {}),
+                **(
+                    {"InputTransformer": dict(target["InputTransformer"])}
+                    if "InputTransformer" in target
+                    else {}
+                ),
+            }
+            for target in properties.get("Targets") or []
+        ]
+        if targets:
+            events.put_targets(Rule=name, Targets=targets)
         return context.resource(logical_id, "AWS::Events::Rule", name, {"Arn": arn})
 
     def exists(self, resource: ProvisionedResource, clients: ClientFactory) -> bool:

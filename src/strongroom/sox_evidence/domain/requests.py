@@ -1,6 +1,7 @@
 """What starts a run: the seed's invoke payload, a CLI request, or the monthly schedule.
 
-``{"cutoff_date": "2024-01-01"}`` or ``{}`` (the seed's contract), optionally ``"ipe_ids"`` and,
+``{"cutoff_date": "2024-01-01"}`` or ``{}`` (the seed's contract), optionally ``"ipe_ids"``,
+``"runs_on"`` and,
 from the CLI, ``"trigger": "cli"`` and ``"requester"``. An EventBridge scheduled event starts a
 run for the default cutoff. Unknown fields are refused (a misspelt ``cutoff_date`` must not
 silently fall back to the default cutoff).
@@ -12,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from strongroom.sox_evidence.domain.runs import Trigger
+from strongroom.sox_evidence.domain.runs import RunsOn, Trigger
 
 
 class InvalidRunRequest(ValueError):
@@ -29,6 +30,9 @@ class RunRequest(BaseModel):
     ipe_ids: tuple[str, ...] | None = Field(default=None, min_length=1)
     trigger: Literal["invoke", "cli"] = "invoke"
     requester: str | None = Field(default=None, min_length=1, max_length=256)
+    runs_on: RunsOn | None = None
+    """Where the selected IPEs run this time, whatever the catalog says (e.g. an IPE the time
+    budget refused, rerun on the container path); the run record says where each ran."""
 
 
 class ParsedRequest(BaseModel):
@@ -38,6 +42,7 @@ class ParsedRequest(BaseModel):
     ipe_ids: tuple[str, ...] | None
     trigger: Trigger
     requester: str
+    runs_on: RunsOn | None = None
 
 
 def _is_scheduled(event: dict[str, Any]) -> bool:
@@ -67,4 +72,5 @@ def parse_run_request(event: object, invoked_by: str) -> ParsedRequest:
         ipe_ids=request.ipe_ids,
         trigger=request.trigger,
         requester=request.requester or invoked_by,
+        runs_on=request.runs_on,
     )

@@ -24,6 +24,7 @@ from strongroom.sox_evidence.domain.statements import RenderedStatement
 RUN_ID_PATTERN = r"^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}$"
 Trigger = Literal["schedule", "invoke", "cli"]
 Status = Literal["succeeded", "failed"]
+RunsOn = Literal["lambda", "container"]
 
 
 def new_run_id(started_at: datetime, token: str | None = None) -> str:
@@ -111,6 +112,10 @@ class RunRecord(BaseModel):
     checks: tuple[CheckResult, ...]
     statements: tuple[RenderedStatement, ...]
     server: ServerIdentity | None
+    runs_on: RunsOn = "lambda"
+    """Where the extraction ran: the function, or a Batch job on Fargate (the container path)."""
+    batch_job_id: str | None = None
+    """The Batch job that ran it (the container path), as DescribeJobs and the console name it."""
 
     @property
     def failed_checks(self) -> list[str]:

@@ -1,8 +1,9 @@
 """``SOXAuto-PG01``: the seed's function. Invoked with ``{"cutoff_date": "2024-01-01"}`` or ``{}``
 (``aws lambda invoke``), by the monthly schedule, or by ``strongroom sox run``.
 
-Answers ``{"statusCode": 200 | 207 | 500, "body": {...}}``: every IPE succeeded, some failed, all
-failed (each failure is in its run record, in ``IPEExecutionFailure`` and its alarm). A bad
+Answers ``{"statusCode": 200 | 207 | 500, "body": {...}}``: none failed, some failed, all failed
+(each failure is in its run record, in ``IPEExecutionFailure`` and its alarm); a container IPE is
+``submitted`` with its Batch job, whose run record follows. A bad
 event or cutoff answers 400 naming the field and the rule, before anything is extracted.
 """
 
@@ -45,6 +46,7 @@ def handler(event: Any, context: LambdaContext) -> dict[str, Any]:
             package_version=wiring.PACKAGE_VERSION,
             limits=config.limits,
             budget=TimeBudget(context.get_remaining_time_in_millis, config.budget_margin_s),
+            launcher=wiring.launcher(),
         )
     except InvalidRunRequest as error:
         return _refused(error.problems)

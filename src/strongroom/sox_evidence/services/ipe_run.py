@@ -27,6 +27,7 @@ from strongroom.sox_evidence.domain.membership import KeyMembership
 from strongroom.sox_evidence.domain.runs import (
     RunContext,
     RunRecord,
+    RunsOn,
     ServerIdentity,
     WrittenPart,
     part_key,
@@ -153,10 +154,20 @@ def record_not_attempted(
     run_id: str,
     at: datetime,
     reason: str,
+    runs_on: RunsOn = "lambda",
+    batch_job_id: str | None = None,
 ) -> RunRecord:
-    """The record of an IPE the run did not start (too little of the function's time left)."""
+    """The record of an IPE the run did not start (too little of the function's time left, or
+    its Batch job was refused)."""
     record = _record(
-        entry, context, run_id, started_at=at, ended_at=at, failure=f"not attempted: {reason}"
+        entry,
+        context,
+        run_id,
+        started_at=at,
+        ended_at=at,
+        failure=f"not attempted: {reason}",
+        runs_on=runs_on,
+        batch_job_id=batch_job_id,
     )
     _save(record, store)
     return record
@@ -176,6 +187,8 @@ def _record(
     check_results: tuple[checks.CheckResult, ...] = (),
     sent: tuple[RenderedStatement, ...] = (),
     server: ServerIdentity | None = None,
+    runs_on: RunsOn = "lambda",
+    batch_job_id: str | None = None,
 ) -> RunRecord:
     """One IPE's record: who it is (from the catalog) and what the run did."""
     ipe = entry.definition
@@ -198,6 +211,8 @@ def _record(
         checks=check_results,
         statements=sent,
         server=server,
+        runs_on=runs_on,
+        batch_job_id=batch_job_id,
     )
 
 
@@ -218,7 +233,10 @@ def run_ipe(
     run_id: str,
     clock: Callable[[], datetime],
     limits: ExtractionLimits = DEFAULT_LIMITS,
+    runs_on: RunsOn = "lambda",
+    batch_job_id: str | None = None,
 ) -> RunRecord:
+    """The one code path of an extraction and its checks, in the function or a Batch job."""
     ipe, cutoff = entry.definition, context.cutoff_date
     started_at = clock()
     plan = [
@@ -253,6 +271,8 @@ def run_ipe(
         check_results=tuple(results),
         sent=tuple(rendered.values()),
         server=outcome.server,
+        runs_on=runs_on,
+        batch_job_id=batch_job_id,
     )
     _save(record, store)
     return record

@@ -3,7 +3,10 @@
 The cutoff is resolved (event, then ``CUTOFF_DATE``, then the last day of the previous month)
 and refused before anything is extracted. Each IPE gets a new run id, so a rerun for the same
 IPE and cutoff writes beside the earlier run and never over it; one IPE's failure does not stop
-the others. The answer lists every IPE's run id, status, rows and failed checks.
+the others. IPEs that run on the container path (the catalog's ``runs_on``, or the request's)
+are submitted first, one Batch job each, with the run id their job records under; the others
+run here. The answer lists every IPE's run id, status (``submitted`` for a job), rows and
+failed checks.
 """
 
 from __future__ import annotations
@@ -16,21 +19,30 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from strongroom.sox_evidence.adapters.ipe_jobs import IpeJobLauncher
 from strongroom.sox_evidence.adapters.nav_bi import SourceDatabase
 from strongroom.sox_evidence.adapters.results_store import ResultsStore
 from strongroom.sox_evidence.domain import catalog
 from strongroom.sox_evidence.domain.cutoff import resolve_cutoff
 from strongroom.sox_evidence.domain.requests import ParsedRequest
-from strongroom.sox_evidence.domain.runs import RunContext, RunRecord, new_run_id, record_key
+from strongroom.sox_evidence.domain.runs import (
+    RunContext,
+    RunRecord,
+    RunsOn,
+    new_run_id,
+    record_key,
+)
 from strongroom.sox_evidence.services.ipe_run import (
     DEFAULT_LIMITS,
     ExtractionLimits,
     record_not_attempted,
     run_ipe,
 )
+from strongroom.sox_evidence.services.ipe_submission import submit_ipe
 from strongroom.sox_evidence.services.run_metrics import emit_ipe_metrics
 
 SourceOpener = Callable[[], AbstractContextManager[SourceDatabase]]
+CatalogSelection = Callable[[tuple[str, ...] | None], list[catalog.CatalogEntry]]
 
 
 @dataclass(frozen=True)
@@ -55,11 +67,15 @@ class IpeOutcome(BaseModel):
 
     ipe_id: str
     run_id: str
-    status: Literal["succeeded", "failed"]
+    status: Literal["succeeded", "failed", "submitted"]
+    """``submitted``: a Batch job runs it; its run record appears at ``record_key`` when done."""
     rows: int
     failed_checks: list[str]
     failure: str | None
     record_key: str
+    runs_on: RunsOn = "lambda"
+    job_id: str | None = None
+    job_name: str | None = None
 
 
 class Pg01Result(BaseModel):
@@ -74,6 +90,7 @@ class Pg01Result(BaseModel):
 
     @property
     def status_code(self) -> int:
+        """200 when none failed (submitted jobs are still running), 207 some, 500 all."""
         failed = sum(outcome.status == "failed" for outcome in self.ipes)
         if not failed:
             return 200
@@ -89,6 +106,8 @@ def _outcome(record: RunRecord) -> IpeOutcome:
         failed_checks=record.failed_checks,
         failure=record.failure,
         record_key=record_key(record.ipe_id, record.context.cutoff_date, record.run_id),
+        runs_on=record.runs_on,
+        job_id=record.batch_job_id,
     )
 
 
@@ -103,12 +122,16 @@ def run_pg01(
     limits: ExtractionLimits = DEFAULT_LIMITS,
     new_id: Callable[[datetime], str] = new_run_id,
     budget: TimeBudget = NO_BUDGET,
+    launcher: IpeJobLauncher | None = None,
+    select: CatalogSelection = catalog.select,
 ) -> Pg01Result:
     """Raises ``InvalidCutoff`` or ``UnknownIpe`` before anything runs. An IPE that would start
-    with less than the budget's margin left is recorded failed, not attempted, not left out."""
+    with less than the budget's margin left is recorded failed, not attempted, not left out; so
+    is a container IPE whose job Batch refuses, or when ``launcher`` is None (no container path).
+    """
     started = clock()
     cutoff, source_of_cutoff = resolve_cutoff(request.cutoff_date, cutoff_setting, started.date())
-    entries = catalog.select(request.ipe_ids)
+    entries = select(request.ipe_ids)
     context = RunContext(
         trigger=request.trigger,
         requester=request.requester,
@@ -117,17 +140,52 @@ def run_pg01(
         results_bucket=store.bucket,
         package_version=package_version,
     )
-    outcomes = [
-        _outcome(record)
-        for record in _run_each(entries, context, open_source, store, clock, limits, new_id, budget)
-    ]
+    on_container = {
+        entry.definition.id
+        for entry in entries
+        if (request.runs_on or entry.definition.runs_on) == "container"
+    }
+    outcomes: dict[str, IpeOutcome] = {}
+    for entry in entries:  # jobs first: a long IPE starts while the others run here
+        if entry.definition.id in on_container:
+            now = clock()
+            outcome = _submitted(entry, context, store, launcher, new_id(now), now)
+            outcomes[entry.definition.id] = outcome
+    here = [entry for entry in entries if entry.definition.id not in on_container]
+    for record in _run_each(here, context, open_source, store, clock, limits, new_id, budget):
+        outcomes[record.ipe_id] = _outcome(record)
     return Pg01Result(
         cutoff_date=cutoff,
         cutoff_source=source_of_cutoff,
         trigger=request.trigger,
         requester=request.requester,
         results_bucket=store.bucket,
-        ipes=outcomes,
+        ipes=[outcomes[entry.definition.id] for entry in entries],
+    )
+
+
+def _submitted(
+    entry: catalog.CatalogEntry,
+    context: RunContext,
+    store: ResultsStore,
+    launcher: IpeJobLauncher | None,
+    run_id: str,
+    at: datetime,
+) -> IpeOutcome:
+    submitted = submit_ipe(entry, context, store=store, launcher=launcher, run_id=run_id, at=at)
+    if isinstance(submitted, RunRecord):
+        return _outcome(submitted)
+    return IpeOutcome(
+        ipe_id=entry.definition.id,
+        run_id=run_id,
+        status="submitted",
+        rows=0,
+        failed_checks=[],
+        failure=None,
+        record_key=record_key(entry.definition.id, context.cutoff_date, run_id),
+        runs_on="container",
+        job_id=submitted.job_id,
+        job_name=submitted.job_name,
     )
 
 
@@ -141,6 +199,8 @@ def _run_each(
     new_id: Callable[[datetime], str],
     budget: TimeBudget,
 ) -> Iterator[RunRecord]:
+    if not entries:
+        return  # every IPE went to Batch: the database is not opened here
     with open_source() as source:
         for entry in entries:
             now = clock()

@@ -1,0 +1,1 @@
+"""sox_evidence's Batch (Fargate) entry points."""
