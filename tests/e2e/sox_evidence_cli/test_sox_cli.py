@@ -173,3 +173,23 @@ def test_a_bad_correction_fails_the_witness_check_and_keeps_the_earlier_run(
     last = {item["ipe_id"]: item["last_run"] for item in json.loads(status.stdout)}
     assert last["IPE_07"]["run_id"] == new.run_id
     assert last["IPE_07"]["failed_checks"] == ["witness_present"]
+
+
+def test_the_athena_catalog_is_provisioned_from_the_template(
+    aws: Any, endpoints: Endpoints, bucket: str
+) -> None:
+    outputs = endpoints.outputs["sox_evidence"]
+    database, workgroup = outputs["AthenaDatabaseName"], outputs["AthenaWorkGroupName"]
+    variables = aws("lambda").get_function_configuration(FunctionName="SOXAuto-PG01")[
+        "Environment"
+    ]["Variables"]
+
+    table = aws("glue").get_table(DatabaseName=database, Name="ipe_07")["Table"]
+    settings = aws("athena").get_work_group(WorkGroup=workgroup)["WorkGroup"]["Configuration"]
+
+    assert variables["ATHENA_DATABASE"] == database == "jumia_sox_db"
+    assert variables["ATHENA_WORKGROUP"] == workgroup
+    assert table["StorageDescriptor"]["Location"] == f"s3://{bucket}/ipe/IPE_07/"
+    assert table["Parameters"]["projection.run_id.type"] == "injected"
+    assert settings["EnforceWorkGroupConfiguration"] is True
+    assert settings["ResultConfiguration"]["OutputLocation"] == variables["ATHENA_OUTPUT_LOCATION"]
