@@ -13,7 +13,7 @@ credentials come from the standard chain.
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 import typer
@@ -57,7 +57,7 @@ from strongroom.cli.sox_views import (
     why_failed,
 )
 from strongroom.sox_evidence.localdev import SEED_ROWS
-from strongroom.sox_evidence.public import RunRecord, catalog, run_records
+from strongroom.sox_evidence.public import RunRecord, catalog, last_run, run_records
 
 app = typer.Typer(
     help="SOX control PG-01: extract the IPEs as of a cutoff, see their runs, query the "
@@ -190,9 +190,11 @@ def _answered_records(
     bucket = answer.body.get("results_bucket") or target.bucket
     if not missing or target.s3 is None or not isinstance(bucket, str):
         return records
+    cutoff = date.fromisoformat(str(answer.body["cutoff_date"]))
     try:
         for ipe_id in sorted(missing):
-            records.update((r.run_id, r) for r in run_records(target.s3, bucket, ipe_id))
+            found = run_records(target.s3, bucket, ipe_id, cutoff)
+            records.update((record.run_id, record) for record in found)
     except (BotoCoreError, ClientError) as error:
         errors.print(f"[yellow]could not read the run records: {escape(str(error))}")
     return records
@@ -224,8 +226,7 @@ def status(
     latest: dict[str, RunRecord | None] = {}
     try:
         for ipe_id in catalog():
-            found = run_records(s3, name, ipe_id, wanted)
-            latest[ipe_id] = found[-1] if found else None
+            latest[ipe_id] = last_run(s3, name, ipe_id, wanted)
     except (BotoCoreError, ClientError) as error:
         raise fail(
             escape(f"could not read the run records in s3://{name}/runs/: {error}")

@@ -190,7 +190,7 @@ def sox_target(function: str | None, on_aws: bool, bucket: str | None, state_dir
             function or DEFAULT_FUNCTION_NAME,
             session.client("lambda", config=INVOKE_CONFIG),
             bucket,
-            session.client("s3") if bucket is not None else None,
+            session.client("s3"),
         )
     endpoints = running_stack(state_dir)
     client = boto3.session.Session().client(  # type: ignore[call-overload]

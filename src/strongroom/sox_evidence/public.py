@@ -17,7 +17,7 @@ from strongroom.sox_evidence.domain.cutoff import (
 )
 from strongroom.sox_evidence.domain.runs import RunRecord
 from strongroom.sox_evidence.domain.schema import arrow_schema
-from strongroom.sox_evidence.services.run_records import list_runs
+from strongroom.sox_evidence.services.run_records import latest_run, list_runs
 
 __all__ = [
     "CatalogEntry",
@@ -27,6 +27,7 @@ __all__ = [
     "arrow_schema",
     "catalog",
     "last_day_of_previous_month",
+    "last_run",
     "list_runs",
     "parse_cutoff",
     "run_records",
@@ -45,3 +46,8 @@ def run_records(
     the caller's S3 client; ``started_after`` (a UTC ``YYYYMMDDTHHMMSSZ`` stamp) keeps only the
     runs that started after it, without reading the others."""
     return list_runs(S3ResultsStore(bucket, s3), ipe_id, cutoff, started_after=started_after)
+
+
+def last_run(s3: Any, bucket: str, ipe_id: str, cutoff: date | None = None) -> RunRecord | None:
+    """The run of ``ipe_id`` (for ``cutoff`` when given) that started last, or ``None``."""
+    return latest_run(S3ResultsStore(bucket, s3), ipe_id, cutoff)

@@ -133,6 +133,7 @@ def test_lambda_refusing_the_call_exits_2(monkeypatch: pytest.MonkeyPatch) -> No
         (["status", "--cutoff", "yesterday"], "--cutoff: must be a date written YYYY-MM-DD"),
         (["query", "SELECT 1", "--csv", "--json"], "give --csv or --json, not both"),
         (["query", "SELECT 1", "--timeout", "0"], "--timeout: 0.0 must be more than 0"),
+        (["query", "SELECT 1", "--workgroup", "w"], "--database and --workgroup are Athena's"),
     ],
 )
 def test_bad_options_are_refused_before_anything_runs(

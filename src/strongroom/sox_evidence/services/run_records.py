@@ -26,3 +26,11 @@ def list_runs(
     ]
     records = [RunRecord.model_validate_json(store.get_bytes(key)) for key in keys]
     return sorted(records, key=lambda record: (record.ipe_id, record.run_id))
+
+
+def latest_run(store: ResultsStore, ipe_id: str, cutoff: date | None = None) -> RunRecord | None:
+    """The run of ``ipe_id`` (for ``cutoff``) that started last; only its record is read."""
+    keys = [key for key in store.list_keys(records_prefix(ipe_id, cutoff)) if key.endswith(".json")]
+    if not keys:
+        return None
+    return RunRecord.model_validate_json(store.get_bytes(max(keys, key=run_id_of_record_key)))
