@@ -19,6 +19,7 @@ from typing import Any
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
 
 from strongroom.cli.common import local_client, running_stack, stack_output
 from strongroom.local.emulator import LOCAL_CREDENTIALS
@@ -34,6 +35,8 @@ INVOKE_CONFIG = Config(
     retries={"total_max_attempts": 1},
 )
 POLL_SECONDS = 1.0
+UNREADABLE = (BotoCoreError, ClientError, ValueError)
+"""What reading the run records may raise (S3's errors, a record that does not validate)."""
 CLOCK_SKEW = timedelta(minutes=2)
 """How far the function's clock may be behind this machine's when its run ids are matched."""
 
@@ -126,16 +129,30 @@ class RecordWatcher:
     requester: str
     since: datetime
     seen: dict[str, RunRecord] = field(default_factory=dict)
+    earlier: set[str] = field(default_factory=set)
+    """Run ids that were there before the invocation (a run of a minute ago is not this one)."""
+
+    def baseline(self) -> None:
+        """Remember the runs already written, before invoking."""
+        self.earlier = {record.run_id for record in self._recent()}
 
     def new_records(self) -> list[RunRecord]:
-        stamp = (self.since - CLOCK_SKEW).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
         fresh = []
-        for ipe_id in self.ipe_ids:
-            for record in run_records(self.s3, self.bucket, ipe_id, started_after=stamp):
-                if self._ours(record) and record.ipe_id not in self.seen:
-                    self.seen[record.ipe_id] = record
-                    fresh.append(record)
+        for record in self._recent():
+            if record.run_id in self.earlier or record.ipe_id in self.seen:
+                continue
+            if self._ours(record):
+                self.seen[record.ipe_id] = record
+                fresh.append(record)
         return fresh
+
+    def _recent(self) -> list[RunRecord]:
+        stamp = (self.since - CLOCK_SKEW).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+        return [
+            record
+            for ipe_id in self.ipe_ids
+            for record in run_records(self.s3, self.bucket, ipe_id, started_after=stamp)
+        ]
 
     def _ours(self, record: RunRecord) -> bool:
         context = record.context
@@ -156,9 +173,14 @@ def invoke_watching(
     def call() -> None:
         try:
             outcome.append(invoke(target.lambda_client, target.function_name, event))
-        except BaseException as error:
+        except BaseException as error:  # handed to the waiting thread, which raises it
             outcome.append(error)
 
+    if watcher is not None:
+        try:
+            watcher.baseline()
+        except UNREADABLE:  # no progress then; the answer still says everything
+            watcher = None
     worker = threading.Thread(target=call, name="sox-invoke", daemon=True)
     worker.start()
     while worker.is_alive():
@@ -175,7 +197,7 @@ def _report(watcher: RecordWatcher | None, on_record: Callable[[RunRecord], None
         return
     try:
         fresh = watcher.new_records()
-    except Exception:
+    except UNREADABLE:  # a listing that failed once: the next poll or the answer tells
         return
     for record in fresh:
         on_record(record)

@@ -167,6 +167,10 @@ def test_a_bad_correction_fails_the_witness_check_and_keeps_the_earlier_run(
     after = {r.run_id: r for r in run_records(aws("s3"), bucket, "IPE_07")}
     (new,) = [record for run_id, record in after.items() if run_id not in before]
     assert new.failed_checks == ["witness_present"]
+    # the progress line names this run, not the earlier one of the same requester
+    passed = f"{len(new.checks) - 1}/{len(new.checks)}"
+    progress = f"IPE_07 failed: {new.rows:,} rows, checks {passed} passed, run {new.run_id}"
+    assert progress in " ".join(result.output.split())
     assert str(bad_correction) in next(c.actual for c in new.checks if not c.passed)
     assert all(after[run_id] == record for run_id, record in before.items())
     status = sox(state, "status", "--cutoff", CUTOFF, "--json")
