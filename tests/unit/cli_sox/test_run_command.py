@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import typer
 from botocore.exceptions import ClientError
 from typer.testing import CliRunner, Result
 
 from strongroom.cli import app, sox_commands
 from strongroom.cli.sox_invoke import Target
+from strongroom.cli.sox_seed import standin_path
 from strongroom.sox_evidence.services.pg01_run import IpeOutcome, Pg01Result
 
 CUTOFF = date(2026, 11, 30)
@@ -150,3 +152,9 @@ def test_seed_refuses_without_a_local_stack(tmp_path: Path) -> None:
 
     assert result.exit_code == 1
     assert "works on the local stack only" in " ".join(result.output.split())
+
+
+def test_seed_writes_only_a_sqlite_standin() -> None:
+    assert standin_path("sqlite:////tmp/state/nav_bi.sqlite") == Path("/tmp/state/nav_bi.sqlite")
+    with pytest.raises(typer.Exit):
+        standin_path("DRIVER={ODBC Driver 17 for SQL Server};SERVER=navbi;DATABASE=NAV")
