@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import boto3
 import pyarrow as pa
+from botocore.exceptions import BotoCoreError, ClientError
 from pyarrow import fs
 from rich.markup import escape
 
@@ -113,6 +114,8 @@ def run_query(
         ) from error
     except QueryFailed as error:
         raise fail(escape(f"the query failed on {target.where}: {error}")) from error
+    except (BotoCoreError, ClientError) as error:  # no such workgroup, no permission, no network
+        raise fail(escape(f"could not query {target.where}: {error}")) from error
     scanned = answer.bytes_scanned()
     if scanned is not None:
         errors.print(f"Athena query {answer.query_id}: {scanned:,} bytes scanned")
