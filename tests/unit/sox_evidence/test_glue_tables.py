@@ -3,6 +3,7 @@ Parquet the function writes: a column added to a TOML file and not to its table 
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ def glue_type(column: Column) -> str:
     ]
 
 
+@cache  # the template is read once for every test here
 def glue_tables() -> dict[str, dict[str, Any]]:
     resources = load_template(TEMPLATE)["Resources"]
     return {
