@@ -12,6 +12,7 @@ from strongroom.cli import (
     notifications_commands,
     restore_commands,
     schedule_commands,
+    sox_commands,
     stack_commands,
     triggers_commands,
 )
@@ -31,3 +32,4 @@ app.add_typer(archive_commands.app, name="archive")
 app.add_typer(restore_commands.app, name="restore")
 app.add_typer(triggers_commands.app, name="triggers")
 app.add_typer(faults_commands.app, name="faults")
+app.add_typer(sox_commands.app, name="sox")

@@ -91,6 +91,28 @@ def test_bucket_configuration_reaches_the_emulator(
     assert lock["ObjectLockConfiguration"]["Rule"]["DefaultRetention"]["Mode"] == "COMPLIANCE"
 
 
+def test_glue_tables_and_athena_workgroups_keep_their_configuration(
+    emulator: Emulator, provisioned: tuple[ProvisionedStack, Topology]
+) -> None:
+    stack, _ = provisioned
+    glue, athena = emulator.client("glue"), emulator.client("athena")
+
+    table = glue.get_table(DatabaseName="records_test", Name=stack.outputs["EventsTable"])["Table"]
+    group = athena.get_work_group(WorkGroup=stack.outputs["QueriesWorkGroup"])["WorkGroup"]
+
+    assert table["Parameters"]["projection.day.type"] == "date"
+    assert table["PartitionKeys"] == [{"Name": "day", "Type": "date"}]
+    assert table["StorageDescriptor"]["Columns"] == [{"Name": "amount", "Type": "decimal(18,2)"}]
+    assert (
+        table["StorageDescriptor"]["Location"] == f"s3://{stack.outputs['ArchiveBucket']}/events/"
+    )
+    settings = group["Configuration"]
+    assert settings["EnforceWorkGroupConfiguration"] is True
+    assert settings["BytesScannedCutoffPerQuery"] == 10_000_000
+    archive = stack.outputs["ArchiveBucket"]
+    assert settings["ResultConfiguration"]["OutputLocation"] == f"s3://{archive}/athena/"
+
+
 def test_a_generated_secret_fills_its_template(
     emulator: Emulator, provisioned: tuple[ProvisionedStack, Topology]
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from strongroom.local.provision.analytics import AthenaWorkGroup, GlueDatabase, GlueTable
 from strongroom.local.provision.batch import (
     BatchComputeEnvironment,
     BatchJobDefinition,
@@ -51,4 +52,7 @@ PROVISIONERS: dict[str, ResourceProvisioner] = {
     "AWS::Batch::ComputeEnvironment": BatchComputeEnvironment(),
     "AWS::Batch::JobQueue": BatchJobQueue(),
     "AWS::Batch::JobDefinition": BatchJobDefinition(),
+    "AWS::Glue::Database": GlueDatabase(),
+    "AWS::Glue::Table": GlueTable(),
+    "AWS::Athena::WorkGroup": AthenaWorkGroup(),
 }

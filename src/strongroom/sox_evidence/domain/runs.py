@@ -44,6 +44,11 @@ def record_key(ipe_id: str, cutoff: date, run_id: str) -> str:
     return f"runs/{ipe_id}/cutoff_date={cutoff.isoformat()}/run_id={run_id}.json"
 
 
+def run_id_of_record_key(key: str) -> str:
+    """The run id a record key names (``runs/.../run_id=<id>.json``)."""
+    return key.rpartition("run_id=")[2].removesuffix(".json")
+
+
 def records_prefix(ipe_id: str | None = None, cutoff: date | None = None) -> str:
     if ipe_id is None:
         return "runs/"
