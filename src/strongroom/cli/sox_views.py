@@ -23,10 +23,12 @@ def checks_passed(record: RunRecord) -> str:
     return f"{sum(check.passed for check in record.checks)}/{len(record.checks)}"
 
 
+RESULT_STYLES = {"succeeded": "bold green", "submitted": "bold yellow"}
+"""``submitted``: a container IPE handed to Batch; its record comes when the job ends."""
+
+
 def result_text(status: str) -> Text:
-    if status == "succeeded":
-        return Text("succeeded", style="bold green")
-    return Text(status, style="bold red")
+    return Text(status, style=RESULT_STYLES.get(status, "bold red"))
 
 
 def why_failed(failed_checks: Sequence[str], failure: str | None) -> str:
