@@ -21,7 +21,8 @@ app = typer.Typer(
 )
 RULE_HELP = (
     'A JSON rule, e.g. \'{"service": "dynamodb", "operation": "PutItem", "error": "throttle", '
-    '"fraction": 0.2}\'. Keys: service, operation (default *), error (throttle|5xx), delay_ms, '
+    '"fraction": 0.2}\'. Keys: service, operation, principal (a function or Batch job definition '
+    "name; default *), error (throttle|5xx), delay_ms, "
     "fraction (default 1), max_faults, phase (before|after: the call took effect, its answer "
     "is lost)."
 )
@@ -55,6 +56,7 @@ def faults_table(status: dict[str, Any]) -> Table:
     table = Table(title=f"fault rules (seed {status['seed']})")
     table.add_column("service", no_wrap=True)
     table.add_column("operation", no_wrap=True)
+    table.add_column("principal", no_wrap=True)
     table.add_column("fault")
     for column in ("seen", "retries", "faulted", "delayed"):
         table.add_column(column, justify="right")
@@ -62,6 +64,7 @@ def faults_table(status: dict[str, Any]) -> Table:
         table.add_row(
             rule["service"],
             rule["operation"],
+            rule["principal"],
             describe_fault(rule),
             *(str(rule[name]) for name in ("seen", "retries", "faulted", "delayed")),
         )

@@ -124,3 +124,67 @@ def test_throttled_lost_and_redelivered_writes_audit_every_change_once(
     assert figures["redelivery_invocations_failed"] == 0
     assert figures["failure_queue_new_messages"] <= 0
     assert all(rule["faulted"] > 0 for rule in final)
+
+
+RETRY_BUDGET = 5
+"""Attempts a function's client makes per call (core.aws: standard mode, 5 attempts)."""
+
+
+def test_a_write_failing_past_the_sdks_retries_is_retried_from_its_record_and_lands_once(
+    aws: Any, endpoints: Endpoints, faults: SetFaults, invocation_log: list[str]
+) -> None:
+    """One audit PutItem is throttled on every attempt the function's client makes: the
+    function reports that record failed, the stream source retries the batch from it, and
+    every change is audited exactly once."""
+    outputs = endpoints.outputs["config_audit"]
+    dynamodb, sqs = aws("dynamodb"), aws("sqs")
+    prefix = f"EXHAUST_{uuid.uuid4().hex[:8]}"
+    failures_before = _messages(sqs, outputs["FailureQueueUrl"])
+    log_start = len(invocation_log)
+    faults(
+        0,
+        [
+            {
+                "service": "dynamodb",
+                "operation": "PutItem",
+                "principal": outputs["AuditProducerFunctionName"],
+                "error": "throttle",
+                "max_faults": RETRY_BUDGET,
+            }
+        ],
+    )
+
+    table = outputs["ConfigurationTableName"]
+    for index in range(3):
+        key = {"key": {"S": f"{prefix}_{index}"}}
+        dynamodb.put_item(TableName=table, Item={**key, "value": {"N": str(index)}})
+        dynamodb.delete_item(TableName=table, Key=key)
+    changes = 6
+    audited = eventually(
+        lambda: (
+            len(found := _entries(dynamodb, outputs["AuditTableName"], prefix)) >= changes and found
+        ),
+        timeout=90,
+        interval=0.5,
+    )
+    [rule] = counters(endpoints)
+
+    stream_lines = [line for line in invocation_log[log_start:] if "-> audit_producer:" in line]
+    figures = {
+        "changes": changes,
+        "audit_entries": len(audited),
+        "put_item_seen": rule["seen"],
+        "put_item_throttled": rule["faulted"],
+        "sdk_retries": rule["retries"],
+        "stream_batches": len(stream_lines),
+        "stream_batches_failed": sum(
+            " failed from sequence number" in line for line in stream_lines
+        ),
+        "failure_queue_new_messages": _messages(sqs, outputs["FailureQueueUrl"]) - failures_before,
+    }
+    report("config_audit_retries_exhausted", figures)
+    assert len(audited) == changes
+    assert len({item["id"]["S"] for item in audited}) == changes
+    assert rule["faulted"] == RETRY_BUDGET
+    assert figures["stream_batches_failed"] >= 1
+    assert figures["failure_queue_new_messages"] <= 0

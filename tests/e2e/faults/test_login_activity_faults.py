@@ -138,3 +138,90 @@ def test_throttled_and_lost_writes_lose_and_duplicate_nothing(
     assert rules[0]["faulted"] > 0
     assert rules[3]["faulted"] > 0
     assert rules[0]["retries"] > 0
+
+
+RETRY_BUDGET = 5
+"""Attempts a function's client makes per call (core.aws: standard mode, 5 attempts)."""
+SHORT_VISIBILITY_SECONDS = "2"
+
+
+def test_a_write_failing_past_the_sdks_retries_is_redelivered_and_lands_once(
+    aws: Any, endpoints: Endpoints, faults: SetFaults, invocation_log: list[str]
+) -> None:
+    """One PutItem of ingest's is throttled on every attempt its client makes: that user's
+    messages are reported failed, come back after the visibility timeout and land."""
+    outputs = endpoints.outputs["login_activity"]
+    api = ApiClient(outputs["ApiUrl"], endpoints.token)
+    sqs = aws("sqs")
+    queue = outputs["EventsQueueUrl"]
+    prefix = f"exhaust-{uuid.uuid4().hex[:8]}"
+    users = [f"{prefix}-u{user}" for user in range(5)]
+    events = [
+        {
+            "user_id": user_id,
+            "service_id": f"svc-{service}",
+            "service_name": f"Service {service}",
+            "timestamp": f"2026-12-0{1 + service}T10:00:00Z",
+        }
+        for user_id in users
+        for service in range(2)
+    ]
+    original = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["VisibilityTimeout"])
+    sqs.set_queue_attributes(
+        QueueUrl=queue, Attributes={"VisibilityTimeout": SHORT_VISIBILITY_SECONDS}
+    )
+    log_start = len(invocation_log)
+    faults(
+        0,
+        [
+            {
+                "service": "dynamodb",
+                "operation": "PutItem",
+                "principal": outputs["IngestFunctionName"],
+                "error": "throttle",
+                "max_faults": RETRY_BUDGET,
+            }
+        ],
+    )
+    try:
+        sqs.send_message_batch(
+            QueueUrl=queue,
+            Entries=[
+                {"Id": str(index), "MessageBody": json.dumps(event)}
+                for index, event in enumerate(events)
+            ],
+        )
+        eventually(lambda: _queue_empty(sqs, queue), timeout=90, interval=0.5)
+        [rule] = counters(endpoints)
+    finally:
+        sqs.set_queue_attributes(QueueUrl=queue, Attributes=original["Attributes"])
+
+    ingest_lines = [
+        line for line in invocation_log[log_start:] if "-> login_activity-ingest:" in line
+    ]
+    figures = {
+        "messages": len(events),
+        "users": len(users),
+        "put_item_seen": rule["seen"],
+        "put_item_throttled": rule["faulted"],
+        "sdk_retries": rule["retries"],
+        "invocations": len(ingest_lines),
+        "invocations_with_failed_messages": sum(" failed" in line for line in ingest_lines),
+        "dead_letters": len(_ours_in_dlq(sqs, outputs["DeadLetterQueueUrl"], prefix)),
+    }
+    report("login_activity_retries_exhausted", figures)
+    expected = [
+        {
+            "service_id": f"svc-{s}",
+            "service_name": f"Service {s}",
+            "last_accessed": f"2026-12-0{1 + s}T10:00:00Z",
+        }
+        for s in (1, 0)
+    ]
+    for user_id in users:
+        answer = api.get("users", user_id, "services")
+        assert (answer.status, answer.body["services"]) == (200, expected)
+    assert rule["faulted"] == RETRY_BUDGET
+    assert figures["invocations_with_failed_messages"] >= 1
+    assert figures["invocations"] >= 2
+    assert figures["dead_letters"] == 0
