@@ -33,7 +33,7 @@ from tests.e2e.faults.conftest import SetFaults, counters, report
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
-FILES, PER_ARCHIVE = 120, 10
+FILES, PER_ARCHIVE = 60, 6
 PACKER_ENTRY = "strongroom.deep_archive.jobs.packer"
 FINAL_RESTORE = {"COMPLETED", "PARTIAL", "FAILED"}
 
@@ -112,7 +112,13 @@ def killed_job(aws: Any, endpoints: Endpoints) -> dict[str, Any]:
         rules = counters(endpoints)
     finally:
         call(endpoints, "DELETE", "/faults")
-    [batch_job] = batch.describe_jobs(jobs=job["batch_job_ids"][:1])["jobs"]
+    batch_job = eventually(  # the process ends just after it marks the job record
+        lambda: (
+            (found := batch.describe_jobs(jobs=job["batch_job_ids"][:1])["jobs"][0])["status"]
+            in {"SUCCEEDED", "FAILED"}
+            and found
+        )
+    )
     archive_bucket = outputs["ArchiveBucketName"]
     listed = s3.list_objects_v2(Bucket=archive_bucket, Prefix=f"{DEMO_PROJECT}/{job_id}/")
     dynamodb = aws("dynamodb")
@@ -121,9 +127,7 @@ def killed_job(aws: Any, endpoints: Endpoints) -> dict[str, Any]:
         "sources": sources,
         "killed": pids,
         "archives_done_at_kill": done_at_kill,
-        "batch_attempts": [
-            attempt.get("container", {}).get("exitCode") for attempt in batch_job["attempts"]
-        ],
+        "batch_attempts": len(batch_job["attempts"]),
         "batch_status": batch_job["status"],
         "rules": rules,
         "zips": sorted(e["Key"] for e in listed.get("Contents", []) if e["Key"].endswith(".zip")),
@@ -146,7 +150,7 @@ def test_a_packer_killed_under_s3_errors_is_retried_and_archives_every_file_once
         "files": len(killed_job["sources"]),
         "processes_killed": len(killed_job["killed"]),
         "archives_done_at_kill": killed_job["archives_done_at_kill"],
-        "batch_attempts_exit_codes": killed_job["batch_attempts"],
+        "batch_attempts": killed_job["batch_attempts"],
         "status": job["status"],
         "files_archived": job["counts"]["files_archived"],
         "archives": len(job["archives"]),
@@ -158,7 +162,7 @@ def test_a_packer_killed_under_s3_errors_is_retried_and_archives_every_file_once
     }
     report("deep_archive_killed", figures)
     assert figures["processes_killed"] == 1
-    assert len(killed_job["batch_attempts"]) >= 2  # the killed attempt, then Batch's retry
+    assert killed_job["batch_attempts"] == 2  # the killed attempt, then Batch's retry
     assert killed_job["batch_status"] == "SUCCEEDED"
     assert job["status"] == "SUCCEEDED", job
     assert figures["files_archived"] == figures["files_cataloged_once"] == len(catalog)

@@ -140,8 +140,8 @@ def test_throttled_and_lost_writes_lose_and_duplicate_nothing(
     assert rules[0]["retries"] > 0
 
 
-RETRY_BUDGET = 5
-"""Attempts a function's client makes per call (core.aws: standard mode, 5 attempts)."""
+RETRY_BUDGET = 6
+"""Attempts a function's client makes per call (core.aws: standard mode, 5 retries)."""
 SHORT_VISIBILITY_SECONDS = "2"
 
 

@@ -2,11 +2,11 @@
 
 A rule names a service and an operation (``*`` for any), optionally the one workload (a
 function or Batch job definition, by name) whose calls it covers, an ``error`` (``throttle`` or
-``5xx``) and/or a ``delay_ms``, the ``fraction`` of its calls it faults, at most ``max_faults``
-of them, and whether the error replaces the call (``phase: before``, the default: nothing
-happened) or its answer (``after``: the call took effect, the caller is told it failed).
-Whether a rule's n-th call is faulted depends only on the seed, the rule's place in the list
-and n.
+``5xx``, which SDKs retry, or ``denied``, which they do not) and/or a ``delay_ms``, the
+``fraction`` of its calls it faults, at most ``max_faults`` of them, and whether the error
+replaces the call (``phase: before``, the default: nothing happened) or its answer (``after``:
+the call took effect, the caller is told it failed). Whether a rule's n-th call is faulted
+depends only on the seed, the rule's place in the list and n.
 Pure: no I/O.
 """
 
@@ -24,6 +24,8 @@ ANY: Final = "*"
 class FaultError(StrEnum):
     THROTTLE = "throttle"
     SERVER = "5xx"
+    DENIED = "denied"
+    """Access denied: no SDK retries it, so the caller's own recovery takes over at once."""
 
 
 class FaultRule(BaseModel):
@@ -43,7 +45,9 @@ class FaultRule(BaseModel):
     @model_validator(mode="after")
     def _does_something(self) -> FaultRule:
         if self.error is None and self.delay_ms == 0:
-            raise ValueError("a rule needs an error (throttle or 5xx) or a delay_ms above 0")
+            raise ValueError(
+                "a rule needs an error (throttle, 5xx or denied) or a delay_ms above 0"
+            )
         return self
 
     def covers(self, service: str, operation: str, principal: str = "") -> bool:
