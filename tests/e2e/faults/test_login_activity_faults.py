@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import time
 import uuid
 from typing import Any
 
@@ -142,14 +143,19 @@ def test_throttled_and_lost_writes_lose_and_duplicate_nothing(
 
 RETRY_BUDGET = 6
 """Attempts a function's client makes per call (core.aws: standard mode, 5 retries)."""
-SHORT_VISIBILITY_SECONDS = "2"
+SHORT_VISIBILITY_SECONDS = "20"
+"""Longer than the failing invocation (botocore's backoff over 5 retries: about 15 s), or the
+message would be received again while that invocation still holds it."""
+LONG_POLL_SECONDS = 1
+"""The stack's pollers' WaitTimeSeconds: a receive already waiting when the visibility timeout
+changes still applies the old one (on AWS a queue attribute takes up to 60 s to propagate)."""
 
 
 def test_a_write_failing_past_the_sdks_retries_is_redelivered_and_lands_once(
     aws: Any, endpoints: Endpoints, faults: SetFaults, invocation_log: list[str]
 ) -> None:
-    """One PutItem of ingest's is throttled on every attempt its client makes: that user's
-    messages are reported failed, come back after the visibility timeout and land."""
+    """One PutItem of ingest's is throttled on every attempt its client makes: that message is
+    reported failed, comes back after the visibility timeout and lands; the others land too."""
     outputs = endpoints.outputs["login_activity"]
     api = ApiClient(outputs["ApiUrl"], endpoints.token)
     sqs = aws("sqs")
@@ -183,12 +189,16 @@ def test_a_write_failing_past_the_sdks_retries_is_redelivered_and_lands_once(
             }
         ],
     )
+    time.sleep(LONG_POLL_SECONDS + 1)
     try:
+        # One message alone first, so one write meets every fault; the rest while it is away.
+        sqs.send_message(QueueUrl=queue, MessageBody=json.dumps(events[0]))
+        eventually(lambda: counters(endpoints)[0]["faulted"] == RETRY_BUDGET, timeout=60)
         sqs.send_message_batch(
             QueueUrl=queue,
             Entries=[
                 {"Id": str(index), "MessageBody": json.dumps(event)}
-                for index, event in enumerate(events)
+                for index, event in enumerate(events[1:])
             ],
         )
         eventually(lambda: _queue_empty(sqs, queue), timeout=90, interval=0.5)
