@@ -33,7 +33,7 @@ from tests.e2e.faults.conftest import SetFaults, counters, report
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
-FILES, PER_ARCHIVE = 36, 6
+FILES, PER_ARCHIVE = 24, 6
 PACKER_ENTRY = "strongroom.deep_archive.jobs.packer"
 FINAL_RESTORE = {"COMPLETED", "PARTIAL", "FAILED"}
 
