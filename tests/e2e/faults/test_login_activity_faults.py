@@ -37,6 +37,9 @@ RULES: list[dict[str, Any]] = [
 ]
 SCENARIO_VISIBILITY_SECONDS = "10"
 """A message reported failed comes back in seconds rather than the template's 180."""
+LONG_POLL_SECONDS = 1
+"""The stack's pollers' WaitTimeSeconds: a receive already waiting when the visibility timeout
+changes still applies the old one (on AWS a queue attribute takes up to 60 s to propagate)."""
 
 
 def _events(prefix: str) -> tuple[list[dict[str, str]], dict[str, list[dict[str, str]]]]:
@@ -103,6 +106,7 @@ def test_throttled_and_lost_writes_lose_and_duplicate_nothing(
     )
     log_start = len(invocation_log)
     faults(14, RULES)
+    time.sleep(LONG_POLL_SECONDS + 1)  # a receive already waiting keeps the old timeout
     try:
         for start in range(0, len(events), 10):
             sqs.send_message_batch(
@@ -144,9 +148,6 @@ def test_throttled_and_lost_writes_lose_and_duplicate_nothing(
 SHORT_VISIBILITY_SECONDS = "8"
 """Longer than an invocation that fails at once (a cold start included), or the message would
 be received again while held."""
-LONG_POLL_SECONDS = 1
-"""The stack's pollers' WaitTimeSeconds: a receive already waiting when the visibility timeout
-changes still applies the old one (on AWS a queue attribute takes up to 60 s to propagate)."""
 
 
 def test_a_write_the_sdk_cannot_retry_is_redelivered_by_sqs_and_lands_once(
