@@ -14,14 +14,16 @@ from strongroom.local.control_client import ControlError, call
 
 app = typer.Typer(
     help=(
-        "Fault mode: answer a fraction of the AWS calls of functions and jobs with throttling "
-        "or 5xx errors, or delay them (the stack's own calls and the CLI's are never faulted)."
+        "Fault mode: answer a fraction of the AWS calls of functions and jobs with throttling, "
+        "5xx or access-denied errors, or delay them (the stack's own calls and the CLI's are "
+        "never faulted)."
     ),
     no_args_is_help=True,
 )
 RULE_HELP = (
     'A JSON rule, e.g. \'{"service": "dynamodb", "operation": "PutItem", "error": "throttle", '
-    '"fraction": 0.2}\'. Keys: service, operation (default *), error (throttle|5xx), delay_ms, '
+    '"fraction": 0.2}\'. Keys: service, operation, principal (a function or Batch job definition '
+    "name; default *), error (throttle|5xx|denied), delay_ms, "
     "fraction (default 1), max_faults, phase (before|after: the call took effect, its answer "
     "is lost)."
 )
@@ -55,6 +57,9 @@ def faults_table(status: dict[str, Any]) -> Table:
     table = Table(title=f"fault rules (seed {status['seed']})")
     table.add_column("service", no_wrap=True)
     table.add_column("operation", no_wrap=True)
+    aimed = any(rule["principal"] != "*" for rule in status["rules"])
+    if aimed:
+        table.add_column("principal", no_wrap=True)
     table.add_column("fault")
     for column in ("seen", "retries", "faulted", "delayed"):
         table.add_column(column, justify="right")
@@ -62,6 +67,7 @@ def faults_table(status: dict[str, Any]) -> Table:
         table.add_row(
             rule["service"],
             rule["operation"],
+            *([rule["principal"]] if aimed else []),
             describe_fault(rule),
             *(str(rule[name]) for name in ("seen", "retries", "faulted", "delayed")),
         )

@@ -16,12 +16,24 @@ from strongroom.local.front_door.event_invocations import DEFAULT_RETRY_DELAYS
 from strongroom.local.front_door.fault_mode import FaultMode
 from strongroom.local.front_door.fault_rules import FaultConfig
 from strongroom.local.front_door.middleware import FrontDoor, LambdaService
+from strongroom.local.front_door.workload_keys import workload_key
 
 LOOPBACK = "127.0.0.1"
 LOCAL_CREDENTIALS = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
 """The stack's own clients, the CLI's and tests': never faulted."""
-WORKLOAD_CREDENTIALS = {"aws_access_key_id": "local-workload", "aws_secret_access_key": "local"}
-"""What functions and Batch jobs sign with: the calls fault mode may fault."""
+WORKLOAD_CREDENTIALS = {"aws_access_key_id": workload_key(), "aws_secret_access_key": "local"}
+"""A workload with no name: the calls fault mode may fault (a function or job signs with
+:func:`workload_credentials` of its own name)."""
+
+
+def workload_credentials(principal: str) -> dict[str, str]:
+    """The environment a function or Batch job definition named ``principal`` signs with, so
+    fault rules can aim at it (``principal`` in a rule)."""
+    return {
+        "AWS_ACCESS_KEY_ID": workload_key(principal),
+        "AWS_SECRET_ACCESS_KEY": WORKLOAD_CREDENTIALS["aws_secret_access_key"],
+    }
+
 
 _CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, read_timeout=70)
 
@@ -83,9 +95,7 @@ class Emulator:
         self, faults: FaultConfig | None = None, *, log: Callable[[str], None] = print
     ) -> str:
         self._front_door = FrontDoor(moto_application())
-        self._faults = FaultMode(
-            self._front_door, faulted_keys={WORKLOAD_CREDENTIALS["aws_access_key_id"]}, log=log
-        )
+        self._faults = FaultMode(self._front_door, log=log)
         if faults is not None:
             self._faults.configure(faults)
         self._server = WsgiServer(self._faults, self._port)
@@ -93,7 +103,7 @@ class Emulator:
 
     @property
     def faults(self) -> FaultMode:
-        """Fault mode for calls signed with WORKLOAD_CREDENTIALS (configure, status)."""
+        """Fault mode for calls workloads sign (configure, status)."""
         if self._faults is None:
             raise RuntimeError("the emulator is not running")
         return self._faults
@@ -134,7 +144,8 @@ class Emulator:
 
     def aws_environment(self) -> dict[str, str]:
         """What a function or job needs in its environment to use the emulator as its AWS
-        (signed with WORKLOAD_CREDENTIALS, which fault mode tells from the stack's own)."""
+        (signed with WORKLOAD_CREDENTIALS, which fault mode tells from the stack's own; the
+        Lambda runtime and the Batch runner replace them with :func:`workload_credentials`)."""
         return {
             "AWS_ENDPOINT_URL": self.url,
             "AWS_REGION": self.region,

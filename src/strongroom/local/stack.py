@@ -20,7 +20,7 @@ from strongroom.core.localdev import (
 from strongroom.local.batch import moto_bridge
 from strongroom.local.batch.runner import LocalBatchRunner
 from strongroom.local.control import ControlServer
-from strongroom.local.emulator import Emulator
+from strongroom.local.emulator import Emulator, workload_credentials
 from strongroom.local.endpoints import Endpoints, remove_endpoints, write_endpoints
 from strongroom.local.front_door.event_invocations import DEFAULT_RETRY_DELAYS
 from strongroom.local.front_door.fault_rules import FaultConfig
@@ -137,7 +137,10 @@ class LocalStack:
         self._iterator_expiry.start()
         moto_bridge.install(
             LocalBatchRunner(
-                self.emulator.aws_environment(), options.state_dir / "logs", on_event=options.log
+                self.emulator.aws_environment(),
+                options.state_dir / "logs",
+                on_event=options.log,
+                credentials_for=workload_credentials,
             )
         )
         control_url = self._control.start()
@@ -148,6 +151,7 @@ class LocalStack:
             self.topology.functions,
             aws_environment=self.emulator.aws_environment(),
             log_dir=options.state_dir / "logs",
+            credentials_for=workload_credentials,
         )
         self.emulator.route_invocations(
             self.runtime, log=options.log, retry_delays=options.invoke_retry_delays

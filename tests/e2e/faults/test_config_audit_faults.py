@@ -4,6 +4,7 @@ queue."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -124,3 +125,103 @@ def test_throttled_lost_and_redelivered_writes_audit_every_change_once(
     assert figures["redelivery_invocations_failed"] == 0
     assert figures["failure_queue_new_messages"] <= 0
     assert all(rule["faulted"] > 0 for rule in final)
+
+
+def _given_up_batches(sqs: Any, url: str, sequence_numbers: set[int]) -> list[dict[str, Any]]:
+    """The failure-queue messages whose batch holds any of ``sequence_numbers``, received and
+    held invisible (others are made visible again at once)."""
+    found: list[dict[str, Any]] = []
+    while True:
+        received = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=60)
+        messages = received.get("Messages", [])
+        if not messages:
+            return found
+        for message in messages:
+            info = json.loads(message["Body"])["DDBStreamBatchInfo"]
+            span = range(int(info["startSequenceNumber"]), int(info["endSequenceNumber"]) + 1)
+            if any(number in span for number in sequence_numbers):
+                found.append({**message, "span": span})
+            else:
+                sqs.change_message_visibility(
+                    QueueUrl=url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0
+                )
+
+
+def test_a_write_denied_on_every_delivery_reaches_the_failure_queue_and_its_replay_lands_once(
+    aws: Any, endpoints: Endpoints, faults: SetFaults, invocation_log: list[str]
+) -> None:
+    """Access denied is not retried by the SDK: the stream source retries the batch as the
+    template says (MaximumRetryAttempts, bisecting), then sends its metadata to the failure
+    queue. The operator's replay (docs/config_audit.md) writes each entry exactly once."""
+    outputs = endpoints.outputs["config_audit"]
+    dynamodb, sqs, streams = aws("dynamodb"), aws("sqs"), aws("dynamodbstreams")
+    producer = outputs["AuditProducerFunctionName"]
+    prefix = f"DENIED_{uuid.uuid4().hex[:8]}"
+    log_start = len(invocation_log)
+    faults(
+        0,
+        [{"service": "dynamodb", "operation": "PutItem", "principal": producer, "error": "denied"}],
+    )
+    table = outputs["ConfigurationTableName"]
+    for index in range(2):
+        dynamodb.put_item(
+            TableName=table, Item={"key": {"S": f"{prefix}_{index}"}, "value": {"N": "1"}}
+        )
+    ours = eventually(
+        lambda: (
+            [
+                record
+                for record in stream_events(
+                    streams, outputs["ConfigurationStreamArn"], endpoints.region
+                )
+                if record["dynamodb"]["Keys"]["key"]["S"].startswith(prefix)
+            ]
+            if len(invocation_log) > log_start
+            else None
+        )
+    )
+    numbers = {int(record["dynamodb"]["SequenceNumber"]) for record in ours}
+    held: list[dict[str, Any]] = []
+
+    def all_given_up() -> bool:
+        held.extend(_given_up_batches(sqs, outputs["FailureQueueUrl"], numbers))
+        return all(any(n in message["span"] for message in held) for n in numbers)
+
+    eventually(all_given_up, timeout=60, interval=0.5)
+    [rule] = counters(endpoints)
+    audited_before_replay = len(_entries(dynamodb, outputs["AuditTableName"], prefix))
+    faults(0, [])  # the cause is fixed; then the runbook's replay
+
+    replays = []
+    for message in held:
+        records = [r for r in ours if int(r["dynamodb"]["SequenceNumber"]) in message["span"]]
+        answer = aws("lambda").invoke(
+            FunctionName=producer, Payload=json.dumps({"Records": records}).encode()
+        )
+        replays.append(json.loads(answer["Payload"].read()))
+        sqs.delete_message(
+            QueueUrl=outputs["FailureQueueUrl"], ReceiptHandle=message["ReceiptHandle"]
+        )
+    audited = _entries(dynamodb, outputs["AuditTableName"], prefix)
+
+    stream_lines = [line for line in invocation_log[log_start:] if "-> audit_producer:" in line]
+    figures = {
+        "changes": len(ours),
+        "put_item_denied": rule["faulted"],
+        "sdk_retries": rule["retries"],
+        "stream_invocations": sum(
+            " record" in line and " sent to " not in line for line in stream_lines
+        ),
+        "batches_sent_to_failure_queue": sum(" sent to " in line for line in stream_lines),
+        "failure_queue_messages_ours": len(held),
+        "audit_entries_before_replay": audited_before_replay,
+        "audit_entries_after_replay": len(audited),
+        "replays_with_failures": sum(bool(r.get("batchItemFailures")) for r in replays),
+    }
+    report("config_audit_failure_destination", figures)
+    assert len(ours) == 2
+    assert rule["retries"] == 0  # the SDK did not retry access denied
+    assert figures["batches_sent_to_failure_queue"] >= 1
+    assert audited_before_replay == 0
+    assert figures["replays_with_failures"] == 0
+    assert len(audited) == len({item["id"]["S"] for item in audited}) == len(ours)

@@ -11,7 +11,12 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from strongroom.local.emulator import LOCAL_CREDENTIALS, WORKLOAD_CREDENTIALS, Emulator
+from strongroom.local.emulator import (
+    LOCAL_CREDENTIALS,
+    WORKLOAD_CREDENTIALS,
+    Emulator,
+    workload_credentials,
+)
 from strongroom.local.front_door.fault_rules import FaultConfig
 
 pytestmark = pytest.mark.integration
@@ -92,3 +97,28 @@ def test_the_stacks_own_calls_are_never_faulted(emulator: Emulator, faults: Any)
 
     assert failed.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
     assert emulator.faults.status()["rules"][0]["seen"] == 1
+
+
+def test_a_rule_aimed_at_one_function_leaves_another_functions_calls_alone(
+    emulator: Emulator, faults: Any
+) -> None:
+    faults({"service": "dynamodb", "principal": "ingest", "error": "denied"})
+
+    def signed_as(function: str) -> Any:
+        credentials = workload_credentials(function)
+        return boto3.session.Session().client(
+            "dynamodb",
+            endpoint_url=emulator.url,
+            region_name=REGION,
+            aws_access_key_id=credentials["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=credentials["AWS_SECRET_ACCESS_KEY"],
+        )
+
+    signed_as("query").put_item(TableName=TABLE, Item={"k": {"S": "by-query"}})
+    with pytest.raises(ClientError) as denied:
+        signed_as("ingest").put_item(TableName=TABLE, Item={"k": {"S": "by-ingest"}})
+
+    assert denied.value.response["Error"]["Code"] == "AccessDeniedException"
+    assert denied.value.response["ResponseMetadata"]["RetryAttempts"] == 0
+    rule = emulator.faults.status()["rules"][0]
+    assert (rule["seen"], rule["faulted"]) == (1, 1)

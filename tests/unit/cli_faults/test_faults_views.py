@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 import typer
 
-from strongroom.cli.faults_commands import describe_fault, parse_rules
+from strongroom.cli.faults_commands import describe_fault, faults_table, parse_rules
 
 RULE = {
     "service": "s3",
     "operation": "*",
+    "principal": "*",
     "error": "5xx",
     "delay_ms": 0,
     "fraction": 0.1,
@@ -51,3 +52,16 @@ def test_a_rule_that_is_not_json_exits_1() -> None:
 )
 def test_a_rules_fault_in_a_few_words(changes: dict[str, object], described: str) -> None:
     assert describe_fault({**RULE, **changes}) == described
+
+
+@pytest.mark.parametrize(("principal", "shown"), [("*", False), ("audit_producer", True)])
+def test_the_principal_column_shows_when_a_rule_aims_at_one_workload(
+    principal: str, shown: bool
+) -> None:
+    counted = {**RULE, "principal": principal, "seen": 1, "retries": 0, "faulted": 1, "delayed": 0}
+
+    table = faults_table({"seed": 1, "rules": [counted]})
+
+    cells = {str(column.header): list(column.cells) for column in table.columns}
+    assert cells.get("principal") == ([principal] if shown else None)
+    assert cells["fault"] == ["5xx 10%"]

@@ -133,3 +133,57 @@ def test_botocore_reads_the_services_error_code_and_retries_it(
     assert "fault mode" in response["Error"]["Message"]
     assert len(sent) == 2  # botocore retried it as throttling or a transient error
     assert response["ResponseMetadata"]["RetryAttempts"] == 1
+
+
+DENIED_CASES: list[tuple[str, Protocol, Callable[[Any], Any], str, int]] = [
+    (
+        "dynamodb",
+        Protocol.JSON,
+        lambda c: c.put_item(TableName="t", Item={"k": {"S": "v"}}),
+        "AccessDeniedException",
+        400,
+    ),
+    (
+        "sqs",
+        Protocol.JSON,
+        lambda c: c.send_message(QueueUrl=QUEUE, MessageBody="x"),
+        "AccessDenied",
+        403,
+    ),
+    ("s3", Protocol.REST_XML, lambda c: c.get_object(Bucket="b", Key="k"), "AccessDenied", 403),
+    (
+        "sns",
+        Protocol.QUERY,
+        lambda c: c.publish(TopicArn="arn:aws:sns:eu-west-1:1:t", Message="m"),
+        "AuthorizationError",
+        403,
+    ),
+    (
+        "secretsmanager",
+        Protocol.JSON,
+        lambda c: c.get_secret_value(SecretId="s"),
+        "AccessDeniedException",
+        400,
+    ),
+]
+
+
+@pytest.mark.parametrize(("service", "protocol", "call", "code", "status"), DENIED_CASES)
+def test_botocore_reads_access_denied_and_does_not_retry_it(
+    service: str, protocol: Protocol, call: Callable[[Any], Any], code: str, status: int
+) -> None:
+    sent: list[AWSPreparedRequest] = []
+
+    def answer(request: AWSPreparedRequest) -> Answer:
+        sent.append(request)
+        return fault_answer(service, protocol, FaultError.DENIED, "req-1")
+
+    with pytest.raises(ClientError) as raised:
+        call(wire_client(service, answer, attempts=3))
+
+    response = raised.value.response
+    assert (response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"]) == (
+        code,
+        status,
+    )
+    assert len(sent) == 1

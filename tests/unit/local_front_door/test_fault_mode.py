@@ -10,6 +10,8 @@ from wsgiref.types import StartResponse, WSGIEnvironment
 
 from strongroom.local.front_door.fault_mode import FaultMode
 from strongroom.local.front_door.fault_rules import FaultConfig
+from strongroom.local.front_door.workload_keys import WORKLOAD_KEY as WORKLOAD
+from strongroom.local.front_door.workload_keys import workload_key
 
 PUT_ITEM = "DynamoDB_20120810.PutItem"
 
@@ -46,7 +48,7 @@ def _request(
 
 
 def _mode(moto: _Moto, *rules: dict[str, object]) -> FaultMode:
-    mode = FaultMode(moto, faulted_keys={"workload"}, log=lambda _line: None)
+    mode = FaultMode(moto, log=lambda _line: None)
     mode.configure(FaultConfig.model_validate({"rules": rules}))
     return mode
 
@@ -56,7 +58,7 @@ def test_only_workload_signed_calls_are_faulted() -> None:
     mode = _mode(moto, {"service": "dynamodb", "error": "throttle"})
 
     stack_status, _ = _request(mode, "local")
-    workload_status, body = _request(mode, "workload")
+    workload_status, body = _request(mode, WORKLOAD)
 
     assert stack_status == "200 OK"
     assert workload_status == "400 Bad Request"
@@ -68,8 +70,8 @@ def test_only_workload_signed_calls_are_faulted() -> None:
 def test_a_before_fault_never_reaches_moto_and_an_after_fault_does() -> None:
     before, after = _Moto(), _Moto()
 
-    before_status, _ = _request(_mode(before, {"error": "5xx"}), "workload")
-    after_status, _ = _request(_mode(after, {"error": "5xx", "phase": "after"}), "workload")
+    before_status, _ = _request(_mode(before, {"error": "5xx"}), WORKLOAD)
+    after_status, _ = _request(_mode(after, {"error": "5xx", "phase": "after"}), WORKLOAD)
 
     assert (before_status, before.calls) == ("500 Internal Server Error", 0)
     assert (after_status, after.calls) == ("500 Internal Server Error", 1)
@@ -79,9 +81,9 @@ def test_other_operations_and_cleared_rules_pass_through() -> None:
     moto = _Moto()
     mode = _mode(moto, {"service": "dynamodb", "operation": "PutItem", "error": "5xx"})
 
-    other, _ = _request(mode, "workload", "DynamoDB_20120810.GetItem")
+    other, _ = _request(mode, WORKLOAD, "DynamoDB_20120810.GetItem")
     mode.configure(None)
-    cleared, _ = _request(mode, "workload")
+    cleared, _ = _request(mode, WORKLOAD)
 
     assert (other, cleared, moto.calls) == ("200 OK", "200 OK", 2)
     assert mode.status() == {"seed": None, "rules": []}
@@ -89,12 +91,25 @@ def test_other_operations_and_cleared_rules_pass_through() -> None:
 
 def test_keys_sts_issues_to_a_workload_are_the_workloads_too() -> None:
     moto = _Moto()
-    mode = FaultMode(moto, faulted_keys={"workload"}, log=lambda _line: None)
+    mode = FaultMode(moto, log=lambda _line: None)
     mode.configure(None)  # learned even while fault mode is off
-    _request(mode, "workload", "AssumeRole", service="sts")
-    mode.configure(FaultConfig.model_validate({"rules": [{"service": "dynamodb", "error": "5xx"}]}))
+    _request(mode, workload_key("packer"), "AssumeRole", service="sts")
+    rule = {"service": "dynamodb", "principal": "packer", "error": "5xx"}
+    mode.configure(FaultConfig.model_validate({"rules": [rule]}))
 
     assumed, _ = _request(mode, "ASIAISSUED")
     stack, _ = _request(mode, "local")
 
     assert (assumed, stack) == ("500 Internal Server Error", "200 OK")
+
+
+def test_a_rule_with_a_principal_faults_only_that_workloads_calls() -> None:
+    moto = _Moto()
+    mode = _mode(moto, {"service": "dynamodb", "principal": "ingest", "error": "throttle"})
+
+    ingest, _ = _request(mode, workload_key("ingest"))
+    query, _ = _request(mode, workload_key("query"))
+    unnamed, _ = _request(mode, WORKLOAD)
+
+    assert (ingest, query, unnamed) == ("400 Bad Request", "200 OK", "200 OK")
+    assert mode.status()["rules"][0]["seen"] == 1

@@ -42,6 +42,19 @@ def test_a_rule_covers_its_service_and_operation(
     assert FaultRule(error=FaultError.SERVER).covers(service, operation)
 
 
+@pytest.mark.parametrize(
+    ("principal", "covered"), [("login_activity-ingest", True), ("login_activity-query", False)]
+)
+def test_a_rule_with_a_principal_covers_only_that_workload(principal: str, covered: bool) -> None:
+    plan = _plan({"principal": "login_activity-ingest", "error": "throttle"})
+
+    decision = plan.decide("dynamodb", "PutItem", principal=principal)
+
+    assert (decision.error is not None) is covered
+    assert plan.status()["rules"][0]["seen"] == int(covered)
+    assert _plan({"error": "throttle"}).decide("dynamodb", "PutItem", principal="").error
+
+
 def test_the_first_chosen_error_answers_and_delays_before_it_add_up() -> None:
     plan = _plan(
         {"delay_ms": 30},
@@ -66,6 +79,7 @@ def test_max_faults_caps_a_rules_errors() -> None:
     assert plan.status()["rules"][0] | {} == {
         "service": "sqs",
         "operation": "*",
+        "principal": "*",
         "error": "throttle",
         "delay_ms": 0,
         "fraction": 1.0,

@@ -15,6 +15,7 @@ def echo(event: Any, context: Any) -> dict[str, Any]:
         "arn": context.invoked_function_arn,
         "remaining_ms_positive": context.get_remaining_time_in_millis() > 0,
         "greeting": os.environ.get("GREETING"),
+        "access_key": os.environ.get("AWS_ACCESS_KEY_ID"),
         "pid": os.getpid(),
     }
 

@@ -38,7 +38,12 @@ def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalLambdaRun
         _spec("missing", "no_such_function"),
     ]
     log_dir: Path = tmp_path_factory.mktemp("logs")
-    local = LocalLambdaRuntime(specs, aws_environment={"AWS_REGION": "eu-west-1"}, log_dir=log_dir)
+    local = LocalLambdaRuntime(
+        specs,
+        aws_environment={"AWS_REGION": "eu-west-1", "AWS_ACCESS_KEY_ID": "shared"},
+        log_dir=log_dir,
+        credentials_for=lambda name: {"AWS_ACCESS_KEY_ID": f"key-of-{name}"},
+    )
     yield local
     local.close()
 
@@ -54,6 +59,7 @@ def test_given_an_event_when_invoked_then_the_handler_gets_event_context_and_env
     assert result.payload["request_id"] == result.request_id
     assert result.payload["remaining_ms_positive"] is True
     assert result.payload["greeting"] == "hello from echo"
+    assert result.payload["access_key"] == "key-of-echo"  # its own, over the shared one
 
 
 @pytest.mark.parametrize("event", [[1, "two"], "text", 3, None])

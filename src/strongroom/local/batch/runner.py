@@ -28,9 +28,13 @@ class LocalBatchRunner:
         log_dir: Path,
         *,
         on_event: Callable[[str], None] | None = None,
+        credentials_for: Callable[[str], Mapping[str, str]] | None = None,
     ) -> None:
+        """``credentials_for``: the AWS credentials (environment variables) a job signs with,
+        by job definition name, over ``aws_environment``'s."""
         log_dir.mkdir(parents=True, exist_ok=True)
         self._aws_environment = dict(aws_environment)
+        self._credentials_for = credentials_for or (lambda _name: {})
         self._log_dir = log_dir
         self._on_event = on_event or (lambda _line: None)
 
@@ -112,6 +116,7 @@ class LocalBatchRunner:
             **inherited,
             "PYTHONPATH": os.pathsep.join(entry for entry in sys.path if entry),
             **self._aws_environment,
+            **self._credentials_for(job.job_definition.name),
             **pairs_to_environment(properties.get("environment")),
             **pairs_to_environment(job.container_overrides.get("environment")),
             **batch,

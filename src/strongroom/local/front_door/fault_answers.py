@@ -6,8 +6,9 @@
 - REST-XML (S3): ``<Error><Code>``; throttling is ``SlowDown`` 503.
 - query (SNS, STS, IAM, CloudWatch): ``<ErrorResponse><Error><Type><Code>``.
 
-Every code here is one botocore's standard retry mode retries (a throttling code, or a 5xx).
-Pure: no I/O.
+Every throttling and 5xx code here is one botocore's standard retry mode retries; ``denied``
+(access denied, as a revoked permission or a disabled key answers) is one no SDK retries, so it
+reaches the system's own recovery paths at once. Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -35,29 +36,42 @@ _SERVER: Final[dict[str, tuple[int, str]]] = {
     "sns": (500, "InternalError"),
     "lambda": (500, "ServiceException"),
 }
+_DENIED: Final[dict[str, tuple[int, str]]] = {
+    "dynamodb": (400, "AccessDeniedException"),
+    "sqs": (403, "AccessDenied"),
+    "sns": (403, "AuthorizationError"),
+}
 _DEFAULT: Final[dict[Protocol, dict[FaultError, tuple[int, str]]]] = {
     Protocol.JSON: {
         FaultError.THROTTLE: (400, "ThrottlingException"),
         FaultError.SERVER: (500, "InternalFailure"),
+        FaultError.DENIED: (400, "AccessDeniedException"),
     },
     Protocol.REST_JSON: {
         FaultError.THROTTLE: (429, "TooManyRequestsException"),
         FaultError.SERVER: (500, "InternalFailure"),
+        FaultError.DENIED: (403, "AccessDeniedException"),
     },
     Protocol.REST_XML: {
         FaultError.THROTTLE: (503, "SlowDown"),
         FaultError.SERVER: (500, "InternalError"),
+        FaultError.DENIED: (403, "AccessDenied"),
     },
     Protocol.QUERY: {
         FaultError.THROTTLE: (400, "Throttling"),
         FaultError.SERVER: (500, "InternalFailure"),
+        FaultError.DENIED: (403, "AccessDenied"),
     },
+}
+_BY_SERVICE: Final = {
+    FaultError.THROTTLE: _THROTTLE,
+    FaultError.SERVER: _SERVER,
+    FaultError.DENIED: _DENIED,
 }
 
 
 def status_and_code(service: str, protocol: Protocol, error: FaultError) -> tuple[int, str]:
-    table = _THROTTLE if error is FaultError.THROTTLE else _SERVER
-    return table.get(service) or _DEFAULT[protocol][error]
+    return _BY_SERVICE[error].get(service) or _DEFAULT[protocol][error]
 
 
 def fault_answer(service: str, protocol: Protocol, error: FaultError, request_id: str) -> Answer:

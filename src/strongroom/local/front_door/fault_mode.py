@@ -1,12 +1,13 @@
 """Fault mode: a WSGI middleware in front of the front door that answers chosen AWS calls from
 functions and jobs with throttling or 5xx errors, or delays them.
 
-Only requests signed with one of ``faulted_keys`` are considered: the stack hands functions and
-Batch jobs their own access key (``emulator.WORKLOAD_CREDENTIALS``) and keeps another for its own
-provisioning, seeding, event-source polling and control traffic, which is never faulted.
-Credentials that STS issues to a workload (AssumeRole, e.g. deep_archive's packer reading
-sources as a scoped role) are the workload's too: their access keys join ``faulted_keys``. With
-no rules (the default) a request costs one attribute read and a substring test.
+Only requests a workload signed are considered: the stack hands each function and Batch job
+definition its own access key (``workload_keys``, naming the workload, its *principal*) and
+keeps another for its own provisioning, seeding, event-source polling and control traffic, which
+is never faulted. Credentials that STS issues to a workload (AssumeRole, e.g. deep_archive's
+packer reading sources as a scoped role) are that workload's too: the front door learns their
+access keys from STS's answers. With no rules (the default) a request costs one attribute read
+and a substring test.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs
@@ -26,6 +27,7 @@ from strongroom.local.front_door.aws_request import AwsCall, classify, signer
 from strongroom.local.front_door.fault_answers import fault_answer
 from strongroom.local.front_door.fault_plan import FaultPlan
 from strongroom.local.front_door.fault_rules import FaultConfig
+from strongroom.local.front_door.workload_keys import principal_of
 
 _FORM = "application/x-www-form-urlencoded"
 _STS_SCOPE = "/sts/aws4_request"
@@ -33,16 +35,11 @@ _ISSUED_KEY = re.compile(rb"<AccessKeyId>([^<]+)</AccessKeyId>")
 
 
 class FaultMode:
-    def __init__(
-        self,
-        app: WSGIApplication,
-        *,
-        faulted_keys: Collection[str],
-        log: Callable[[str], None] = print,
-    ) -> None:
+    def __init__(self, app: WSGIApplication, *, log: Callable[[str], None] = print) -> None:
         self._app = app
-        self._keys = frozenset(faulted_keys)
-        self._keys_lock = threading.Lock()
+        self._issued: dict[str, str] = {}
+        """Access keys STS issued to a workload, and the workload's principal."""
+        self._issued_lock = threading.Lock()
         self._plan: FaultPlan | None = None
         self._log = log
 
@@ -63,17 +60,18 @@ class FaultMode:
         if plan is None and not issuing:
             return self._app(environ, start_response)
         access_key, _ = signer(authorization, _query(environ))
-        if access_key not in self._keys:
+        principal = self._principal(access_key)
+        if principal is None:
             return self._app(environ, start_response)
         if plan is None:
-            return self._learning_keys(environ, start_response)
+            return self._learning_keys(principal, environ, start_response)
         call = _call(environ)
-        decision = plan.decide(call.service, call.operation, call.attempt)
+        decision = plan.decide(call.service, call.operation, call.attempt, principal)
         if decision.delay_ms:
             time.sleep(decision.delay_ms / 1000)
         if decision.error is None:
             if issuing:
-                return self._learning_keys(environ, start_response)
+                return self._learning_keys(principal, environ, start_response)
             return self._app(environ, start_response)
         if decision.after:  # the call takes effect; its answer is lost
             answered = self._app(environ, lambda *_args, **_kwargs: lambda _data: None)
@@ -89,10 +87,14 @@ class FaultMode:
         )
         return [answer.body]
 
+    def _principal(self, access_key: str) -> str | None:
+        principal = principal_of(access_key)
+        return principal if principal is not None else self._issued.get(access_key)
+
     def _learning_keys(
-        self, environ: WSGIEnvironment, start_response: StartResponse
+        self, principal: str, environ: WSGIEnvironment, start_response: StartResponse
     ) -> Iterable[bytes]:
-        """Pass an STS call on; access keys in its answer are a workload's from now on."""
+        """Pass an STS call on; access keys in its answer are ``principal``'s from now on."""
         answered = self._app(environ, start_response)
         try:
             body = b"".join(answered)
@@ -100,10 +102,10 @@ class FaultMode:
             close = getattr(answered, "close", None)
             if close is not None:
                 close()
-        issued = {key.decode() for key in _ISSUED_KEY.findall(body)}
-        if issued - self._keys:
-            with self._keys_lock:
-                self._keys = self._keys | issued
+        issued = {key.decode() for key in _ISSUED_KEY.findall(body)} - self._issued.keys()
+        if issued:
+            with self._issued_lock:
+                self._issued = {**self._issued, **dict.fromkeys(issued, principal)}
         return [body]
 
 

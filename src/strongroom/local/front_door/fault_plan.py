@@ -46,11 +46,14 @@ class FaultPlan:
         self._counters = [RuleCounters() for _ in config.rules]
         self._lock = threading.Lock()
 
-    def decide(self, service: str, operation: str, attempt: int = 1) -> Decision:
+    def decide(
+        self, service: str, operation: str, attempt: int = 1, principal: str = ""
+    ) -> Decision:
+        """``principal``: the function or job definition that signed the call (``""``: unnamed)."""
         delay_ms = 0
         with self._lock:
             for index, rule in enumerate(self.config.rules):
-                if not rule.covers(service, operation):
+                if not rule.covers(service, operation, principal):
                     continue
                 counters = self._counters[index]
                 counters.seen += 1

@@ -1,10 +1,12 @@
 """Fault rules: which calls a rule covers, and which of them it faults, deterministically.
 
-A rule names a service and an operation (``*`` for any), an ``error`` (``throttle`` or ``5xx``)
-and/or a ``delay_ms``, the ``fraction`` of its calls it faults, at most ``max_faults`` of them,
-and whether the error replaces the call (``phase: before``, the default: nothing happened) or
-its answer (``after``: the call took effect, the caller is told it failed). Whether a rule's
-n-th call is faulted depends only on the seed, the rule's place in the list and n.
+A rule names a service and an operation (``*`` for any), optionally the one workload (a
+function or Batch job definition, by name) whose calls it covers, an ``error`` (``throttle`` or
+``5xx``, which SDKs retry, or ``denied``, which they do not) and/or a ``delay_ms``, the
+``fraction`` of its calls it faults, at most ``max_faults`` of them, and whether the error
+replaces the call (``phase: before``, the default: nothing happened) or its answer (``after``:
+the call took effect, the caller is told it failed). Whether a rule's n-th call is faulted
+depends only on the seed, the rule's place in the list and n.
 Pure: no I/O.
 """
 
@@ -22,6 +24,8 @@ ANY: Final = "*"
 class FaultError(StrEnum):
     THROTTLE = "throttle"
     SERVER = "5xx"
+    DENIED = "denied"
+    """Access denied: no SDK retries it, so the caller's own recovery takes over at once."""
 
 
 class FaultRule(BaseModel):
@@ -29,6 +33,9 @@ class FaultRule(BaseModel):
 
     service: str = Field(ANY, min_length=1, description="credential scope service, or *")
     operation: str = Field(ANY, min_length=1, description="API operation name, or *")
+    principal: str = Field(
+        ANY, min_length=1, description="function or Batch job definition that signs, or *"
+    )
     error: FaultError | None = None
     delay_ms: int = Field(0, ge=0, le=60_000)
     fraction: float = Field(1.0, ge=0.0, le=1.0)
@@ -38,11 +45,17 @@ class FaultRule(BaseModel):
     @model_validator(mode="after")
     def _does_something(self) -> FaultRule:
         if self.error is None and self.delay_ms == 0:
-            raise ValueError("a rule needs an error (throttle or 5xx) or a delay_ms above 0")
+            raise ValueError(
+                "a rule needs an error (throttle, 5xx or denied) or a delay_ms above 0"
+            )
         return self
 
-    def covers(self, service: str, operation: str) -> bool:
-        return self.service in (ANY, service) and self.operation in (ANY, operation)
+    def covers(self, service: str, operation: str, principal: str = "") -> bool:
+        return (
+            self.service in (ANY, service)
+            and self.operation in (ANY, operation)
+            and self.principal in (ANY, principal)
+        )
 
 
 class FaultConfig(BaseModel):

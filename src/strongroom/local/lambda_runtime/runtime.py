@@ -7,7 +7,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -90,12 +90,17 @@ class LocalLambdaRuntime:
         aws_environment: Mapping[str, str],
         log_dir: Path,
         default_concurrency: int = DEFAULT_CONCURRENCY,
+        credentials_for: Callable[[str], Mapping[str, str]] | None = None,
     ) -> None:
+        """``credentials_for``: the AWS credentials (environment variables) a function signs
+        with, by function name, over ``aws_environment``'s (the stack's: one key per function,
+        so fault rules can aim at one)."""
         log_dir.mkdir(parents=True, exist_ok=True)
         self._log_dir = log_dir
         self._pools: dict[str, _Pool] = {}
         for spec in functions:
-            environment = self._environment_for(spec, aws_environment)
+            credentials = credentials_for(spec.name) if credentials_for is not None else {}
+            environment = self._environment_for(spec, {**aws_environment, **credentials})
             limit = spec.reserved_concurrency or default_concurrency
             self._pools[spec.name] = _Pool(spec, environment, self.log_path(spec.name), limit)
 
