@@ -22,13 +22,13 @@ def test_the_document_describes_the_archive_routes_with_their_answers() -> None:
 
     assert document["info"]["title"] == TITLE == "strongroom deep_archive"
     archive = document["paths"]["/archive"]["post"]
-    assert sorted(archive["responses"]) == ["202", "400", "403", "409", "422", "502", "503"]
+    assert sorted(archive["responses"]) == ["202", "400", "401", "403", "409", "422", "502", "503"]
     assert archive["security"] == [{"jwt": ["deep_archive/archive"]}]
     assert archive["requestBody"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/ArchiveRequest"
     }
     job = document["paths"]["/jobs/{job_id}"]["get"]
-    assert sorted(job["responses"]) == ["200", "404", "422"]
+    assert sorted(job["responses"]) == ["200", "401", "403", "404", "422"]
     assert job["responses"]["200"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/JobView"
     }
