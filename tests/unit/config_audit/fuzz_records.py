@@ -12,7 +12,6 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from tests.unit.config_audit.strategies import items
 from tests.unit.config_audit.support import stream_record
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10")) * 5
@@ -39,6 +38,24 @@ class Drawn:
         if self.damage is not None:
             _DAMAGE[self.damage](record)
         return record
+
+
+# A fixed pool keeps drawing cheap: these tests are about which records of a batch fail, and
+# test_audit_properties already explores the values themselves.
+_ATTRIBUTES: list[dict[str, Any]] = [
+    {},
+    {"value": {"N": "3600"}},
+    {"value": {"N": "3600.0"}, "unit": {"S": "seconds"}},
+    {"value": {"S": "debug"}, "tags": {"SS": ["b", "a"]}},
+    {"limits": {"NS": ["1", "2.5"]}, "enabled": {"BOOL": False}, "note": {"NULL": True}},
+    {"flags": {"M": {"beta": {"BOOL": True}, "steps": {"L": [{"N": "1"}, {"S": "é"}]}}}},
+    {"raw": {"B": base64.b64encode(b"\xff\xfe\x00\x80").decode()}, "certs": {"BS": ["AAEC"]}},
+]
+
+
+@st.composite
+def items(draw: st.DrawFn, key: str) -> dict[str, Any]:
+    return {"key": {"S": key}, **draw(st.sampled_from(_ATTRIBUTES))}
 
 
 def _big(item: dict[str, Any]) -> dict[str, Any]:
