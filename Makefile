@@ -63,8 +63,9 @@ e2e: $(STAMP)
 # in testpaths: the stack's threads live until the session ends).
 FUZZ_EXAMPLES ?= 200
 fuzz: $(STAMP)
-	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/unit/login_activity/test_ingest_fuzz.py \
-		tests/unit/config_audit/test_audit_producer_fuzz.py tests/e2e/fuzz
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest --durations=10 \
+		tests/unit/login_activity/test_ingest_fuzz.py tests/unit/config_audit/test_audit_producer_fuzz.py \
+		tests/unit/deep_archive_api/test_request_types_fuzz.py tests/e2e/fuzz
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
