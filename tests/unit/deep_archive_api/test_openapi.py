@@ -32,3 +32,17 @@ def test_the_document_describes_the_archive_routes_with_their_answers() -> None:
     assert job["responses"]["200"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/JobView"
     }
+
+
+def test_a_routes_own_403_also_admits_the_gateways() -> None:
+    archive = json.loads(openapi_document())["paths"]["/archive"]["post"]
+
+    schema = archive["responses"]["403"]["content"]["application/json"]["schema"]
+    assert [choice["$ref"].rsplit("/", 1)[1] for choice in schema["anyOf"]] == [
+        "NotRegisteredProblem",
+        "ScopeProblem",
+        "GatewayMessage",
+    ]
+    assert archive["responses"]["401"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/GatewayMessage"
+    }
