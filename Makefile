@@ -7,7 +7,7 @@ CHECKOV_VENV := .venv-checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 TEMPLATES := template.yaml $(wildcard src/strongroom/*/template.yaml)
 
-.PHONY: demo up test lint typecheck templates unit integration e2e bench build clean
+.PHONY: demo up test lint typecheck templates unit integration e2e fuzz bench build clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,15 @@ integration: $(STAMP)
 
 e2e: $(STAMP)
 	$(BIN)/pytest tests/e2e
+
+# The fuzz tests with a bigger budget than make test's (docs/security.md, "Fuzzing"): the
+# queue and stream consumers, then the API routes on a local stack (unit tests come first, as
+# in testpaths: the stack's threads live until the session ends).
+FUZZ_EXAMPLES ?= 200
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest --durations=10 \
+		tests/unit/login_activity/test_ingest_fuzz.py tests/unit/config_audit/test_audit_producer_fuzz.py \
+		tests/unit/deep_archive_api/test_request_types_fuzz.py tests/e2e/fuzz
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

@@ -119,3 +119,20 @@ def test_well_formed_values_pass_unchanged(value: dict[str, Any]) -> None:
 def test_malformed_values_are_rejected_with_the_reason(value: Any, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         check_attribute_value(value)
+
+
+def _nested(levels: int) -> dict[str, Any]:
+    value: dict[str, Any] = {"S": "bottom"}
+    for level in range(levels):
+        value = {"M": {"a": value}} if level % 2 else {"L": [value]}
+    return value
+
+
+def test_maps_and_lists_nest_as_deep_as_dynamodb_allows() -> None:
+    assert check_attribute_value(_nested(32)) == _nested(32)
+
+
+@pytest.mark.parametrize("levels", [33, 5_000])
+def test_deeper_nesting_is_malformed_naming_the_limit(levels: int) -> None:
+    with pytest.raises(ValueError, match="nest at most 32 levels deep"):
+        check_attribute_value(_nested(levels))

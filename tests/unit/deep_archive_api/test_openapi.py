@@ -22,13 +22,27 @@ def test_the_document_describes_the_archive_routes_with_their_answers() -> None:
 
     assert document["info"]["title"] == TITLE == "strongroom deep_archive"
     archive = document["paths"]["/archive"]["post"]
-    assert sorted(archive["responses"]) == ["202", "400", "403", "409", "422", "502", "503"]
+    assert sorted(archive["responses"]) == ["202", "400", "401", "403", "409", "422", "502", "503"]
     assert archive["security"] == [{"jwt": ["deep_archive/archive"]}]
     assert archive["requestBody"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/ArchiveRequest"
     }
     job = document["paths"]["/jobs/{job_id}"]["get"]
-    assert sorted(job["responses"]) == ["200", "404", "422"]
+    assert sorted(job["responses"]) == ["200", "401", "403", "404", "422"]
     assert job["responses"]["200"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/JobView"
+    }
+
+
+def test_a_routes_own_403_also_admits_the_gateways() -> None:
+    archive = json.loads(openapi_document())["paths"]["/archive"]["post"]
+
+    schema = archive["responses"]["403"]["content"]["application/json"]["schema"]
+    assert [choice["$ref"].rsplit("/", 1)[1] for choice in schema["anyOf"]] == [
+        "NotRegisteredProblem",
+        "ScopeProblem",
+        "GatewayMessage",
+    ]
+    assert archive["responses"]["401"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/GatewayMessage"
     }

@@ -26,7 +26,7 @@ def test_the_document_describes_the_route_its_answers_and_its_security() -> None
     assert document["info"]["title"] == "strongroom login_activity"
     assert list(document["paths"]) == ["/users/{user_id}/services"]
     operation = document["paths"]["/users/{user_id}/services"]["get"]
-    assert set(operation["responses"]) == {"200", "404", "422"}
+    assert set(operation["responses"]) == {"200", "401", "403", "404", "422"}
     (parameter,) = operation["parameters"]
     assert parameter["schema"]["pattern"] == "^[A-Za-z0-9._:@|+-]+$"
     assert operation["security"] == [{"jwt": ["login_activity/read"]}]
@@ -48,3 +48,14 @@ def test_running_the_module_prints_the_document() -> None:
     ).stdout
 
     assert printed == openapi_document()
+
+
+def test_the_gateways_own_answers_are_documented_with_their_body() -> None:
+    document = json.loads(openapi_document())
+    responses = document["paths"]["/users/{user_id}/services"]["get"]["responses"]
+
+    for status in ("401", "403"):
+        assert responses[status]["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/GatewayMessage"
+        }
+    assert document["components"]["schemas"]["GatewayMessage"]["required"] == ["message"]

@@ -19,6 +19,10 @@ AttributeValue: TypeAlias = dict[str, Any]
 Item: TypeAlias = dict[str, AttributeValue]
 """A whole item: attribute name to AttributeValue."""
 
+MAX_NESTING = 32
+"""DynamoDB nests maps and lists at most 32 levels deep; deeper is malformed, not recursed into
+(which would end in a RecursionError and a traceback of a thousand frames in the log)."""
+
 
 def check_attribute_value(value: AttributeValue) -> AttributeValue:
     """``value`` itself if well-formed, else ``ValueError`` naming the fault."""
@@ -33,12 +37,17 @@ def same_value(left: AttributeValue | None, right: AttributeValue | None) -> boo
     return _canonical(left) == _canonical(right)
 
 
-def _canonical(value: object) -> Hashable:
+def _canonical(value: object, depth: int = 0) -> Hashable:
+    """``value`` in a comparable form; ``depth`` counts the maps and lists around it."""
     if not isinstance(value, dict) or len(value) != 1:
         raise ValueError(
             'an AttributeValue is an object with exactly one type key, e.g. {"S": "a"}'
         )
     ((type_key, payload),) = value.items()
+    if type_key in ("M", "L"):
+        if depth >= MAX_NESTING:
+            raise ValueError(f"maps and lists nest at most {MAX_NESTING} levels deep")
+        return type_key, (_map if type_key == "M" else _list)(payload, depth + 1)
     convert = _CANONICAL_BY_TYPE.get(type_key)
     if convert is None:
         raise ValueError(f"unknown AttributeValue type {type_key!r}")
@@ -81,14 +90,14 @@ def _null(payload: object) -> bool:
     return True
 
 
-def _map(payload: object) -> frozenset[tuple[str, Hashable]]:
+def _map(payload: object, depth: int) -> frozenset[tuple[str, Hashable]]:
     if not isinstance(payload, dict):
         raise ValueError(f"M must be an object, got {type(payload).__name__}")
-    return frozenset((_string(name), _canonical(member)) for name, member in payload.items())
+    return frozenset((_string(name), _canonical(member, depth)) for name, member in payload.items())
 
 
-def _list(payload: object) -> tuple[Hashable, ...]:
-    return tuple(_canonical(member) for member in _sequence(payload))
+def _list(payload: object, depth: int) -> tuple[Hashable, ...]:
+    return tuple(_canonical(member, depth) for member in _sequence(payload))
 
 
 def _set_of(member: Callable[[object], Hashable]) -> Callable[[object], frozenset[Hashable]]:
@@ -110,8 +119,6 @@ _CANONICAL_BY_TYPE: dict[str, Callable[[object], Hashable]] = {
     "B": _binary,
     "BOOL": _boolean,
     "NULL": _null,
-    "M": _map,
-    "L": _list,
     "SS": _set_of(_string),
     "NS": _set_of(_number),
     "BS": _set_of(_binary),

@@ -28,7 +28,10 @@ MAX_EXPECTED_BYTES = 10**18
 
 
 class ArchiveRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # Strict: numbers and flags must be the JSON types the OpenAPI document states (lax parsing
+    # took "2" or true for a number and 0 for a flag, so a body the document forbids started a
+    # job). A number written 1.0 is refused too, though JSON Schema counts it as an integer.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, strict=True)
 
     project_name: ProjectName
     bucket_name: BucketName
