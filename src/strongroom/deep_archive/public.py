@@ -6,6 +6,12 @@ The import contracts in .importlinter keep the rest of the package private to it
 from __future__ import annotations
 
 from strongroom.deep_archive.adapters.project_store import DynamoDBProjectStore
+from strongroom.deep_archive.domain.cost_catalog import (
+    CATALOG_DESIGNS,
+    CatalogDesign,
+    catalog_design,
+)
+from strongroom.deep_archive.domain.cost_prices import available_regions
 from strongroom.deep_archive.domain.grouping import MIB, SizeBucket
 from strongroom.deep_archive.domain.job_records import JobStatus
 from strongroom.deep_archive.domain.projects import (
@@ -24,15 +30,29 @@ from strongroom.deep_archive.services.estimating import (
     estimate_source,
     price_region,
 )
+from strongroom.deep_archive.services.inventory_estimate import (
+    DEFAULT_KEY_BYTES,
+    HistogramError,
+    InventoryOptions,
+    UniformObjects,
+    estimate_inventory,
+    histogram_tally,
+    uniform_tally,
+)
 
 __all__ = [
+    "CATALOG_DESIGNS",
     "DEFAULT_ARCHIVE_SIZE_MB",
     "DEFAULT_FILE_COUNT",
+    "DEFAULT_KEY_BYTES",
     "MIB",
     "RETRIEVAL_TIERS",
     "ArchiveRequest",
+    "CatalogDesign",
     "DynamoDBProjectStore",
     "EstimateOptions",
+    "HistogramError",
+    "InventoryOptions",
     "JobStatus",
     "MonthlySchedule",
     "Project",
@@ -40,7 +60,13 @@ __all__ = [
     "SizeBucket",
     "SourceEstimate",
     "SourceLocation",
+    "UniformObjects",
     "UnpricedRegionError",
+    "available_regions",
+    "catalog_design",
+    "estimate_inventory",
     "estimate_source",
+    "histogram_tally",
     "price_region",
+    "uniform_tally",
 ]

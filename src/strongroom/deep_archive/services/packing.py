@@ -29,7 +29,6 @@ from strongroom.deep_archive.adapters.multipart_sink import (
     CompletedArchive,
     MultipartArchiveUpload,
     abort_stale_uploads,
-    part_size_for,
 )
 from strongroom.deep_archive.adapters.object_reader import (
     FetchFailure,
@@ -43,6 +42,7 @@ from strongroom.deep_archive.adapters.source_access import SourceAccess
 from strongroom.deep_archive.domain.catalog import CatalogEntry
 from strongroom.deep_archive.domain.grouping import ArchivePlan
 from strongroom.deep_archive.domain.job_records import ArchiveCheckpoint, ArchiveState, JobRecord
+from strongroom.deep_archive.domain.parts import part_size_for
 from strongroom.deep_archive.domain.zip_writer import (
     ArchiveWriter,
     EncodedMember,
