@@ -14,6 +14,10 @@ import pytest
 from botocore.exceptions import ClientError
 
 from strongroom.deep_archive.adapters.job_files import MANIFEST_SUFFIX, manifest_key
+from strongroom.deep_archive.adapters.parquet_manifest import (
+    PARQUET_MANIFEST_SUFFIX,
+    parquet_manifest_key,
+)
 from strongroom.deep_archive.domain.catalog import CatalogEntry
 from strongroom.deep_archive.domain.grouping import MIB
 from strongroom.deep_archive.domain.job_records import JobStatus
@@ -137,7 +141,13 @@ def test_archives_are_deep_archive_and_manifests_readable(archived: ArchivedJob)
     world = archived.world
     record = world.record(archived.job_id)
     written = sorted(world.archive_objects(archived.job_id))
-    expected = sorted([*record.archives, *(manifest_key(key) for key in record.archives)])
+    expected = sorted(
+        [
+            *record.archives,
+            *(manifest_key(key) for key in record.archives),
+            *(parquet_manifest_key(key) for key in record.archives),
+        ]
+    )
     assert written == expected
     for key in record.archives:
         archive = world.s3.head_object(Bucket=world.archive_bucket, Key=key)
@@ -146,7 +156,9 @@ def test_archives_are_deep_archive_and_manifests_readable(archived: ArchivedJob)
         assert archive["Metadata"]["strongroom-job-id"] == archived.job_id
         manifest = world.s3.head_object(Bucket=world.archive_bucket, Key=manifest_key(key))
         assert manifest.get("StorageClass", "STANDARD") == "STANDARD"
-    assert all(key.endswith(".zip") or key.endswith(MANIFEST_SUFFIX) for key in written)
+        parquet = world.s3.head_object(Bucket=world.archive_bucket, Key=parquet_manifest_key(key))
+        assert parquet["StorageClass"] == "STANDARD_IA"
+    assert all(key.endswith((".zip", MANIFEST_SUFFIX, PARQUET_MANIFEST_SUFFIX)) for key in written)
 
 
 def test_every_file_has_a_catalog_entry_describing_it(archived: ArchivedJob) -> None:

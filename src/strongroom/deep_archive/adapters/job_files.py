@@ -19,6 +19,11 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict
 
 from strongroom.deep_archive.adapters.multipart_sink import put_readable
+from strongroom.deep_archive.adapters.parquet_manifest import (
+    PARQUET_CONTENT_TYPE,
+    jsonl_to_parquet,
+    parquet_manifest_key,
+)
 from strongroom.deep_archive.domain.catalog import CatalogEntry
 from strongroom.deep_archive.domain.grouping import ArchivePlan, SourceObject
 
@@ -142,8 +147,19 @@ class JobFiles:
                     yield plan_from_document(document)
 
     def put_manifest_body(self, archive_key: str, body: ManifestBuffer) -> None:
+        """The JSON Lines manifest (Standard, what restores read today) and the same entries
+        as a Parquet manifest (Standard-IA, the catalog format of docs/decisions/0013)."""
+        lines = body.finish()
         put_readable(
-            self._s3, self.bucket, manifest_key(archive_key), body.finish(), "application/x-ndjson"
+            self._s3, self.bucket, manifest_key(archive_key), lines, "application/x-ndjson"
+        )
+        put_readable(
+            self._s3,
+            self.bucket,
+            parquet_manifest_key(archive_key),
+            jsonl_to_parquet(lines),
+            PARQUET_CONTENT_TYPE,
+            storage_class="STANDARD_IA",
         )
 
     def iter_manifest(self, archive_key: str) -> Iterator[CatalogEntry]:

@@ -367,17 +367,23 @@ def abort_stale_uploads(s3_client: S3Client, bucket: str, key: str) -> int:
 
 
 def put_readable(
-    s3_client: S3Client, bucket: str, key: str, body: bytes, content_type: str
+    s3_client: S3Client,
+    bucket: str,
+    key: str,
+    body: bytes,
+    content_type: str,
+    *,
+    storage_class: Literal["STANDARD", "STANDARD_IA"] = "STANDARD",
 ) -> StoredObject:
-    """Write a sidecar (manifest, plan, report) readable without a restore (STANDARD), with a
-    SHA-256 that S3 checks on arrival."""
+    """Write a sidecar (manifest, plan, report) readable without a restore (STANDARD, or
+    STANDARD_IA for what is rarely read), with a SHA-256 that S3 checks on arrival."""
     checksum = sha256_base64(body)
     response = s3_client.put_object(
         Bucket=bucket,
         Key=key,
         Body=body,
         ContentType=content_type,
-        StorageClass="STANDARD",
+        StorageClass=storage_class,
         ChecksumAlgorithm="SHA256",
         ChecksumSHA256=checksum,
     )
