@@ -38,6 +38,7 @@ from benchmarks.nginx_source import (
     unsigned_http_store,
 )
 from strongroom.deep_archive.adapters.catalog_store import DynamoDBCatalogStore, catalog_item
+from strongroom.deep_archive.adapters.in_memory_archive_records import InMemoryArchiveRecords
 from strongroom.deep_archive.adapters.in_memory_job_launcher import RecordingJobLauncher
 from strongroom.deep_archive.adapters.in_memory_jobs import InMemoryJobStore
 from strongroom.deep_archive.adapters.job_files import JobFiles
@@ -358,6 +359,7 @@ def pack_job(
     services = PackerServices(
         jobs=jobs,
         catalog=catalog,
+        records=InMemoryArchiveRecords(),
         files=JobFiles(s3, ARCHIVE_BUCKET),
         s3=s3,
         launcher=RecordingJobLauncher(),

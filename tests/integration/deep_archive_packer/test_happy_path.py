@@ -14,6 +14,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from strongroom.deep_archive.adapters.job_files import MANIFEST_SUFFIX, manifest_key
+from strongroom.deep_archive.adapters.manifest_catalog import ManifestCatalog, S3ManifestReader
 from strongroom.deep_archive.adapters.parquet_manifest import (
     PARQUET_MANIFEST_SUFFIX,
     parquet_manifest_key,
@@ -244,3 +245,21 @@ def test_a_ranged_get_at_the_catalog_offsets_gives_back_each_file(archived: Arch
             Bucket=entry.archive_bucket, Key=entry.archive_key, Range=f"bytes={first}-{last}"
         )["Body"].read()
         assert read_member(raw, entry) == source.data, key
+
+
+def test_archive_records_and_parquet_manifests_answer_as_the_per_file_catalog(
+    archived: ArchivedJob,
+) -> None:
+    world = archived.world
+    manifests = ManifestCatalog(world.records, S3ManifestReader(world.s3))
+    bucket = world.source_bucket
+    # Each archive's first and last member: where a key-range lookup can go wrong.
+    by_archive: dict[str, list[str]] = {}
+    for key, entry in archived.catalog.items():
+        by_archive.setdefault(entry.archive_key, []).append(key)
+    edges = {edge for keys in by_archive.values() for edge in (min(keys), max(keys))}
+
+    for key in sorted(edges):
+        assert manifests.get_latest(PROJECT, bucket, key) == archived.catalog[key], key
+    assert manifests.get_latest(PROJECT, bucket, f"{PREFIX}never-archived.csv") is None
+    assert set(by_archive) == set(world.record(archived.job_id).archives)

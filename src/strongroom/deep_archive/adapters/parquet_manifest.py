@@ -143,20 +143,26 @@ def _may_hold(statistics: Any, key: str) -> bool:
 class RangedS3Object(io.RawIOBase):
     """A readable, seekable S3 object that fetches only the ranges read, for pyarrow.
 
-    The first read near the end fetches the last ``FOOTER_READ_BYTES`` at once and serves the
-    footer from them; every other read is one ranged GET. ``gets`` counts the GETs made.
+    The first GET asks for the last ``FOOTER_READ_BYTES`` (a suffix range, whose answer also
+    tells the object's size, so no HEAD is needed) and serves the footer from them; every
+    other read is one ranged GET. ``gets`` counts the GETs made.
     """
 
-    def __init__(self, s3: S3Client, bucket: str, key: str, *, size: int | None = None) -> None:
+    def __init__(self, s3: S3Client, bucket: str, key: str) -> None:
         super().__init__()
         self._s3, self._bucket, self._key = s3, bucket, key
-        if size is None:
-            size = s3.head_object(Bucket=bucket, Key=key)["ContentLength"]
-        self.size = size
         self._position = 0
-        self._tail = b""
-        self._tail_start = size
+        self._tail: bytes | None = None
+        self._tail_start = 0
+        self._size: int | None = None
         self.gets = 0
+
+    @property
+    def size(self) -> int:
+        if self._size is None:
+            self._fetch_tail()
+        assert self._size is not None
+        return self._size
 
     def readable(self) -> bool:
         return True
@@ -168,22 +174,22 @@ class RangedS3Object(io.RawIOBase):
         return self._position
 
     def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._position, io.SEEK_END: self.size}[whence]
+        if whence == io.SEEK_END:
+            base = self.size
+        else:
+            base = self._position if whence == io.SEEK_CUR else 0
         self._position = max(0, base + offset)
         return self._position
 
     def read(self, size: int = -1) -> bytes:
         end = self.size if size is None or size < 0 else min(self.size, self._position + size)
-        if end <= self._position:
-            return b""
         start = self._position
-        if start >= self.size - FOOTER_READ_BYTES and not self._tail:
-            self._tail_start = max(0, self.size - FOOTER_READ_BYTES)
-            self._tail = self._get(self._tail_start, self.size)
-        if start >= self._tail_start and self._tail:
+        if end <= start:
+            return b""
+        if self._tail is not None and start >= self._tail_start:
             data = self._tail[start - self._tail_start : end - self._tail_start]
         else:
-            data = self._get(start, end)
+            data = self._get(f"bytes={start}-{end - 1}")[0]
         self._position = end
         return data
 
@@ -192,9 +198,17 @@ class RangedS3Object(io.RawIOBase):
         buffer[: len(data)] = data
         return len(data)
 
-    def _get(self, start: int, end: int) -> bytes:
+    def _fetch_tail(self) -> None:
+        data, content_range = self._get(f"bytes=-{FOOTER_READ_BYTES}")
+        # "bytes 123-456/457"; without a Content-Range the answer was the whole object.
+        if content_range:
+            span, _, total = content_range.removeprefix("bytes ").partition("/")
+            self._tail_start, self._size = int(span.partition("-")[0]), int(total)
+        else:
+            self._tail_start, self._size = 0, len(data)
+        self._tail = data
+
+    def _get(self, byte_range: str) -> tuple[bytes, str]:
         self.gets += 1
-        answer = self._s3.get_object(
-            Bucket=self._bucket, Key=self._key, Range=f"bytes={start}-{end - 1}"
-        )
-        return answer["Body"].read()
+        answer = self._s3.get_object(Bucket=self._bucket, Key=self._key, Range=byte_range)
+        return answer["Body"].read(), answer.get("ContentRange", "")

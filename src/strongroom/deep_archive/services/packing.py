@@ -38,7 +38,9 @@ from strongroom.deep_archive.adapters.object_reader import (
     ObjectReader,
     StreamedObject,
 )
+from strongroom.deep_archive.adapters.parquet_manifest import parquet_manifest_key
 from strongroom.deep_archive.adapters.source_access import SourceAccess
+from strongroom.deep_archive.domain.archive_records import ArchiveTally
 from strongroom.deep_archive.domain.catalog import CatalogEntry
 from strongroom.deep_archive.domain.grouping import ArchivePlan
 from strongroom.deep_archive.domain.job_records import ArchiveCheckpoint, ArchiveState, JobRecord
@@ -246,8 +248,14 @@ def _catalogue(
     record: JobRecord, checkpoint: ArchiveCheckpoint, services: PackerServices
 ) -> ArchiveCheckpoint:
     entries = services.files.iter_manifest(checkpoint.archive_key)
+    tally = ArchiveTally()
     for chunk in iter(lambda: list(islice(entries, CATALOG_CHUNK)), []):
         services.catalog.put_entries(chunk)
+        for entry in chunk:
+            tally.add(entry)
+    archive = tally.record(parquet_manifest_key(checkpoint.archive_key))
+    if archive is not None:
+        services.records.put_archive(archive)
     return _store_step(record, checkpoint, services, state=ArchiveState.CATALOGUED)
 
 
