@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 from botocore.exceptions import BotoCoreError, ClientError
 
-from strongroom.cli import archive_estimate
+from strongroom.cli import archive_catalog, archive_estimate
 from strongroom.cli.archive_options import (
     OptionError,
     ProjectOptions,
@@ -65,6 +65,7 @@ project_app = typer.Typer(
 )
 app.add_typer(project_app, name="project")
 app.command("estimate")(archive_estimate.estimate)
+app.command("catalog-migrate")(archive_catalog.catalog_migrate)
 
 TableNameOption = Annotated[
     str | None,

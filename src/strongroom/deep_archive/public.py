@@ -23,6 +23,7 @@ from strongroom.deep_archive.domain.projects import (
 )
 from strongroom.deep_archive.domain.requests import ArchiveRequest
 from strongroom.deep_archive.domain.restores import RETRIEVAL_TIERS, RestoreRequest
+from strongroom.deep_archive.services.catalog_migration import MigrationReport, migrate_project
 from strongroom.deep_archive.services.estimating import (
     EstimateOptions,
     SourceEstimate,
@@ -54,6 +55,7 @@ __all__ = [
     "HistogramError",
     "InventoryOptions",
     "JobStatus",
+    "MigrationReport",
     "MonthlySchedule",
     "Project",
     "RestoreRequest",
@@ -67,6 +69,7 @@ __all__ = [
     "estimate_inventory",
     "estimate_source",
     "histogram_tally",
+    "migrate_project",
     "price_region",
     "uniform_tally",
 ]

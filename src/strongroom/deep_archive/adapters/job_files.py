@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from botocore.exceptions import ClientError
 from pydantic import BaseModel, ConfigDict
 
 from strongroom.deep_archive.adapters.multipart_sink import put_readable
@@ -153,11 +154,23 @@ class JobFiles:
         put_readable(
             self._s3, self.bucket, manifest_key(archive_key), lines, "application/x-ndjson"
         )
+        self.put_parquet_manifest(archive_key, jsonl_to_parquet(lines))
+
+    def has_parquet_manifest(self, archive_key: str) -> bool:
+        try:
+            self._s3.head_object(Bucket=self.bucket, Key=parquet_manifest_key(archive_key))
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
+                return False
+            raise
+        return True
+
+    def put_parquet_manifest(self, archive_key: str, manifest: bytes) -> None:
         put_readable(
             self._s3,
             self.bucket,
             parquet_manifest_key(archive_key),
-            jsonl_to_parquet(lines),
+            manifest,
             PARQUET_CONTENT_TYPE,
             storage_class="STANDARD_IA",
         )
