@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from strongroom.deep_archive.adapters.job_files import (
+    parquet_manifest_key,
+)
 from strongroom.deep_archive.adapters.manifest_catalog import ManifestCatalog, S3ManifestReader
-from strongroom.deep_archive.adapters.parquet_manifest import parquet_manifest_key
 from strongroom.deep_archive.domain.job_records import JobStatus
 from strongroom.deep_archive.services.catalog_migration import migrate_catalog
 from tests.integration.deep_archive_packer.conftest import PREFIX, PROJECT, PackerWorld

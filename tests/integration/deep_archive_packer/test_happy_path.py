@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 from botocore.exceptions import ClientError
 
-from strongroom.deep_archive.adapters.job_files import MANIFEST_SUFFIX, manifest_key
-from strongroom.deep_archive.adapters.manifest_catalog import ManifestCatalog, S3ManifestReader
-from strongroom.deep_archive.adapters.parquet_manifest import (
+from strongroom.deep_archive.adapters.job_files import (
+    MANIFEST_SUFFIX,
     PARQUET_MANIFEST_SUFFIX,
+    manifest_key,
     parquet_manifest_key,
 )
+from strongroom.deep_archive.adapters.manifest_catalog import ManifestCatalog, S3ManifestReader
 from strongroom.deep_archive.domain.catalog import CatalogEntry
 from strongroom.deep_archive.domain.grouping import MIB
 from strongroom.deep_archive.domain.job_records import JobStatus

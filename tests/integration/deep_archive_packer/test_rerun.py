@@ -7,8 +7,10 @@ import json
 import pytest
 
 from strongroom.core.observability import metrics
-from strongroom.deep_archive.adapters.job_files import manifest_key
-from strongroom.deep_archive.adapters.parquet_manifest import parquet_manifest_key
+from strongroom.deep_archive.adapters.job_files import (
+    manifest_key,
+    parquet_manifest_key,
+)
 from strongroom.deep_archive.domain.job_records import ArchiveState, JobStatus
 from strongroom.deep_archive.services.packer_services import Attempt
 from tests.integration.deep_archive_packer.conftest import (

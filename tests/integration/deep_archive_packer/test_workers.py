@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from strongroom.deep_archive.adapters.in_memory_job_launcher import Submission
-from strongroom.deep_archive.adapters.job_files import MANIFEST_SUFFIX
+from strongroom.deep_archive.adapters.job_files import (
+    MANIFEST_SUFFIX,
+    PARQUET_MANIFEST_SUFFIX,
+)
 from strongroom.deep_archive.adapters.job_launcher import batch_job_name
-from strongroom.deep_archive.adapters.parquet_manifest import PARQUET_MANIFEST_SUFFIX
 from strongroom.deep_archive.domain.job_records import JobStatus
 from strongroom.deep_archive.services.packer_services import Attempt
 from tests.integration.deep_archive_packer.conftest import PREFIX, PackerWorld, SourceFile

@@ -18,12 +18,12 @@ import pytest
 from strongroom.deep_archive.domain import cost as cost_module
 from strongroom.deep_archive.domain.cost import (
     CostEstimate,
-    CostLine,
     InventorySummary,
     OptionCost,
     estimate,
     format_usd,
 )
+from strongroom.deep_archive.domain.cost_lines import CostLine
 from strongroom.deep_archive.domain.grouping import (
     GIB,
     KIB,

@@ -6,12 +6,14 @@ import pytest
 
 from strongroom.deep_archive.adapters.archive_record_store import ArchiveRecordStore
 from strongroom.deep_archive.adapters.in_memory_archive_records import InMemoryArchiveRecords
+from strongroom.deep_archive.adapters.job_files import (
+    parquet_manifest_key,
+)
 from strongroom.deep_archive.adapters.manifest_catalog import (
     InMemoryManifestReader,
     ManifestCatalog,
 )
 from strongroom.deep_archive.adapters.parquet_manifest import (
-    parquet_manifest_key,
     write_parquet_manifest,
 )
 from strongroom.deep_archive.domain.archive_records import (

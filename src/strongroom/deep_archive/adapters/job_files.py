@@ -20,11 +20,6 @@ from botocore.exceptions import ClientError
 from pydantic import BaseModel, ConfigDict
 
 from strongroom.deep_archive.adapters.multipart_sink import put_readable
-from strongroom.deep_archive.adapters.parquet_manifest import (
-    PARQUET_CONTENT_TYPE,
-    jsonl_to_parquet,
-    parquet_manifest_key,
-)
 from strongroom.deep_archive.domain.catalog import CatalogEntry
 from strongroom.deep_archive.domain.grouping import ArchivePlan, SourceObject
 
@@ -33,6 +28,8 @@ if TYPE_CHECKING:
 
 JOBS_PREFIX = "_jobs"
 MANIFEST_SUFFIX = ".manifest.jsonl"
+PARQUET_MANIFEST_SUFFIX = ".manifest.parquet"
+PARQUET_CONTENT_TYPE = "application/vnd.apache.parquet"
 
 
 class PlanSummary(BaseModel):
@@ -55,6 +52,11 @@ def plan_summary_key(job_id: str) -> str:
 
 def manifest_key(archive_key: str) -> str:
     return archive_key + MANIFEST_SUFFIX
+
+
+def parquet_manifest_key(archive_key: str) -> str:
+    """The archive's Parquet manifest (``adapters.parquet_manifest``, decision 0013)."""
+    return archive_key + PARQUET_MANIFEST_SUFFIX
 
 
 def plan_line(plan: ArchivePlan) -> bytes:
@@ -148,13 +150,9 @@ class JobFiles:
                     yield plan_from_document(document)
 
     def put_manifest_body(self, archive_key: str, body: ManifestBuffer) -> None:
-        """The JSON Lines manifest (Standard, what restores read today) and the same entries
-        as a Parquet manifest (Standard-IA, the catalog format of docs/decisions/0013)."""
-        lines = body.finish()
         put_readable(
-            self._s3, self.bucket, manifest_key(archive_key), lines, "application/x-ndjson"
+            self._s3, self.bucket, manifest_key(archive_key), body.finish(), "application/x-ndjson"
         )
-        self.put_parquet_manifest(archive_key, jsonl_to_parquet(lines))
 
     def has_parquet_manifest(self, archive_key: str) -> bool:
         try:

@@ -1,9 +1,9 @@
 """An archive's manifest as Parquet: one row per member, sorted by key, in row groups whose
 key statistics let a reader fetch only the row group that can hold a key.
 
-Written next to the archive (``<archive>.manifest.parquet``, Standard-IA) from the JSON Lines
-manifest the packer builds; read back by full key with ranged GETs (the footer, then one row
-group) or whole, to rebuild a catalog. Columns are the ``CatalogEntry`` fields plus
+Written next to the archive (``job_files.parquet_manifest_key``, Standard-IA) by the packer,
+from the JSON Lines manifest it builds; read back by full key with ranged GETs (the footer,
+then one row group) or whole, to rebuild a catalog. Columns are the ``CatalogEntry`` fields plus
 ``file_name`` (the bare name a restore may ask for); ``metadata`` is a JSON object as text.
 """
 
@@ -24,8 +24,6 @@ from strongroom.deep_archive.domain.cost_catalog import MANIFEST_ROW_GROUP_ROWS
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
-PARQUET_MANIFEST_SUFFIX: Final = ".manifest.parquet"
-PARQUET_CONTENT_TYPE: Final = "application/vnd.apache.parquet"
 FOOTER_READ_BYTES: Final = 64 * 1024
 """The first ranged GET reads this much of the file's end: the footer of a manifest of tens of
 thousands of rows fits, so finding a key takes two GETs (footer, row group)."""
@@ -56,10 +54,6 @@ SCHEMA: Final = pa.schema(
         ("archived_at", pa.timestamp("us", tz="UTC")),
     ]
 )
-
-
-def parquet_manifest_key(archive_key: str) -> str:
-    return archive_key + PARQUET_MANIFEST_SUFFIX
 
 
 def _row(entry: CatalogEntry) -> dict[str, Any]:

@@ -20,9 +20,11 @@ from strongroom.deep_archive.adapters.archive_record_store import (
     DynamoDBArchiveRecords,
 )
 from strongroom.deep_archive.adapters.archived_listing import ArchivedListing
-from strongroom.deep_archive.adapters.job_files import JobFiles
-from strongroom.deep_archive.adapters.parquet_manifest import (
+from strongroom.deep_archive.adapters.job_files import (
+    JobFiles,
     parquet_manifest_key,
+)
+from strongroom.deep_archive.adapters.parquet_manifest import (
     write_parquet_manifest,
 )
 from strongroom.deep_archive.domain.archive_records import ArchiveTally

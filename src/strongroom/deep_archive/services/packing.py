@@ -24,7 +24,11 @@ from typing import TYPE_CHECKING
 from botocore.exceptions import ClientError
 
 from strongroom.core.observability import logger
-from strongroom.deep_archive.adapters.job_files import ManifestBuffer, manifest_key
+from strongroom.deep_archive.adapters.job_files import (
+    ManifestBuffer,
+    manifest_key,
+    parquet_manifest_key,
+)
 from strongroom.deep_archive.adapters.multipart_sink import (
     CompletedArchive,
     MultipartArchiveUpload,
@@ -38,7 +42,7 @@ from strongroom.deep_archive.adapters.object_reader import (
     ObjectReader,
     StreamedObject,
 )
-from strongroom.deep_archive.adapters.parquet_manifest import parquet_manifest_key
+from strongroom.deep_archive.adapters.parquet_manifest import jsonl_to_parquet
 from strongroom.deep_archive.adapters.source_access import SourceAccess
 from strongroom.deep_archive.domain.archive_records import ArchiveTally
 from strongroom.deep_archive.domain.catalog import CatalogEntry
@@ -176,6 +180,9 @@ def _write_archive(
         writer.close()
         archive = upload.complete()
     services.files.put_manifest_body(plan.archive_key, packed.manifest)
+    services.files.put_parquet_manifest(
+        plan.archive_key, jsonl_to_parquet(packed.manifest.finish())
+    )
     logger.info(
         "archive written",
         archive_key=plan.archive_key,
