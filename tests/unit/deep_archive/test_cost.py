@@ -114,7 +114,11 @@ def test_packed_one_time_is_reads_uploads_sidecars_and_catalog_writes(
     sidecar_cost = Decimal(100) / 1000 * price("s3.put.STANDARD")  # 0.1 x $0.005 = $0.0005
     planning_reads = Decimal(COUNT) / 2 / 1_000_000 * price("dynamodb.read_request_units")
     catalog_cost = Decimal(COUNT) / 1_000_000 * price("dynamodb.write_request_units")  # $0.625
-    # total $0.005 + $0.40 + $0.045 + $0.00004 + $0.0005 + $0.0625 + 2 x $0.625 = $1.76304
+    # Meanwhile also a Parquet manifest (Standard-IA PUT) and a record (1 WRU) per archive.
+    parquet_cost = Decimal(100) / 1000 * price("s3.put.STANDARD_IA")  # $0.001
+    record_cost = Decimal(100) / 1_000_000 * price("dynamodb.write_request_units")
+    # total $0.005 + $0.40 + $0.045 + $0.00004 + $0.0005 + $0.0625 + 2 x $0.625 + $0.001
+    # + $0.0000625 = $1.7641025
     expected = [
         list_cost,
         get_cost,
@@ -124,6 +128,8 @@ def test_packed_one_time_is_reads_uploads_sidecars_and_catalog_writes(
         sidecar_cost,
         catalog_cost,
         catalog_cost,
+        parquet_cost,
+        record_cost,
     ]
 
     assert sorted(lines.values()) == sorted(expected)
@@ -141,14 +147,19 @@ def test_packed_monthly_is_archives_overhead_sidecars_and_catalog(
     overhead_standard_gb = Decimal(100 * 8 * KIB) / GB
     manifest_gb = Decimal(COUNT * (200 + KEY_BYTES)) / GB  # 228,000,000 B = 0.2123 GB
     catalog_gb = Decimal(COUNT * (456 + 100)) / GB  # 556,000,000 B = 0.5178 GB
+    parquet_gb = Decimal(COUNT * (96 + KEY_BYTES)) / GB  # 124,000,000 B = 0.1155 GB
+    records_gb = Decimal(100 * (500 + 2 * KEY_BYTES + 100)) / GB  # 100 records of 656 B
     # (9.7584 + 0.0031) x $0.00099 + (0.00076 + 0.2123) x $0.023 + 2 x 0.5178 x $0.25
     # (table and its ALL-projecting index) + 0.5178 x $0.20 (point-in-time recovery)
-    # = $0.0096639 + $0.0049014 + $0.2589076 + $0.1035616 = about $0.3770 per month
+    # + 0.1155 x $0.0125 (Parquet manifests) + records and their backups
+    # = $0.0096639 + $0.0049014 + $0.2589076 + $0.1035616 + $0.0014436 = about $0.3785 a month
     expected = (
         (archive_gb + overhead_class_gb) * price("s3.storage.DEEP_ARCHIVE")
         + (overhead_standard_gb + manifest_gb) * price("s3.storage.STANDARD")
         + 2 * catalog_gb * price("dynamodb.storage")
         + catalog_gb * price("dynamodb.pitr_storage")
+        + parquet_gb * price("s3.storage.STANDARD_IA")
+        + records_gb * (price("dynamodb.storage") + price("dynamodb.pitr_storage"))
     )
 
     assert same(many_small.packed.monthly_total, expected)

@@ -116,12 +116,16 @@ def test_the_per_file_dynamodb_catalog_counted_completely(as_built: CostEstimate
     item = 400 + 2 * KEY  # 480 B: 1 WRU to write, 580 B stored with the 100 B item overhead
     # Planning reads every key: 10^9 x 0.5 RRU x $0.125/M = $62.50; JSONL sidecars 20,000 x
     # $0.005/1000 = $0.10; writes 10^9 x $0.625/M = $625, twice (byFileName projects ALL).
+    # Meanwhile the packer also writes the Parquet manifests and archive records (below).
+    record = 500 + 2 * KEY
     one_time = (
         PACKING
         + per_million(Decimal(FILES) / 2, "dynamodb.read_request_units")
         + per_thousand(ARCHIVES, "s3.put.STANDARD")
         + 2 * per_million(FILES, "dynamodb.write_request_units")
-    )  # about $1,732.61
+        + per_thousand(ARCHIVES, "s3.put.STANDARD_IA")
+        + per_million(ARCHIVES, "dynamodb.write_request_units")
+    )  # about $1,732.82
     # JSONL sidecars 10^9 x 240 B = 223.5 GB x $0.023 = $5.14; table and index 540.2 GB each
     # x $0.25 = $135.04 each; point-in-time recovery of the table 540.2 GB x $0.20 = $108.03.
     monthly = (
@@ -129,7 +133,10 @@ def test_the_per_file_dynamodb_catalog_counted_completely(as_built: CostEstimate
         + per_gb(FILES * (200 + KEY), "s3.storage.STANDARD")
         + 2 * per_gb(FILES * (item + 100), "dynamodb.storage")
         + per_gb(FILES * (item + 100), "dynamodb.pitr_storage")
-    )  # about $387.4
+        + per_gb(FILES * (96 + KEY), "s3.storage.STANDARD_IA")
+        + per_gb(ARCHIVES * (record + 100), "dynamodb.storage")
+        + per_gb(ARCHIVES * (record + 100), "dynamodb.pitr_storage")
+    )  # about $388.9
 
     assert within_one_percent(as_built.packed.one_time_total, one_time)
     assert within_one_percent(as_built.packed.monthly_total, monthly)

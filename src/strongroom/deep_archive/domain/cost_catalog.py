@@ -120,7 +120,8 @@ class CatalogCost:
 
 class DynamoDbPerFileCatalog(CatalogCost):
     """As built: one item per file in the catalog table, index ``byFileName`` projecting ALL,
-    point-in-time recovery on, plus a JSON Lines manifest next to each archive in Standard."""
+    point-in-time recovery on, plus a JSON Lines manifest next to each archive in Standard;
+    and, while restores move to them, the Parquet manifests and archive records as well."""
 
     title = "DynamoDB item per file"
 
@@ -136,6 +137,7 @@ class DynamoDbPerFileCatalog(CatalogCost):
             self.pricer.requests("PUT manifest sidecars", archives, f"s3.put.{cls}"),
             self.writes("catalog writes", files, self.item_bytes),
             self.writes("index byFileName writes (projection ALL)", files, self.item_bytes),
+            *self.transition().one_time(),
         )
 
     def monthly(self) -> tuple[CostLine, ...]:
@@ -146,7 +148,12 @@ class DynamoDbPerFileCatalog(CatalogCost):
             self.table_storage("catalog in DynamoDB", files, self.item_bytes),
             self.table_storage("index byFileName (projection ALL)", files, self.item_bytes),
             self.backups("catalog point-in-time recovery", files, self.item_bytes),
+            *self.transition().monthly(),
         )
+
+    def transition(self) -> ParquetManifestCatalog:
+        """What the packer writes besides, for the catalog restores will move to."""
+        return ParquetManifestCatalog(self.pricer, self.inputs)
 
     def lookups(self) -> tuple[LookupCost, ...]:
         return (
