@@ -158,12 +158,14 @@ def test_catalog_migrate_brings_an_old_style_catalog_into_the_new_one(
     job_id = submitted_job_id(month_job)
     body = json.loads(archive(state, "status", job_id, "--json").stdout)
     s3, dynamodb = aws("s3"), aws("dynamodb")
+    record_keys = (
+        f"JOBS#{PROJECT}#{SOURCE_BUCKET}",
+        f"ARCHIVES#{PROJECT}#{SOURCE_BUCKET}#{job_id}",
+    )
     for key in body["archives"]:
         s3.delete_object(Bucket=archive_bucket, Key=f"{key}.manifest.parquet")
-    for page in dynamodb.get_paginator("scan").paginate(TableName=table):
-        for item in page["Items"]:
-            if item["pk"]["S"].startswith(("ARCHIVES#", "JOBS#")):
-                dynamodb.delete_item(TableName=table, Key={"pk": item["pk"], "sk": item["sk"]})
+    for item in _items(dynamodb, table, *record_keys):
+        dynamodb.delete_item(TableName=table, Key={"pk": item["pk"], "sk": item["sk"]})
 
     # When the migration runs, twice
     first = archive(state, "catalog-migrate", "--project", PROJECT)
@@ -176,13 +178,22 @@ def test_catalog_migrate_brings_an_old_style_catalog_into_the_new_one(
     for key in body["archives"]:
         head = s3.head_object(Bucket=archive_bucket, Key=f"{key}.manifest.parquet")
         assert head["StorageClass"] == "STANDARD_IA"
-    records = [
-        item
-        for page in dynamodb.get_paginator("scan").paginate(TableName=table)
-        for item in page["Items"]
-        if item["pk"]["S"].startswith("ARCHIVES#")
-    ]
+    records = _items(dynamodb, table, record_keys[1])
     assert sorted(item["archive_key"]["S"] for item in records) == sorted(body["archives"])
+
+
+def _items(dynamodb: Any, table: str, *partitions: str) -> list[dict[str, Any]]:
+    """Every item of the Catalog table's ``partitions``."""
+    return [
+        item
+        for partition in partitions
+        for page in dynamodb.get_paginator("query").paginate(
+            TableName=table,
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues={":pk": {"S": partition}},
+        )
+        for item in page["Items"]
+    ]
 
 
 def test_a_dry_run_ends_planned_with_its_cost_estimate(state: list[str], registered: str) -> None:
