@@ -38,10 +38,11 @@ from benchmarks.nginx_source import (
     unsigned_http_store,
 )
 from strongroom.deep_archive.adapters.catalog_store import DynamoDBCatalogStore, catalog_item
+from strongroom.deep_archive.adapters.in_memory_archive_records import InMemoryArchiveRecords
 from strongroom.deep_archive.adapters.in_memory_job_launcher import RecordingJobLauncher
 from strongroom.deep_archive.adapters.in_memory_jobs import InMemoryJobStore
 from strongroom.deep_archive.adapters.job_files import JobFiles
-from strongroom.deep_archive.adapters.multipart_sink import MultipartArchiveUpload, part_size_for
+from strongroom.deep_archive.adapters.multipart_sink import MultipartArchiveUpload
 from strongroom.deep_archive.adapters.object_reader import (
     FetchFailure,
     InMemoryObject,
@@ -58,6 +59,7 @@ from strongroom.deep_archive.domain.job_records import (
     JobSettings,
     JobStatus,
 )
+from strongroom.deep_archive.domain.parts import part_size_for
 from strongroom.deep_archive.domain.projects import DEFAULT_ARCHIVE_SIZE_MB, DEFAULT_FILE_COUNT
 from strongroom.deep_archive.domain.zip_writer import ArchiveWriter, ZipSink, already_compressed
 from strongroom.deep_archive.services.packer_services import PackerServices
@@ -357,6 +359,7 @@ def pack_job(
     services = PackerServices(
         jobs=jobs,
         catalog=catalog,
+        records=InMemoryArchiveRecords(),
         files=JobFiles(s3, ARCHIVE_BUCKET),
         s3=s3,
         launcher=RecordingJobLauncher(),

@@ -10,26 +10,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-import boto3
 import typer
 from botocore.exceptions import BotoCoreError, ClientError
-from rich.progress import Progress, SpinnerColumn, TextColumn
 
+from strongroom.cli import archive_catalog, archive_estimate
 from strongroom.cli.archive_options import (
     OptionError,
     ProjectOptions,
     api_error_message,
     archive_request_body,
-    build_estimate_options,
     build_project,
 )
 from strongroom.cli.archive_views import (
-    human_bytes,
     job_report,
     job_succeeded,
     project_table,
     projects_table,
-    source_estimate_view,
 )
 from strongroom.cli.archive_watch import (
     DEFAULT_POLL_SECONDS,
@@ -45,8 +41,6 @@ from strongroom.cli.common import (
     console,
     errors,
     fail,
-    local_client,
-    running_stack,
 )
 from strongroom.cli.deep_archive_access import (
     INTERRUPTED,
@@ -59,9 +53,6 @@ from strongroom.deep_archive.public import (
     DEFAULT_ARCHIVE_SIZE_MB,
     DEFAULT_FILE_COUNT,
     Project,
-    UnpricedRegionError,
-    estimate_source,
-    price_region,
 )
 from strongroom.local.api_client import ApiClient, ApiResponse
 
@@ -73,6 +64,8 @@ project_app = typer.Typer(
     help="Register the projects whose source prefixes may be archived.", no_args_is_help=True
 )
 app.add_typer(project_app, name="project")
+app.command("estimate")(archive_estimate.estimate)
+app.command("catalog-migrate")(archive_catalog.catalog_migrate)
 
 TableNameOption = Annotated[
     str | None,
@@ -289,77 +282,6 @@ def status(
         console.print_json(data=body)
     else:
         console.print(job_report(body))
-
-
-@app.command("estimate")
-def estimate(
-    bucket: Annotated[str, typer.Option(help="Source bucket to list.")],
-    prefix: Annotated[str, typer.Option(help="Key prefix to list ('' for the whole bucket).")],
-    storage_class: ArchiveClassOption = "DEEP_ARCHIVE",
-    file_count: Annotated[int, typer.Option(help="Most files per archive.")] = DEFAULT_FILE_COUNT,
-    archive_size: Annotated[
-        int, typer.Option(help="Most MB (MiB) per archive.")
-    ] = DEFAULT_ARCHIVE_SIZE_MB,
-    region: Annotated[
-        str | None,
-        typer.Option(
-            help="Region whose prices apply (with --aws also the bucket's region); "
-            "default: the stack's or the credential chain's.",
-            show_default=False,
-        ),
-    ] = None,
-    on_aws: Annotated[
-        bool,
-        typer.Option("--aws", help="List the bucket on AWS instead of the local stack."),
-    ] = False,
-    state_dir: StateDirOption = DEFAULT_STATE,
-) -> None:
-    """List a prefix and compare lifecycle-per-object with packed archives; no job, no API."""
-    try:
-        options = build_estimate_options(
-            {
-                "bucket": bucket,
-                "prefix": prefix,
-                "storage_class": storage_class,
-                "file_count": file_count,
-                "archive_size_mb": archive_size,
-            }
-        )
-    except OptionError as error:
-        raise fail(str(error)) from error
-    if on_aws:
-        s3 = boto3.session.Session().client("s3", region_name=region)
-    else:
-        s3 = local_client(running_stack(state_dir), "s3")
-    pricing, substituted = (
-        (region, None) if region is not None else price_region(s3.meta.region_name)
-    )
-    where = f"s3://{options.bucket}/{options.prefix}"
-    with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), console=errors, transient=True
-    ) as progress:
-        listing = progress.add_task(f"listing {where}")
-
-        def listed(count: int, size: int) -> None:
-            progress.update(
-                listing, description=f"listing {where}: {count:,} objects, {human_bytes(size)}"
-            )
-
-        try:
-            result = estimate_source(s3, options, region=pricing, on_progress=listed)
-        except UnpricedRegionError as error:
-            raise fail(str(error)) from error
-        except (BotoCoreError, ClientError) as error:
-            raise fail(f"could not list {where}: {error}") from error
-    console.print(
-        f"{where}: {result.listed.files:,} objects, {human_bytes(result.listed.bytes)}, "
-        f"{_count(result.cost.archive_count, 'archive')} of at most {options.file_count:,} "
-        "files and "
-        f"{options.archive_size_mb:,} MB in {options.storage_class}, priced in {pricing}"
-    )
-    console.print(source_estimate_view(result))
-    if substituted is not None:
-        console.print(substituted, style="yellow")
 
 
 def _fetch_job(client: ApiClient, job_id: str, *, while_following: bool = False) -> JobBody:

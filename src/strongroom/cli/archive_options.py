@@ -19,8 +19,10 @@ from strongroom.deep_archive.public import (
     DEFAULT_FILE_COUNT,
     ArchiveRequest,
     EstimateOptions,
+    InventoryOptions,
     MonthlySchedule,
     Project,
+    UniformObjects,
 )
 
 PROJECT_OPTIONS = {
@@ -52,6 +54,13 @@ ESTIMATE_OPTIONS = {
     "storage_class": "--storage-class",
     "file_count": "--file-count",
     "archive_size_mb": "--archive-size",
+}
+INVENTORY_OPTIONS = {
+    "storage_class": "--storage-class",
+    "file_count": "--file-count",
+    "archive_size_mb": "--archive-size",
+    "key_bytes": "--key-bytes",
+    "catalog": "--catalog",
 }
 M = TypeVar("M", bound=BaseModel)
 # A month, the next one and the same month a year later: a period format tells all three apart.
@@ -132,6 +141,14 @@ def archive_request_body(values: Mapping[str, Any]) -> dict[str, Any]:
 
 def build_estimate_options(values: Mapping[str, Any]) -> EstimateOptions:
     return validated(EstimateOptions, values, ESTIMATE_OPTIONS)
+
+
+def build_inventory_options(values: Mapping[str, Any]) -> InventoryOptions:
+    return validated(InventoryOptions, values, INVENTORY_OPTIONS)
+
+
+def build_uniform_objects(values: Mapping[str, Any]) -> UniformObjects:
+    return validated(UniformObjects, values, {"objects": "--objects", "size": "--size"})
 
 
 def validated(model: type[M], values: Mapping[str, Any], options: Mapping[str, str]) -> M:

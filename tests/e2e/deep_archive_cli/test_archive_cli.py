@@ -102,10 +102,10 @@ def test_a_project_is_registered_then_replaced_and_listed(state: list[str]) -> N
     assert project["schedule"] == {"enabled": True, "period_format": "{year:04d}{month:02d}"}
 
 
-def test_a_submitted_job_is_followed_until_it_succeeds(
-    state: list[str], registered: str, aws: Any, endpoints: Endpoints
-) -> None:
-    result = archive(
+@pytest.fixture(scope="module")
+def month_job(state: list[str], registered: str) -> Result:
+    """The month's job, submitted and followed to its end (once for the module)."""
+    return archive(
         state,
         "submit",
         "--project",
@@ -119,6 +119,12 @@ def test_a_submitted_job_is_followed_until_it_succeeds(
         "--poll-seconds",
         "0.5",
     )
+
+
+def test_a_submitted_job_is_followed_until_it_succeeds(
+    state: list[str], month_job: Result, aws: Any, endpoints: Endpoints
+) -> None:
+    result = month_job
 
     assert result.exit_code == 0, result.output
     assert "SUCCEEDED" in result.output
@@ -140,6 +146,54 @@ def test_a_submitted_job_is_followed_until_it_succeeds(
     shown = archive(state, "status", job_id)
     assert job_id in shown.output
     assert "3 / 3" in shown.output
+
+
+def test_catalog_migrate_brings_an_old_style_catalog_into_the_new_one(
+    state: list[str], month_job: Result, aws: Any, endpoints: Endpoints
+) -> None:
+    # Given the month's archives as the code before decision 0013 left them: no Parquet
+    # manifests, no archive records (only per-file items and JSON Lines manifests)
+    outputs = endpoints.outputs["deep_archive"]
+    archive_bucket, table = outputs["ArchiveBucketName"], outputs["CatalogTableName"]
+    job_id = submitted_job_id(month_job)
+    body = json.loads(archive(state, "status", job_id, "--json").stdout)
+    s3, dynamodb = aws("s3"), aws("dynamodb")
+    record_keys = (
+        f"JOBS#{PROJECT}#{SOURCE_BUCKET}",
+        f"ARCHIVES#{PROJECT}#{SOURCE_BUCKET}#{job_id}",
+    )
+    for key in body["archives"]:
+        s3.delete_object(Bucket=archive_bucket, Key=f"{key}.manifest.parquet")
+    for item in _items(dynamodb, table, *record_keys):
+        dynamodb.delete_item(TableName=table, Key={"pk": item["pk"], "sk": item["sk"]})
+
+    # When the migration runs, twice
+    first = archive(state, "catalog-migrate", "--project", PROJECT)
+    second = archive(state, "catalog-migrate", "--project", PROJECT)
+
+    # Then each archive has its Parquet manifest (Standard-IA) and its record again
+    assert first.exit_code == 0, first.output
+    assert "3 Parquet manifests written, 3 archive records written" in words(first)
+    assert "0 Parquet manifests written, 3 archive records written" in words(second)
+    for key in body["archives"]:
+        head = s3.head_object(Bucket=archive_bucket, Key=f"{key}.manifest.parquet")
+        assert head["StorageClass"] == "STANDARD_IA"
+    records = _items(dynamodb, table, record_keys[1])
+    assert sorted(item["archive_key"]["S"] for item in records) == sorted(body["archives"])
+
+
+def _items(dynamodb: Any, table: str, *partitions: str) -> list[dict[str, Any]]:
+    """Every item of the Catalog table's ``partitions``."""
+    return [
+        item
+        for partition in partitions
+        for page in dynamodb.get_paginator("query").paginate(
+            TableName=table,
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues={":pk": {"S": partition}},
+        )
+        for item in page["Items"]
+    ]
 
 
 def test_a_dry_run_ends_planned_with_its_cost_estimate(state: list[str], registered: str) -> None:

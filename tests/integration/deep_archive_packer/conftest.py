@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Final, cast
 import boto3
 import pytest
 
+from strongroom.deep_archive.adapters.archive_record_store import DynamoDBArchiveRecords
 from strongroom.deep_archive.adapters.catalog_store import DynamoDBCatalogStore
 from strongroom.deep_archive.adapters.in_memory_job_launcher import RecordingJobLauncher
 from strongroom.deep_archive.adapters.job_files import JobFiles
@@ -130,6 +131,10 @@ class PackerWorld:
     def catalog(self) -> DynamoDBCatalogStore:
         return DynamoDBCatalogStore(self.tables.catalog, self.dynamodb)
 
+    @property
+    def records(self) -> DynamoDBArchiveRecords:
+        return DynamoDBArchiveRecords(self.tables.catalog, self.dynamodb)
+
     def services(self, s3: S3Client | CrashingS3 | None = None) -> PackerServices:
         """What ``PackerServices.from_environment`` builds, with ``s3`` for every S3 call."""
         client = cast("S3Client", s3 or self.s3)
@@ -137,6 +142,7 @@ class PackerWorld:
         return PackerServices(
             jobs=self.jobs,
             catalog=self.catalog,
+            records=self.records,
             files=JobFiles(client, self.archive_bucket),
             s3=client,
             launcher=self.launcher,
@@ -220,8 +226,11 @@ class PackerWorld:
         return [dict(upload) for page in pages for upload in page.get("Uploads", [])]
 
     def catalog_size(self) -> int:
+        """Per-file catalog items (archive and job records aside)."""
         pages = self.dynamodb.get_paginator("scan").paginate(
-            TableName=self.tables.catalog, Select="COUNT"
+            TableName=self.tables.catalog,
+            Select="COUNT",
+            FilterExpression="attribute_exists(file_name_key)",
         )
         return sum(page["Count"] for page in pages)
 

@@ -13,7 +13,13 @@ from pathlib import Path
 import pytest
 from botocore.exceptions import ClientError
 
-from strongroom.deep_archive.adapters.job_files import MANIFEST_SUFFIX, manifest_key
+from strongroom.deep_archive.adapters.job_files import (
+    MANIFEST_SUFFIX,
+    PARQUET_MANIFEST_SUFFIX,
+    manifest_key,
+    parquet_manifest_key,
+)
+from strongroom.deep_archive.adapters.manifest_catalog import ManifestCatalog, S3ManifestReader
 from strongroom.deep_archive.domain.catalog import CatalogEntry
 from strongroom.deep_archive.domain.grouping import MIB
 from strongroom.deep_archive.domain.job_records import JobStatus
@@ -137,7 +143,13 @@ def test_archives_are_deep_archive_and_manifests_readable(archived: ArchivedJob)
     world = archived.world
     record = world.record(archived.job_id)
     written = sorted(world.archive_objects(archived.job_id))
-    expected = sorted([*record.archives, *(manifest_key(key) for key in record.archives)])
+    expected = sorted(
+        [
+            *record.archives,
+            *(manifest_key(key) for key in record.archives),
+            *(parquet_manifest_key(key) for key in record.archives),
+        ]
+    )
     assert written == expected
     for key in record.archives:
         archive = world.s3.head_object(Bucket=world.archive_bucket, Key=key)
@@ -146,7 +158,9 @@ def test_archives_are_deep_archive_and_manifests_readable(archived: ArchivedJob)
         assert archive["Metadata"]["strongroom-job-id"] == archived.job_id
         manifest = world.s3.head_object(Bucket=world.archive_bucket, Key=manifest_key(key))
         assert manifest.get("StorageClass", "STANDARD") == "STANDARD"
-    assert all(key.endswith(".zip") or key.endswith(MANIFEST_SUFFIX) for key in written)
+        parquet = world.s3.head_object(Bucket=world.archive_bucket, Key=parquet_manifest_key(key))
+        assert parquet["StorageClass"] == "STANDARD_IA"
+    assert all(key.endswith((".zip", MANIFEST_SUFFIX, PARQUET_MANIFEST_SUFFIX)) for key in written)
 
 
 def test_every_file_has_a_catalog_entry_describing_it(archived: ArchivedJob) -> None:
@@ -232,3 +246,21 @@ def test_a_ranged_get_at_the_catalog_offsets_gives_back_each_file(archived: Arch
             Bucket=entry.archive_bucket, Key=entry.archive_key, Range=f"bytes={first}-{last}"
         )["Body"].read()
         assert read_member(raw, entry) == source.data, key
+
+
+def test_archive_records_and_parquet_manifests_answer_as_the_per_file_catalog(
+    archived: ArchivedJob,
+) -> None:
+    world = archived.world
+    manifests = ManifestCatalog(world.records, S3ManifestReader(world.s3))
+    bucket = world.source_bucket
+    # Each archive's first and last member: where a key-range lookup can go wrong.
+    by_archive: dict[str, list[str]] = {}
+    for key, entry in archived.catalog.items():
+        by_archive.setdefault(entry.archive_key, []).append(key)
+    edges = {edge for keys in by_archive.values() for edge in (min(keys), max(keys))}
+
+    for key in sorted(edges):
+        assert manifests.get_latest(PROJECT, bucket, key) == archived.catalog[key], key
+    assert manifests.get_latest(PROJECT, bucket, f"{PREFIX}never-archived.csv") is None
+    assert set(by_archive) == set(world.record(archived.job_id).archives)

@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from strongroom.cli import app
+from strongroom.cli.common import console
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -104,3 +105,64 @@ def test_estimate_refuses_bad_options_before_listing(no_stack: list[str]) -> Non
 
     assert code == 1
     assert "--archive-size:" in output
+
+
+@pytest.fixture
+def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tables printed whole, whatever terminal runs the tests."""
+    monkeypatch.setattr(console, "width", 250)
+
+
+@pytest.mark.usefixtures("wide_console")
+def test_estimate_prices_a_hypothetical_inventory_without_a_stack(no_stack: list[str]) -> None:
+    code, output = run(
+        "estimate", "--objects", "1000000000", "--size", "4096", "--catalog", "parquet", *no_stack
+    )
+
+    assert code == 0, output
+    assert "1,000,000,000 objects of 4,096 bytes" in output
+    assert "20,000 archives" in output
+    assert "Parquet manifests in STANDARD_IA / month" in output
+    assert "$50,000.00" in output  # lifecycle: one transition per object
+    assert "packing is cheaper from the start" in output
+
+
+@pytest.mark.usefixtures("wide_console")
+def test_estimate_prices_a_size_histogram(no_stack: list[str], tmp_path: Path) -> None:
+    histogram = tmp_path / "sizes.csv"
+    histogram.write_text("size_bytes,count\n1024,600\n1048576,400\n", encoding="utf-8")
+
+    code, output = run("estimate", "--histogram", str(histogram), *no_stack)
+
+    assert code == 0, output
+    assert "1,000 objects" in output
+    assert "index byFileName (projection ALL) / month" in output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--objects", "0", "--size", "4096"], "--objects:"),
+        (["--objects", "10", "--size", "4096", "--catalog", "sqlite"], "--catalog: must be one of"),
+        (["--objects", "10", "--size", "1", "--key-bytes", "0"], "--key-bytes:"),
+        (["--objects", "10", "--size", "1", "--bucket", "b-src"], "give exactly one of"),
+        ([], "give exactly one of"),
+    ],
+)
+def test_estimate_refuses_a_bad_hypothetical(
+    no_stack: list[str], args: list[str], message: str
+) -> None:
+    code, output = run("estimate", *args, *no_stack)
+
+    assert code == 1
+    assert message in output
+
+
+def test_estimate_names_the_bad_histogram_line(no_stack: list[str], tmp_path: Path) -> None:
+    histogram = tmp_path / "sizes.csv"
+    histogram.write_text("1024,600\n1024,lots\n", encoding="utf-8")
+
+    code, output = run("estimate", "--histogram", str(histogram), *no_stack)
+
+    assert code == 1
+    assert "histogram line 2" in output

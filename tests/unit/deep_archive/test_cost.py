@@ -18,12 +18,12 @@ import pytest
 from strongroom.deep_archive.domain import cost as cost_module
 from strongroom.deep_archive.domain.cost import (
     CostEstimate,
-    CostLine,
     InventorySummary,
     OptionCost,
     estimate,
     format_usd,
 )
+from strongroom.deep_archive.domain.cost_lines import CostLine
 from strongroom.deep_archive.domain.grouping import (
     GIB,
     KIB,
@@ -104,23 +104,39 @@ def test_packed_one_time_is_reads_uploads_sidecars_and_catalog_writes(
     many_small: CostEstimate,
 ) -> None:
     lines = amounts(many_small.packed.one_time)
-    # Archive: 10,000 x 10,478 + 98 = 104,780,098 B -> ceil(/ 64 MiB) = 2 parts + 2 = 4 requests.
-    # Catalog item: 400 + 2 x 28 = 456 B -> 1 WRU.
+    # Archive: 10,000 x 10,478 + 98 = 104,780,098 B -> ceil(/ 16 MiB, the packer's part size)
+    # = 7 parts + 2 = 9 requests. Catalog item: 400 + 2 x 28 = 456 B -> 1 WRU, twice (the
+    # byFileName index projects ALL); planning reads every listed key once (0.5 RRU).
     list_cost = Decimal(1000) / 1000 * price("s3.put.STANDARD")  # 1,000 LISTs: $0.005
     get_cost = Decimal(COUNT) / 1000 * price("s3.get.STANDARD")  # 1,000 x $0.0004 = $0.40
-    upload_cost = Decimal(100 * 4) / 1000 * price("s3.put.DEEP_ARCHIVE")  # 0.4 x $0.05 = $0.02
+    upload_cost = Decimal(100 * 9) / 1000 * price("s3.put.DEEP_ARCHIVE")  # 0.9 x $0.05 = $0.045
+    head_cost = Decimal(100) / 1000 * price("s3.get.DEEP_ARCHIVE")  # $0.00004
     sidecar_cost = Decimal(100) / 1000 * price("s3.put.STANDARD")  # 0.1 x $0.005 = $0.0005
+    planning_reads = Decimal(COUNT) / 2 / 1_000_000 * price("dynamodb.read_request_units")
     catalog_cost = Decimal(COUNT) / 1_000_000 * price("dynamodb.write_request_units")  # $0.625
-    # total $1.0505
+    # Meanwhile also a Parquet manifest (Standard-IA PUT) and a record (1 WRU) per archive.
+    parquet_cost = Decimal(100) / 1000 * price("s3.put.STANDARD_IA")  # $0.001
+    record_cost = Decimal(100) / 1_000_000 * price("dynamodb.write_request_units")
+    # total $0.005 + $0.40 + $0.045 + $0.00004 + $0.0005 + $0.0625 + 2 x $0.625 + $0.001
+    # + $0.0000625 = $1.7641025
+    expected = [
+        list_cost,
+        get_cost,
+        upload_cost,
+        head_cost,
+        planning_reads,
+        sidecar_cost,
+        catalog_cost,
+        catalog_cost,
+        parquet_cost,
+        record_cost,
+    ]
 
-    assert sorted(lines.values()) == sorted(
-        [list_cost, get_cost, upload_cost, sidecar_cost, catalog_cost]
-    )
-    assert many_small.packed.one_time_total == (
-        list_cost + get_cost + upload_cost + sidecar_cost + catalog_cost
-    )
-    assert "multipart upload into DEEP_ARCHIVE (2 parts + create + complete per archive)" in lines
+    assert sorted(lines.values()) == sorted(expected)
+    assert many_small.packed.one_time_total == sum(expected, Decimal(0))
+    assert "multipart upload into DEEP_ARCHIVE (7 parts + create + complete per archive)" in lines
     assert "catalog writes (1 WRU per item)" in lines
+    assert "index byFileName writes (projection ALL) (1 WRU per item)" in lines
 
 
 def test_packed_monthly_is_archives_overhead_sidecars_and_catalog(
@@ -131,23 +147,54 @@ def test_packed_monthly_is_archives_overhead_sidecars_and_catalog(
     overhead_standard_gb = Decimal(100 * 8 * KIB) / GB
     manifest_gb = Decimal(COUNT * (200 + KEY_BYTES)) / GB  # 228,000,000 B = 0.2123 GB
     catalog_gb = Decimal(COUNT * (456 + 100)) / GB  # 556,000,000 B = 0.5178 GB
-    # (9.7584 + 0.0031) x $0.00099 + (0.00076 + 0.2123) x $0.023 + 0.5178 x $0.25
-    # = $0.0096639 + $0.0049014 + $0.1294538 = about $0.1440 per month
+    parquet_gb = Decimal(COUNT * (96 + KEY_BYTES)) / GB  # 124,000,000 B = 0.1155 GB
+    records_gb = Decimal(100 * (500 + 2 * KEY_BYTES + 100)) / GB  # 100 records of 656 B
+    # (9.7584 + 0.0031) x $0.00099 + (0.00076 + 0.2123) x $0.023 + 2 x 0.5178 x $0.25
+    # (table and its ALL-projecting index) + 0.5178 x $0.20 (point-in-time recovery)
+    # + 0.1155 x $0.0125 (Parquet manifests) + records and their backups
+    # = $0.0096639 + $0.0049014 + $0.2589076 + $0.1035616 + $0.0014436 = about $0.3785 a month
     expected = (
         (archive_gb + overhead_class_gb) * price("s3.storage.DEEP_ARCHIVE")
         + (overhead_standard_gb + manifest_gb) * price("s3.storage.STANDARD")
-        + catalog_gb * price("dynamodb.storage")
+        + 2 * catalog_gb * price("dynamodb.storage")
+        + catalog_gb * price("dynamodb.pitr_storage")
+        + parquet_gb * price("s3.storage.STANDARD_IA")
+        + records_gb * (price("dynamodb.storage") + price("dynamodb.pitr_storage"))
     )
 
     assert same(many_small.packed.monthly_total, expected)
     assert many_small.packed.stored_objects == 100
 
 
-def test_packing_many_small_objects_is_cheaper_from_the_start(many_small: CostEstimate) -> None:
-    assert many_small.packed.one_time_total < many_small.lifecycle.one_time_total
-    assert many_small.packed.monthly_total < many_small.lifecycle.monthly_total
-    assert many_small.packing_pays_off_after_months == 0
-    assert many_small.verdict == "packing is cheaper from the start"
+def test_a_per_file_dynamodb_catalog_costs_more_a_month_than_lifecycle(
+    many_small: CostEstimate,
+) -> None:
+    # Counted completely (index, backups), the catalog alone ($0.36 a month) outweighs the
+    # lifecycle option's whole monthly bill ($0.215): packing wins only for a while.
+    lifecycle, packed = many_small.lifecycle, many_small.packed
+    months = (lifecycle.one_time_total - packed.one_time_total) / (
+        packed.monthly_total - lifecycle.monthly_total
+    )
+
+    assert packed.one_time_total < lifecycle.one_time_total
+    assert packed.monthly_total > lifecycle.monthly_total
+    assert many_small.packing_pays_off_after_months is None
+    assert many_small.verdict == f"packing is cheaper only for the first {months:.1f} months"
+
+
+def test_packing_with_a_parquet_catalog_is_cheaper_from_the_start() -> None:
+    result = estimate(
+        SMALL_MANY,
+        storage_class="DEEP_ARCHIVE",
+        max_files=10_000,
+        max_bytes=megabytes(500),
+        archive_count=100,
+        catalog="parquet",
+    )
+
+    assert result.packed.one_time_total < result.lifecycle.one_time_total
+    assert result.packed.monthly_total < result.lifecycle.monthly_total
+    assert result.verdict == "packing is cheaper from the start"
 
 
 def test_restoring_one_packed_file_retrieves_its_whole_archive(many_small: CostEstimate) -> None:
@@ -169,7 +216,7 @@ def test_restoring_one_packed_file_retrieves_its_whole_archive(many_small: CostE
 
 def test_few_large_objects_are_not_worth_packing() -> None:
     # 10 objects of 5 GiB: each exceeds 500 MiB, so each is an archive of its own, uploaded in
-    # ceil((5 GiB + 360 header bytes) / 64 MiB) = 81 parts (+ 2) instead of one transition.
+    # ceil((5 GiB + 360 header bytes) / 16 MiB) = 321 parts (+ 2) instead of one transition.
     summary = InventorySummary(10, 10 * 5 * GIB, 0, 0, 10 * 40)
 
     result = estimate(
@@ -177,12 +224,12 @@ def test_few_large_objects_are_not_worth_packing() -> None:
     )
 
     lifecycle_one_time = Decimal(10) / 1000 * price("s3.transition.DEEP_ARCHIVE")  # $0.0005
-    upload = Decimal(10 * (81 + 2)) / 1000 * price("s3.put.DEEP_ARCHIVE")  # $0.0415
+    upload = Decimal(10 * (321 + 2)) / 1000 * price("s3.put.DEEP_ARCHIVE")  # $0.1615
     assert result.archive_count == 10
     assert result.lifecycle.one_time_total == lifecycle_one_time
     assert (
         amounts(result.packed.one_time)[
-            "multipart upload into DEEP_ARCHIVE (81 parts + create + complete per archive)"
+            "multipart upload into DEEP_ARCHIVE (321 parts + create + complete per archive)"
         ]
         == upload
     )
@@ -428,7 +475,8 @@ def test_as_rows_shows_both_options_side_by_side(many_small: CostEstimate) -> No
         format_usd(many_small.restores[1].per_object),
         format_usd(many_small.restores[1].packed),
     )
-    assert rows[-1] == ("verdict", "", "packing is cheaper from the start")
+    assert rows[-1] == ("verdict", "", many_small.verdict)
+    assert by_label["find a file by bare name"] == ("", format_usd(many_small.lookups[1].amount))
 
 
 @pytest.mark.parametrize(
@@ -448,12 +496,14 @@ def test_format_usd_rounds_half_up_for_display(amount: str, shown: str) -> None:
 
 
 def test_parts_grow_beyond_part_size_only_past_ten_thousand_parts() -> None:
-    # One 1 TiB archive with 64 MiB parts would need 16,384 parts: S3 allows 10,000, so the
-    # packer must use larger parts and the estimate counts 10,000 (not more requests).
+    # One 1 TiB archive (+ 182 + 2 x 10 header and 98 trailer bytes = 1,099,511,628,076 B)
+    # with 16 MiB parts would need 65,537 parts: S3 allows 10,000, so the packer takes the
+    # smallest whole MiB that fits with 1% headroom: 1,110,506,744,357 / 10,000 -> 106 MiB,
+    # and uploads ceil(1,099,511,628,076 / 111,149,056) = 9,893 parts.
     summary = InventorySummary(1, 1024 * GIB, 0, 0, 10)
 
     result = estimate(summary, storage_class="DEEP_ARCHIVE", max_files=1, max_bytes=megabytes(1))
 
     (upload,) = [line for line in result.packed.one_time if "multipart" in line.label]
-    assert upload.quantity == Decimal(10_000 + 2) / 1000
-    assert math.ceil(1024 * GIB / (64 * 1024 * KIB)) > 10_000
+    assert upload.quantity == Decimal(9_893 + 2) / 1000
+    assert math.ceil(1024 * GIB / (16 * 1024 * KIB)) > 10_000

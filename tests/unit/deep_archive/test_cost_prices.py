@@ -30,7 +30,10 @@ UNIT_BY_KIND = {
     "s3.retrieval_requests": "USD per 1,000 requests",
     "s3.retrieval_gb": "USD per GB retrieved",
     "dynamodb.write_request_units": "USD per million write request units",
+    "dynamodb.read_request_units": "USD per million read request units",
     "dynamodb.storage": "USD per GB-month",
+    "dynamodb.pitr_storage": "USD per GB-month",
+    "athena.scanned_tb": "USD per TB scanned",
 }
 
 
@@ -54,7 +57,7 @@ def test_every_price_has_the_unit_of_its_kind_a_source_and_a_date() -> None:
     for entry in load_price_file().price:
         assert entry.unit == UNIT_BY_KIND[kind(entry.item)], entry.item
         assert entry.source.startswith("https://aws.amazon.com/"), entry.item
-        assert entry.checked == load_price_file().meta.checked
+        assert entry.checked <= load_price_file().meta.checked
         assert all(url.startswith("https://") for url in entry.confirmed_by)
 
 

@@ -22,10 +22,15 @@ from strongroom.deep_archive.adapters.job_files import (
     PlanSummary,
     PlanWriter,
     manifest_key,
+    parquet_manifest_key,
     plan_from_document,
     plan_key,
     plan_line,
     plan_summary_key,
+)
+from strongroom.deep_archive.adapters.parquet_manifest import (
+    jsonl_to_parquet,
+    read_parquet_manifest,
 )
 from strongroom.deep_archive.domain.catalog import CatalogEntry
 from strongroom.deep_archive.domain.grouping import ArchivePlan, SourceObject
@@ -256,3 +261,10 @@ def test_a_manifest_reads_back_entry_for_entry(files: JobFiles, s3: MemoryS3) ->
     assert stored.data.count(b"\n") == len(entries)
     assert len(stored.data) > 4 * 1024
     assert list(files.iter_manifest(archive_key)) == entries
+    # And the same entries can sit beside it as a Parquet manifest in Standard-IA, sorted by key
+    files.put_parquet_manifest(archive_key, jsonl_to_parquet(body.finish()))
+    parquet = s3.objects[(BUCKET, parquet_manifest_key(archive_key))]
+    assert parquet.storage_class == "STANDARD_IA"
+    assert list(read_parquet_manifest(io.BytesIO(parquet.data))) == sorted(
+        entries, key=lambda each: each.key
+    )

@@ -10,14 +10,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from strongroom.deep_archive.adapters.multipart_sink import (
+    composite_checksum,
+    same_checksum,
+)
+from strongroom.deep_archive.domain.parts import (
     DEFAULT_PART_SIZE,
     MAX_PART_SIZE,
     MAX_PARTS,
     MIB,
     MIN_PART_SIZE,
-    composite_checksum,
     part_size_for,
-    same_checksum,
 )
 
 GIB = 1024 * MIB

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from botocore.exceptions import ClientError
 from pydantic import BaseModel, ConfigDict
 
 from strongroom.deep_archive.adapters.multipart_sink import put_readable
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
 
 JOBS_PREFIX = "_jobs"
 MANIFEST_SUFFIX = ".manifest.jsonl"
+PARQUET_MANIFEST_SUFFIX = ".manifest.parquet"
+PARQUET_CONTENT_TYPE = "application/vnd.apache.parquet"
 
 
 class PlanSummary(BaseModel):
@@ -49,6 +52,11 @@ def plan_summary_key(job_id: str) -> str:
 
 def manifest_key(archive_key: str) -> str:
     return archive_key + MANIFEST_SUFFIX
+
+
+def parquet_manifest_key(archive_key: str) -> str:
+    """The archive's Parquet manifest (``adapters.parquet_manifest``, decision 0013)."""
+    return archive_key + PARQUET_MANIFEST_SUFFIX
 
 
 def plan_line(plan: ArchivePlan) -> bytes:
@@ -144,6 +152,25 @@ class JobFiles:
     def put_manifest_body(self, archive_key: str, body: ManifestBuffer) -> None:
         put_readable(
             self._s3, self.bucket, manifest_key(archive_key), body.finish(), "application/x-ndjson"
+        )
+
+    def has_parquet_manifest(self, archive_key: str) -> bool:
+        try:
+            self._s3.head_object(Bucket=self.bucket, Key=parquet_manifest_key(archive_key))
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
+                return False
+            raise
+        return True
+
+    def put_parquet_manifest(self, archive_key: str, manifest: bytes) -> None:
+        put_readable(
+            self._s3,
+            self.bucket,
+            parquet_manifest_key(archive_key),
+            manifest,
+            PARQUET_CONTENT_TYPE,
+            storage_class="STANDARD_IA",
         )
 
     def iter_manifest(self, archive_key: str) -> Iterator[CatalogEntry]:

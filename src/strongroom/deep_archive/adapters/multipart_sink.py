@@ -27,42 +27,19 @@ from typing import TYPE_CHECKING, Final, Literal, cast
 from botocore.exceptions import ClientError
 
 from strongroom.deep_archive.adapters.archive_objects import error_code
+from strongroom.deep_archive.domain.parts import (
+    DEFAULT_PART_SIZE,
+    MAX_PART_SIZE,
+    MAX_PARTS,
+    MIN_PART_SIZE,
+)
 from strongroom.deep_archive.domain.storage import ArchiveStorageClass
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_s3.type_defs import CompletedPartTypeDef
 
-MIB: Final = 1024 * 1024
-GIB: Final = 1024 * MIB
-MIN_PART_SIZE: Final = 5 * MIB
-"""S3's smallest part (all but the last)."""
-MAX_PART_SIZE: Final = 5 * GIB
-MAX_PARTS: Final = 10_000
-DEFAULT_PART_SIZE: Final = 16 * MIB
-PART_SIZE_HEADROOM: Final = 1.01
-"""Room above the planned archive size: deflate may grow an incompressible streamed member by a
-few bytes per 64 KiB block, and plans bound the zip structure, not the deflated data."""
 ARCHIVE_CONTENT_TYPE: Final = "application/zip"
-
-
-def part_size_for(max_archive_bytes: int, *, preferred: int = DEFAULT_PART_SIZE) -> int:
-    """The part size for an archive of up to ``max_archive_bytes``: ``preferred`` unless the
-    archive would then need more than 10,000 parts, in which case the smallest whole number of
-    MiB that fits it (with 1% headroom). Raises ValueError when even 5 GiB parts cannot."""
-    if max_archive_bytes < 0:
-        raise ValueError(f"max_archive_bytes must not be negative, got {max_archive_bytes}")
-    if not MIN_PART_SIZE <= preferred <= MAX_PART_SIZE:
-        raise ValueError(f"preferred part size must be 5 MiB..5 GiB, got {preferred}")
-    budget = int(max_archive_bytes * PART_SIZE_HEADROOM) + 1
-    needed = -(-budget // MAX_PARTS)
-    needed_mib = -(-needed // MIB) * MIB
-    size = max(preferred, needed_mib)
-    if size > MAX_PART_SIZE:
-        raise ValueError(
-            f"an archive of {max_archive_bytes} bytes does not fit in {MAX_PARTS} parts of 5 GiB"
-        )
-    return size
 
 
 def sha256_base64(data: bytes | bytearray | memoryview) -> str:
@@ -390,17 +367,23 @@ def abort_stale_uploads(s3_client: S3Client, bucket: str, key: str) -> int:
 
 
 def put_readable(
-    s3_client: S3Client, bucket: str, key: str, body: bytes, content_type: str
+    s3_client: S3Client,
+    bucket: str,
+    key: str,
+    body: bytes,
+    content_type: str,
+    *,
+    storage_class: Literal["STANDARD", "STANDARD_IA"] = "STANDARD",
 ) -> StoredObject:
-    """Write a sidecar (manifest, plan, report) readable without a restore (STANDARD), with a
-    SHA-256 that S3 checks on arrival."""
+    """Write a sidecar (manifest, plan, report) readable without a restore (STANDARD, or
+    STANDARD_IA for what is rarely read), with a SHA-256 that S3 checks on arrival."""
     checksum = sha256_base64(body)
     response = s3_client.put_object(
         Bucket=bucket,
         Key=key,
         Body=body,
         ContentType=content_type,
-        StorageClass="STANDARD",
+        StorageClass=storage_class,
         ChecksumAlgorithm="SHA256",
         ChecksumSHA256=checksum,
     )

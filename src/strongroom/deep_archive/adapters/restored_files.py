@@ -13,8 +13,9 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Final
 
 from strongroom.core.aws import client
-from strongroom.deep_archive.adapters.multipart_sink import MIB, MultipartArchiveUpload
+from strongroom.deep_archive.adapters.multipart_sink import MultipartArchiveUpload
 from strongroom.deep_archive.domain.catalog import CatalogEntry
+from strongroom.deep_archive.domain.parts import MIB
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client

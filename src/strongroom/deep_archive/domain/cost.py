@@ -6,7 +6,9 @@ Two options side by side, each as a one-time bill and a monthly bill made of pri
     transition request each and, in GLACIER and DEEP_ARCHIVE, 40 KiB of overhead per object
     (32 KiB at the archive class, 8 KiB at S3 Standard).
 (b) packed archives: sources listed and read once, written as zip archives by multipart
-    upload, each member catalogued in DynamoDB and listed in a manifest sidecar in Standard.
+    upload (the packer's part size), each verified with a HEAD, and catalogued: by the design
+    built today (a DynamoDB item per file, its ALL-projecting index, point-in-time recovery and
+    a JSON Lines manifest in Standard) or by Parquet manifests (``cost_catalog``).
 
 Plus what restoring one file costs per tier (packed: the whole archive is retrieved) and after
 how many months packing has paid for itself. Money is ``Decimal`` throughout, rounded only by
@@ -20,31 +22,25 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from strongroom.deep_archive.domain.cost_catalog import (
+    CatalogDesign,
+    CatalogInputs,
+    catalog_cost,
+)
+from strongroom.deep_archive.domain.cost_lines import THOUSAND, CostLine, LookupCost, Pricer
 from strongroom.deep_archive.domain.cost_prices import PriceBook, price_book, retrieval_tiers
 from strongroom.deep_archive.domain.grouping import (
     ARCHIVE_TRAILER_BYTES,
     MIB,
     zip_overhead,
 )
+from strongroom.deep_archive.domain.parts import parts_for
 from strongroom.deep_archive.domain.storage import (
     READABLE_STORAGE_CLASS,
     RESTORE_REQUIRED,
     archive_storage_class,
 )
 
-DEFAULT_PART_BYTES = 64 * MIB
-"""Multipart part size the cost model assumes for archive uploads (request count only)."""
-MAX_MULTIPART_PARTS = 10_000
-"""S3's limit on parts per upload: larger archives need larger parts, not more of them."""
-CATALOG_ITEM_FIXED_BYTES = 400
-"""Catalog item size besides the key: attribute names, archive key, offsets, sizes, CRC,
-SHA-256, ETag, version id, dates. The key itself is counted twice (in the partition key and
-as a plain attribute)."""
-MANIFEST_LINE_FIXED_BYTES = 200
-"""Manifest sidecar line besides the key: offsets, sizes, CRC, SHA-256 hex, ETag, dates."""
-
-THOUSAND = Decimal(1000)
-MILLION = Decimal(1_000_000)
 CENT = Decimal("0.01")
 MICRO_DOLLAR = Decimal("0.000001")
 
@@ -69,21 +65,6 @@ class InventorySummary:
             raise ValueError("small_object_count cannot exceed object_count")
         if self.small_object_bytes > self.total_bytes:
             raise ValueError("small_object_bytes cannot exceed total_bytes")
-
-
-@dataclass(frozen=True, slots=True)
-class CostLine:
-    """``quantity`` units of ``price_item`` at ``unit_price`` each."""
-
-    label: str
-    quantity: Decimal
-    unit: str
-    unit_price: Decimal
-    price_item: str
-
-    @property
-    def amount(self) -> Decimal:
-        return self.quantity * self.unit_price
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +108,8 @@ class CostEstimate:
     packed: OptionCost
     restores: tuple[RestoreCost, ...]
     notes: tuple[str, ...]
+    catalog: str = "dynamodb"
+    lookups: tuple[LookupCost, ...] = ()
 
     @property
     def packing_pays_off_after_months(self) -> Decimal | None:
@@ -188,6 +171,7 @@ class CostEstimate:
             (f"restore one file, {r.tier}", format_usd(r.per_object), format_usd(r.packed))
             for r in self.restores
         ]
+        rows += [(lookup.label, "", format_usd(lookup.amount)) for lookup in self.lookups]
         rows.append(("verdict", "", self.verdict))
         return rows
 
@@ -220,6 +204,8 @@ def estimate(
     region: str = "us-east-1",
     archive_count: int | None = None,
     lifecycle_moves_small_objects: bool = True,
+    catalog: CatalogDesign = "dynamodb",
+    table_class: str = "STANDARD",
 ) -> CostEstimate:
     """Both options for ``summary`` written to ``storage_class`` in ``region``.
 
@@ -227,6 +213,9 @@ def estimate(
     ``lifecycle_moves_small_objects``: whether the lifecycle rule compared against also moves
     objects under 128 KiB; S3's default rule does not, and the lifecycle option then pays
     Standard rates for them every month.
+    ``catalog``: the design priced for the packed option (``dynamodb``: as built, one item per
+    file; ``parquet``: manifests in S3, one record per archive); ``table_class``: its
+    DynamoDB table class.
     """
     storage_class = archive_storage_class(storage_class)
     if max_files < 1 or max_bytes < 1:
@@ -240,13 +229,23 @@ def estimate(
     if archives < 0 or (summary.object_count and not archives):
         raise ValueError(f"archive_count {archives} does not fit {summary.object_count} objects")
     model = _Model(prices, storage_class, summary, archives)
+    catalog_lines = catalog_cost(
+        catalog,
+        model,
+        CatalogInputs(summary.object_count, summary.key_bytes, archives, table_class),
+    )
     lifecycle = model.lifecycle(move_small=lifecycle_moves_small_objects)
-    packed = model.packed()
+    packed = model.packed(catalog_lines.one_time(), catalog_lines.monthly())
+    lookups = catalog_lines.lookups()
     lines = (*lifecycle.one_time, *lifecycle.monthly, *packed.one_time, *packed.monthly)
-    notes = model.notes(
-        lifecycle_moves_small_objects,
-        estimated_archives=archive_count is None,
-        price_items=[line.price_item for line in lines] + model.restore_items(),
+    lines += tuple(line for lookup in lookups for line in lookup.lines)
+    notes = (
+        model.notes(
+            lifecycle_moves_small_objects,
+            estimated_archives=archive_count is None,
+            price_items=[line.price_item for line in lines] + model.restore_items(),
+        )
+        + catalog_lines.notes()
     )
     return CostEstimate(
         region=region,
@@ -258,6 +257,8 @@ def estimate(
         packed=packed,
         restores=model.restores(),
         notes=notes,
+        catalog=catalog,
+        lookups=lookups,
     )
 
 
@@ -277,7 +278,7 @@ def _member_bytes(summary: InventorySummary) -> int:
     return summary.total_bytes + summary.object_count * zip_overhead(0) + 2 * summary.key_bytes
 
 
-class _Model:
+class _Model(Pricer):
     """The arithmetic, one method per option, sharing the inputs."""
 
     def __init__(
@@ -287,27 +288,12 @@ class _Model:
         summary: InventorySummary,
         archives: int,
     ) -> None:
-        self.prices = prices
+        super().__init__(prices)
         self.storage_class = storage_class
         self.summary = summary
         self.archives = archives
         self.archive_bytes = _member_bytes(summary) + archives * ARCHIVE_TRAILER_BYTES
-        count = summary.object_count
-        average_key = Decimal(summary.key_bytes) / count if count else Decimal(0)
-        self.catalog_item_bytes = math.ceil(CATALOG_ITEM_FIXED_BYTES + 2 * average_key)
         self.archived_class = storage_class in RESTORE_REQUIRED
-
-    def gigabytes(self, size: int | Decimal) -> Decimal:
-        return Decimal(size) / self.prices.gigabyte
-
-    def line(self, label: str, quantity: Decimal, unit: str, item: str) -> CostLine:
-        return CostLine(label, quantity, unit, self.prices.price(item), item)
-
-    def requests(self, label: str, count: int, item: str) -> CostLine:
-        return self.line(label, Decimal(count) / THOUSAND, "1,000 requests", item)
-
-    def stored(self, label: str, size: int | Decimal, storage_class: str) -> CostLine:
-        return self.line(label, self.gigabytes(size), "GB-month", f"s3.storage.{storage_class}")
 
     def overhead_lines(self, stored_objects: int, what: str) -> list[CostLine]:
         """The 32 KiB + 8 KiB each object in GLACIER or DEEP_ARCHIVE also pays for."""
@@ -361,13 +347,12 @@ class _Model:
             monthly=tuple(monthly),
         )
 
-    def packed(self) -> OptionCost:
-        summary, cls, archives = self.summary, self.storage_class, self.archives
-        count = summary.object_count
+    def packed(
+        self, catalog_one_time: tuple[CostLine, ...], catalog_monthly: tuple[CostLine, ...]
+    ) -> OptionCost:
+        cls, archives = self.storage_class, self.archives
+        count = self.summary.object_count
         parts = self.parts_per_archive()
-        write_units = math.ceil(
-            self.catalog_item_bytes / self.prices.rule("dynamodb.write_unit_bytes")
-        )
         one_time = (
             self.requests("LIST source objects", math.ceil(count / 1000), "s3.put.STANDARD"),
             self.requests("GET source objects", count, "s3.get.STANDARD"),
@@ -376,37 +361,20 @@ class _Model:
                 archives * (parts + 2),
                 f"s3.put.{cls}",
             ),
-            self.requests("PUT manifest sidecars", archives, "s3.put.STANDARD"),
-            self.line(
-                f"catalog writes ({write_units} WRU per item)",
-                Decimal(count * write_units) / MILLION,
-                "million WRU",
-                "dynamodb.write_request_units",
-            ),
+            self.requests("HEAD each archive to verify it", archives, f"s3.get.{cls}"),
+            *catalog_one_time,
         )
-        manifest_bytes = count * MANIFEST_LINE_FIXED_BYTES + summary.key_bytes
-        catalog_bytes = count * (
-            self.catalog_item_bytes + self.prices.rule("dynamodb.item_overhead_bytes")
-        )
-        monthly = [
+        monthly = (
             self.stored(f"archives in {cls}", self.billable(self.archive_bytes, archives), cls),
             *self.overhead_lines(archives, "archive"),
-            self.stored("manifest sidecars", manifest_bytes, READABLE_STORAGE_CLASS),
-            self.line(
-                "catalog in DynamoDB",
-                self.gigabytes(catalog_bytes),
-                "GB-month",
-                "dynamodb.storage",
-            ),
-        ]
-        return OptionCost("packed archives", archives, one_time, tuple(monthly))
+            *catalog_monthly,
+        )
+        return OptionCost("packed archives", archives, one_time, monthly)
 
     def parts_per_archive(self) -> int:
         if not self.archives:
             return 0
-        average = math.ceil(self.archive_bytes / self.archives)
-        part = max(DEFAULT_PART_BYTES, math.ceil(average / MAX_MULTIPART_PARTS))
-        return max(1, math.ceil(average / part))
+        return parts_for(math.ceil(self.archive_bytes / self.archives))
 
     def restores(self) -> tuple[RestoreCost, ...]:
         """One average file back, per tier: GLACIER classes restore the whole object first."""

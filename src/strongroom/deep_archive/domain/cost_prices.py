@@ -36,13 +36,26 @@ RULE_NAMES = (
     "lifecycle.min_transition_bytes",
     "dynamodb.write_unit_bytes",
     "dynamodb.item_overhead_bytes",
+    "dynamodb.read_unit_bytes",
+    "athena.min_scanned_bytes",
     "billing.gigabyte_bytes",
+    "billing.terabyte_bytes",
 )
+DYNAMODB_TABLE_CLASSES = ("STANDARD", "STANDARD_INFREQUENT_ACCESS")
+"""DynamoDB's table classes; prices of the default (STANDARD) have no class suffix."""
 
 
 def retrieval_tiers(storage_class: str) -> tuple[str, ...]:
     """Tiers a member of ``storage_class`` can be read back with, cheapest last."""
     return RESTORE_TIERS.get(archive_storage_class(storage_class), (INSTANT_TIER,))
+
+
+def dynamodb_item(kind: str, table_class: str) -> str:
+    """The price item of ``kind`` (e.g. ``storage``) for a table of ``table_class``."""
+    if table_class not in DYNAMODB_TABLE_CLASSES:
+        allowed = ", ".join(DYNAMODB_TABLE_CLASSES)
+        raise ValueError(f"unknown DynamoDB table class {table_class!r}; allowed: {allowed}")
+    return f"dynamodb.{kind}" if table_class == "STANDARD" else f"dynamodb.{kind}.{table_class}"
 
 
 def required_items() -> tuple[str, ...]:
@@ -54,7 +67,9 @@ def required_items() -> tuple[str, ...]:
         items += [f"s3.retrieval_gb.{name}.{tier}" for tier in retrieval_tiers(name)]
         if name in RESTORE_TIERS:
             items += [f"s3.retrieval_requests.{name}.{tier}" for tier in RESTORE_TIERS[name]]
-    items += ["dynamodb.write_request_units", "dynamodb.storage"]
+    for kind in ("write_request_units", "read_request_units", "storage"):
+        items += [dynamodb_item(kind, table_class) for table_class in DYNAMODB_TABLE_CLASSES]
+    items += ["dynamodb.pitr_storage", "athena.scanned_tb"]
     return tuple(items)
 
 

@@ -27,15 +27,19 @@ class ListingTally:
     bucket_bytes: list[int] = field(default_factory=lambda: [0] * (len(_UPPER_BOUNDS) + 1))
 
     def add(self, source: SourceObject) -> None:
-        self.files += 1
-        self.bytes += source.size
-        self.key_bytes += source.name_bytes
-        if source.size < SMALL_OBJECT_BYTES:
-            self.small_files += 1
-            self.small_bytes += source.size
-        slot = bisect_right(_UPPER_BOUNDS, source.size)
-        self.bucket_counts[slot] += 1
-        self.bucket_bytes[slot] += source.size
+        self.add_many(source.size, 1, source.name_bytes)
+
+    def add_many(self, size: int, count: int, key_bytes: int) -> None:
+        """``count`` objects of ``size`` bytes with keys of ``key_bytes`` (a hypothetical)."""
+        self.files += count
+        self.bytes += size * count
+        self.key_bytes += key_bytes * count
+        if size < SMALL_OBJECT_BYTES:
+            self.small_files += count
+            self.small_bytes += size * count
+        slot = bisect_right(_UPPER_BOUNDS, size)
+        self.bucket_counts[slot] += count
+        self.bucket_bytes[slot] += size * count
 
     def summary(self) -> InventorySummary:
         return InventorySummary(

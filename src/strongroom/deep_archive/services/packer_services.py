@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from strongroom.deep_archive.adapters.archive_record_store import ArchiveRecordStore
 from strongroom.deep_archive.adapters.catalog_store import CatalogStore
 from strongroom.deep_archive.adapters.job_files import JobFiles
 from strongroom.deep_archive.adapters.job_launcher import JobLauncher
@@ -25,6 +26,8 @@ DEFAULT_MAX_ATTEMPTS = 3
 class PackerServices:
     jobs: JobStore
     catalog: CatalogStore
+    records: ArchiveRecordStore
+    """One record per archive (key range, Parquet manifest): decision 0013's catalog."""
     files: JobFiles
     s3: S3Client
     launcher: JobLauncher

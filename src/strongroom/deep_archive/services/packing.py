@@ -24,12 +24,15 @@ from typing import TYPE_CHECKING
 from botocore.exceptions import ClientError
 
 from strongroom.core.observability import logger
-from strongroom.deep_archive.adapters.job_files import ManifestBuffer, manifest_key
+from strongroom.deep_archive.adapters.job_files import (
+    ManifestBuffer,
+    manifest_key,
+    parquet_manifest_key,
+)
 from strongroom.deep_archive.adapters.multipart_sink import (
     CompletedArchive,
     MultipartArchiveUpload,
     abort_stale_uploads,
-    part_size_for,
 )
 from strongroom.deep_archive.adapters.object_reader import (
     FetchFailure,
@@ -39,10 +42,13 @@ from strongroom.deep_archive.adapters.object_reader import (
     ObjectReader,
     StreamedObject,
 )
+from strongroom.deep_archive.adapters.parquet_manifest import jsonl_to_parquet
 from strongroom.deep_archive.adapters.source_access import SourceAccess
+from strongroom.deep_archive.domain.archive_records import ArchiveTally
 from strongroom.deep_archive.domain.catalog import CatalogEntry
 from strongroom.deep_archive.domain.grouping import ArchivePlan
 from strongroom.deep_archive.domain.job_records import ArchiveCheckpoint, ArchiveState, JobRecord
+from strongroom.deep_archive.domain.parts import part_size_for
 from strongroom.deep_archive.domain.zip_writer import (
     ArchiveWriter,
     EncodedMember,
@@ -174,6 +180,9 @@ def _write_archive(
         writer.close()
         archive = upload.complete()
     services.files.put_manifest_body(plan.archive_key, packed.manifest)
+    services.files.put_parquet_manifest(
+        plan.archive_key, jsonl_to_parquet(packed.manifest.finish())
+    )
     logger.info(
         "archive written",
         archive_key=plan.archive_key,
@@ -246,8 +255,14 @@ def _catalogue(
     record: JobRecord, checkpoint: ArchiveCheckpoint, services: PackerServices
 ) -> ArchiveCheckpoint:
     entries = services.files.iter_manifest(checkpoint.archive_key)
+    tally = ArchiveTally()
     for chunk in iter(lambda: list(islice(entries, CATALOG_CHUNK)), []):
         services.catalog.put_entries(chunk)
+        for entry in chunk:
+            tally.add(entry)
+    archive = tally.record(parquet_manifest_key(checkpoint.archive_key))
+    if archive is not None:
+        services.records.put_archive(archive)
     return _store_step(record, checkpoint, services, state=ArchiveState.CATALOGUED)
 
 

@@ -12,6 +12,7 @@ from pydantic import Field
 
 from strongroom.core.aws import client
 from strongroom.core.settings import EnvironmentSettings
+from strongroom.deep_archive.adapters.archive_record_store import DynamoDBArchiveRecords
 from strongroom.deep_archive.adapters.catalog_store import DynamoDBCatalogStore
 from strongroom.deep_archive.adapters.job_files import JobFiles
 from strongroom.deep_archive.adapters.job_launcher import BatchJobLauncher
@@ -53,6 +54,7 @@ def packer_services() -> PackerServices:
     return PackerServices(
         jobs=DynamoDBJobStore.from_environment(),
         catalog=DynamoDBCatalogStore.from_environment(),
+        records=DynamoDBArchiveRecords.from_environment(),
         files=JobFiles(s3, settings.archive_bucket),
         s3=s3,
         launcher=BatchJobLauncher.from_environment(),

@@ -1,0 +1,41 @@
+"""In-memory twin of ``archive_record_store``: the same items, the same lookup rules."""
+
+from __future__ import annotations
+
+import threading
+
+from strongroom.deep_archive.adapters.archive_record_store import record_from_item, record_item
+from strongroom.deep_archive.domain.archive_records import ArchiveRecord
+
+
+class InMemoryArchiveRecords:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._archives: dict[tuple[str, str, str, str], object] = {}
+        self._jobs: dict[tuple[str, str, str], tuple[str, str]] = {}
+
+    def put_archive(self, record: ArchiveRecord) -> None:
+        job = (record.project, record.source_bucket, record.job_id)
+        with self._lock:
+            self._archives[(*job, record.first_key)] = record_item(record)
+            first, last = self._jobs.get(job, (record.first_key, record.last_key))
+            self._jobs[job] = (min(first, record.first_key), max(last, record.last_key))
+
+    def archives_holding(self, project: str, bucket: str, key: str) -> list[ArchiveRecord]:
+        with self._lock:
+            jobs = sorted(self._jobs.items())
+            archives = dict(self._archives)
+        found: list[ArchiveRecord] = []
+        for (owner, source, job_id), (first, last) in jobs:
+            if (owner, source) != (project, bucket) or not first <= key <= last:
+                continue
+            starts = [
+                start
+                for (p, b, j, start) in archives
+                if (p, b, j) == (owner, source, job_id) and start <= key
+            ]
+            if starts:
+                record = record_from_item(archives[(owner, source, job_id, max(starts))])
+                if record.holds(key):
+                    found.append(record)
+        return found
