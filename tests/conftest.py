@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+from strongroom.cli import common
 
 _FAKE_AWS = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -34,6 +37,17 @@ def _fake_aws_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL"):
         if name in os.environ:
             monkeypatch.delenv(name)
+
+
+@pytest.fixture(autouse=True)
+def _wide_console() -> Iterator[None]:
+    """The commands' console is made once, at import, as wide as the terminal (or COLUMNS) the
+    process had then: 80 in an xdist worker, something else in a terminal. Tests read tables at
+    one width, whatever the process and the order in which tests import the CLI."""
+    width = common.console.width
+    common.console.width = 200
+    yield
+    common.console.width = width
 
 
 # Machines here are shared and noisy: a slow draw is not a failure, and no example has a deadline.
