@@ -11,6 +11,7 @@ from benchmarks import (
     deep_archive_restore,
     front_door,
     login_activity_ingest,
+    sox_evidence,
     trigger_archive,
 )
 
@@ -21,6 +22,7 @@ BENCHMARKS: dict[str, Callable[[], str]] = {
     "deep_archive_restore": deep_archive_restore.run,
     "front_door": front_door.run,
     "trigger_archive": trigger_archive.run,
+    "sox_evidence": sox_evidence.run,
 }
 
 

@@ -72,7 +72,19 @@ def test_trailing_zeros_fit_but_a_lost_digit_is_refused() -> None:
     schema = arrow_schema((MONEY,))
 
     assert record_batch([(Decimal("1.50000000000000000000"),)], schema).num_rows == 1
-    with pytest.raises(pa.ArrowInvalid):
+    with pytest.raises(pa.ArrowInvalid, match=r"column amount: Rescaling .* data loss"):
         record_batch([(Decimal("1.234"),)], schema)
-    with pytest.raises(pa.ArrowTypeError):
-        record_batch([(1.5,)], schema)
+    with pytest.raises(pa.ArrowInvalid, match=r"column amount: .* precision 18"):
+        record_batch([(Decimal("12345678901234567.89"),)], schema)
+    with pytest.raises(pa.ArrowTypeError, match="column amount: money must be Decimal, not float"):
+        record_batch([(Decimal("1.50"),), (1.5,)], schema)
+
+
+def test_money_in_any_decimal_notation_and_a_missing_amount_are_kept_exactly() -> None:
+    schema = arrow_schema((MONEY.model_copy(update={"nullable": True}),))
+    amounts = [Decimal("1E+2"), Decimal("-5E-2"), Decimal("0E-8"), None, Decimal("-0.00")]
+
+    batch = record_batch([(amount,) for amount in amounts], schema)
+
+    expected = [Decimal("100.00"), Decimal("-0.05"), Decimal("0.00"), None, Decimal("0.00")]
+    assert batch.column("amount").to_pylist() == expected
