@@ -75,4 +75,7 @@ def test_a_run_under_throttled_s3_and_secrets_archives_every_client_once(
     assert archived == selected
     assert figures["versions_per_file"] == [1]
     assert figures["run_reports"] == 1
-    assert all(rule["faulted"] > 0 for rule in rules)
+    # A warm function holds its secrets for SECRET_CACHE_SECONDS: Secrets Manager is called (and
+    # faulted) only when this run is the first in that while; S3 is called on every run.
+    assert all(rule["faulted"] > 0 for rule in rules if rule["seen"] > 0)
+    assert all(rule["faulted"] > 0 for rule in rules if rule["service"] == "s3")
