@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import boto3
 import typer
+from botocore.config import Config
 from rich.console import Console
 
 from strongroom.local.api_client import ApiClient
@@ -67,11 +68,12 @@ def stack_output(endpoints: Endpoints, system: str, name: str) -> str:
     return value
 
 
-def local_client(endpoints: Endpoints, service: str) -> Any:
+def local_client(endpoints: Endpoints, service: str, config: Config | None = None) -> Any:
     return boto3.session.Session().client(
         service,  # type: ignore[call-overload]
         endpoint_url=endpoints.aws_endpoint_url,
         region_name=endpoints.region,
+        config=config,
         **LOCAL_CREDENTIALS,
     )
 

@@ -8,7 +8,6 @@ the progress.
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -18,22 +17,19 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from strongroom.cli.common import local_client, running_stack, stack_output
-from strongroom.local.emulator import LOCAL_CREDENTIALS
+from strongroom.cli.function_invoke import (
+    INVOKE_CONFIG,
+    FunctionResult,
+    invoke_and_wait,
+    read_result,
+)
 from strongroom.sox_evidence.public import RunRecord, run_records
 
 SYSTEM = "sox_evidence"
 DEFAULT_FUNCTION_NAME = "SOXAuto-PG01"
-FUNCTION_TIMEOUT_SECONDS = 900
-INVOKE_CONFIG = Config(
-    # The call waits for the whole run; a retry would start a second run.
-    read_timeout=FUNCTION_TIMEOUT_SECONDS + 60,
-    connect_timeout=10,
-    retries={"total_max_attempts": 1},
-)
 POLL_SECONDS = 1.0
 UNREADABLE = (BotoCoreError, ClientError, ValueError)
 """What reading the run records may raise (S3's errors, a record that does not validate)."""
@@ -63,6 +59,10 @@ class Pg01Answer:
     seconds: float
     function_error: str | None = None
 
+    @classmethod
+    def of(cls, result: FunctionResult) -> Pg01Answer:
+        return cls(result.status_code, result.body, result.seconds, result.function_error)
+
     @property
     def ipes(self) -> list[dict[str, Any]]:
         found = self.body.get("ipes") if self.status_code in (200, 207, 500) else None
@@ -81,22 +81,7 @@ class Pg01Answer:
 
 def pg01_answer(payload: bytes, function_error: str | None, seconds: float) -> Pg01Answer:
     """Lambda's answer to one invocation as a :class:`Pg01Answer`."""
-    try:
-        answer = json.loads(payload or b"null")
-    except ValueError:
-        answer = None
-    if function_error is not None:
-        error = (
-            answer
-            if isinstance(answer, dict)
-            else {"errorMessage": payload.decode(errors="replace")}
-        )
-        return Pg01Answer(None, error, seconds, function_error)
-    if not isinstance(answer, dict) or not isinstance(answer.get("statusCode"), int):
-        unexpected = {"errorType": "UnexpectedAnswer", "errorMessage": f"not a result: {answer!r}"}
-        return Pg01Answer(None, unexpected, seconds, "UnexpectedAnswer")
-    body = answer.get("body")
-    return Pg01Answer(answer["statusCode"], body if isinstance(body, dict) else {}, seconds)
+    return Pg01Answer.of(read_result(payload, function_error, seconds))
 
 
 def invoke(
@@ -107,14 +92,7 @@ def invoke(
 ) -> Pg01Answer:
     """Invoke (RequestResponse) and wait for the run to finish. Raises botocore's errors when
     Lambda could not be asked at all (unknown function, no endpoint, no permission)."""
-    started = clock()
-    answer = client.invoke(
-        FunctionName=function_name,
-        InvocationType="RequestResponse",
-        Payload=json.dumps(event).encode(),
-    )
-    payload = answer["Payload"].read()
-    return pg01_answer(payload, answer.get("FunctionError"), clock() - started)
+    return Pg01Answer.of(invoke_and_wait(client, function_name, event, clock))
 
 
 @dataclass
@@ -215,16 +193,9 @@ def sox_target(function: str | None, on_aws: bool, bucket: str | None, state_dir
             session.client("s3"),
         )
     endpoints = running_stack(state_dir)
-    client = boto3.session.Session().client(  # type: ignore[call-overload]
-        "lambda",
-        endpoint_url=endpoints.aws_endpoint_url,
-        region_name=endpoints.region,
-        config=INVOKE_CONFIG,
-        **LOCAL_CREDENTIALS,
-    )
     return Target(
         stack_output(endpoints, SYSTEM, "FunctionName"),
-        client,
+        local_client(endpoints, "lambda", INVOKE_CONFIG),
         stack_output(endpoints, SYSTEM, "ResultsBucketName"),
         local_client(endpoints, "s3"),
     )

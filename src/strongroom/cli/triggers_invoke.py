@@ -7,7 +7,6 @@ or ``FunctionError`` with Lambda's error payload when the invocation failed.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -16,20 +15,17 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-from botocore.config import Config
 
-from strongroom.cli.common import running_stack, stack_output
-from strongroom.local.emulator import LOCAL_CREDENTIALS
+from strongroom.cli.common import local_client, running_stack, stack_output
+from strongroom.cli.function_invoke import (
+    INVOKE_CONFIG,
+    FunctionResult,
+    invoke_and_wait,
+    read_result,
+)
 
 SYSTEM = "trigger_archive"
 DEFAULT_FUNCTION_NAME = "dex-trigger-response-archive"
-FUNCTION_TIMEOUT_SECONDS = 900
-INVOKE_CONFIG = Config(
-    # The call waits for the whole run; a retry would start a second run of the same day.
-    read_timeout=FUNCTION_TIMEOUT_SECONDS + 60,
-    connect_timeout=10,
-    retries={"total_max_attempts": 1},
-)
 
 
 @dataclass(frozen=True)
@@ -46,6 +42,12 @@ class DayRun:
     """How long the invocation took, as the CLI saw it."""
     function_error: str | None = None
     """Lambda's ``FunctionError`` (``Unhandled``) when the invocation failed."""
+
+    @classmethod
+    def of(cls, requested: date | None, result: FunctionResult) -> DayRun:
+        return cls(
+            requested, result.status_code, result.body, result.seconds, result.function_error
+        )
 
     @property
     def day(self) -> str:
@@ -79,27 +81,7 @@ def day_run(
     requested: date | None, payload: bytes, function_error: str | None, seconds: float
 ) -> DayRun:
     """Lambda's answer to one invocation as a :class:`DayRun`."""
-    try:
-        answer = json.loads(payload or b"null")
-    except ValueError:
-        answer = None
-    if function_error is not None:
-        error = (
-            answer
-            if isinstance(answer, dict)
-            else {"errorMessage": payload.decode(errors="replace")}
-        )
-        return DayRun(requested, None, error, seconds, function_error)
-    if not isinstance(answer, dict) or not isinstance(answer.get("statusCode"), int):
-        unexpected = {"errorType": "UnexpectedAnswer", "errorMessage": f"not a result: {answer!r}"}
-        return DayRun(requested, None, unexpected, seconds, "UnexpectedAnswer")
-    body = answer.get("body")
-    if isinstance(body, str):  # a body serialised as text, as some functions answer
-        try:
-            body = json.loads(body)
-        except ValueError:
-            body = {"message": body}
-    return DayRun(requested, answer["statusCode"], body if isinstance(body, dict) else {}, seconds)
+    return DayRun.of(requested, read_result(payload, function_error, seconds))
 
 
 def invoke_day(
@@ -111,14 +93,7 @@ def invoke_day(
 ) -> DayRun:
     """Invoke (RequestResponse) and wait for the run to finish. Raises botocore's errors when
     Lambda could not be asked at all (unknown function, no endpoint, no permission)."""
-    started = clock()
-    answer = client.invoke(
-        FunctionName=function_name,
-        InvocationType="RequestResponse",
-        Payload=json.dumps(event).encode(),
-    )
-    payload = answer["Payload"].read()
-    return day_run(requested, payload, answer.get("FunctionError"), clock() - started)
+    return DayRun.of(requested, invoke_and_wait(client, function_name, event, clock))
 
 
 def lambda_target(function: str | None, on_aws: bool, state_dir: Path) -> tuple[str, Any]:
@@ -128,11 +103,5 @@ def lambda_target(function: str | None, on_aws: bool, state_dir: Path) -> tuple[
         client = boto3.session.Session().client("lambda", config=INVOKE_CONFIG)
         return function or DEFAULT_FUNCTION_NAME, client
     endpoints = running_stack(state_dir)
-    client = boto3.session.Session().client(  # type: ignore[call-overload]
-        "lambda",
-        endpoint_url=endpoints.aws_endpoint_url,
-        region_name=endpoints.region,
-        config=INVOKE_CONFIG,
-        **LOCAL_CREDENTIALS,
-    )
+    client = local_client(endpoints, "lambda", INVOKE_CONFIG)
     return stack_output(endpoints, SYSTEM, "FunctionName"), client
