@@ -122,6 +122,21 @@ def _source(aws: Any, key: str) -> bytes:
     return body
 
 
+def test_bare_names_are_looked_up_in_the_manifests_409_for_several_404_for_none(
+    api: ApiClient, endpoints: Endpoints, archived: list[CatalogEntry]
+) -> None:
+    # The same report name in every branch folder: the manifests (DuckDB here) name them all
+    name = f"5000_{PREFIX}_000.csv"
+    keys = sorted(entry.key for entry in archived if entry.file_name == name)
+    assert len(keys) > 1
+    ambiguous = api.post("restore", body=_seed_body(endpoints, filename=name))
+    assert ambiguous.status == 409, ambiguous.body
+    assert ambiguous.body["matches"] == {name: keys}
+    unknown = api.post("restore", body=_seed_body(endpoints, filename="e2e-never-archived.csv"))
+    assert unknown.status == 404, unknown.body
+    assert unknown.body["unknown"] == ["e2e-never-archived.csv"]
+
+
 def test_the_seed_restore_posted_with_curl_restores_the_file_byte_identical_and_notifies(
     aws: Any,
     endpoints: Endpoints,
