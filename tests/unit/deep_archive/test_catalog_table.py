@@ -3,6 +3,7 @@ columns (project is the partition), same prefix; the API function may query it a
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ GLUE_TYPES = {
 }
 
 
+@cache
 def resources() -> dict[str, Any]:
     body: dict[str, Any] = load_template(TEMPLATE)
     return body["Resources"]
