@@ -70,6 +70,7 @@ def test_the_api_function_queries_only_its_workgroup_table_and_prefix() -> None:
     assert statements["ListParquetManifests"]["Condition"]["StringLike"]["s3:prefix"] == (
         "_catalog/*"
     )
+    assert statements["LocateParquetManifests"]["Action"] == "s3:GetBucketLocation"
     variables = everything["ApiFunction"]["Properties"]["Environment"]["Variables"]
     assert variables["PARQUET_QUERY_ENGINE"] == {"Ref": "ParquetQueryEngine"}
     assert variables["ATHENA_WORKGROUP"] == {"Ref": "CatalogQueryWorkGroup"}
