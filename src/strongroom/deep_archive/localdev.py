@@ -114,6 +114,8 @@ LOCALDEV = LocalDev(
         "SecurityGroupIds": "sg-00000000000000000",
         "SourceBucketArns": f"arn:aws:s3:::{DEMO_BUCKET}",
         "RestoreTopicArns": f"arn:aws:sns:*:{LOCAL_ACCOUNT_ID}:{DEMO_TOPIC}",
+        # Athena is not emulated: bare names are looked up with DuckDB over the same manifests.
+        "ParquetQueryEngine": "duckdb",
     },
     seed=seed,
 )

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from strongroom.deep_archive.adapters.catalog_store import DynamoDBCatalogStore
+from strongroom.deep_archive.adapters.catalog_store import DynamoDBCatalogStore, object_pk
 from strongroom.deep_archive.domain.catalog import CatalogEntry
 from strongroom.deep_archive.domain.restore_header import parse_restore_header
 from strongroom.deep_archive.localdev import (
@@ -120,6 +120,40 @@ def _restored(aws: Any, outputs: dict[str, str], restore_id: str, key: str) -> d
 def _source(aws: Any, key: str) -> bytes:
     body: bytes = aws("s3").get_object(Bucket=DEMO_BUCKET, Key=key)["Body"].read()
     return body
+
+
+def test_bare_names_are_looked_up_in_the_manifests_409_for_several_404_for_none(
+    api: ApiClient,
+    endpoints: Endpoints,
+    archived: list[CatalogEntry],
+    aws: Any,
+    outputs: dict[str, str],
+) -> None:
+    # Given the same report name in every branch folder, one of them left out of the byFileName
+    # index (as archives will be once per-file items stop): only the manifests name it
+    name = f"5000_{PREFIX}_000.csv"
+    named = sorted((entry for entry in archived if entry.file_name == name), key=_by_key)
+    assert len(named) > 1
+    aws("dynamodb").update_item(
+        TableName=outputs["CatalogTableName"],
+        Key={
+            "pk": {"S": object_pk(DEMO_PROJECT, DEMO_BUCKET, named[0].key)},
+            "sk": {"S": named[0].etag},
+        },
+        UpdateExpression="REMOVE file_name_key",
+    )
+    # When it is asked for by bare name, Then 409 lists every file so named
+    ambiguous = api.post("restore", body=_seed_body(endpoints, filename=name))
+    assert ambiguous.status == 409, ambiguous.body
+    assert ambiguous.body["matches"] == {name: [entry.key for entry in named]}
+    # And a name nothing holds is 404
+    unknown = api.post("restore", body=_seed_body(endpoints, filename="e2e-never-archived.csv"))
+    assert unknown.status == 404, unknown.body
+    assert unknown.body["unknown"] == ["e2e-never-archived.csv"]
+
+
+def _by_key(entry: CatalogEntry) -> str:
+    return entry.key
 
 
 def test_the_seed_restore_posted_with_curl_restores_the_file_byte_identical_and_notifies(

@@ -162,8 +162,13 @@ def test_catalog_migrate_brings_an_old_style_catalog_into_the_new_one(
         f"JOBS#{PROJECT}#{SOURCE_BUCKET}",
         f"ARCHIVES#{PROJECT}#{SOURCE_BUCKET}#{job_id}",
     )
-    for key in body["archives"]:
-        s3.delete_object(Bucket=archive_bucket, Key=f"{key}.manifest.parquet")
+    # _catalog/project=<project>/<job>-part-NNNNNN.parquet, as docs/deep_archive.md says
+    manifests = [
+        f"_catalog/project={PROJECT}/{job_id}-{key.rpartition('/')[2].removesuffix('.zip')}.parquet"
+        for key in body["archives"]
+    ]
+    for key in manifests:
+        s3.delete_object(Bucket=archive_bucket, Key=key)
     for item in _items(dynamodb, table, *record_keys):
         dynamodb.delete_item(TableName=table, Key={"pk": item["pk"], "sk": item["sk"]})
 
@@ -175,8 +180,8 @@ def test_catalog_migrate_brings_an_old_style_catalog_into_the_new_one(
     assert first.exit_code == 0, first.output
     assert "3 Parquet manifests written, 3 archive records written" in words(first)
     assert "0 Parquet manifests written, 3 archive records written" in words(second)
-    for key in body["archives"]:
-        head = s3.head_object(Bucket=archive_bucket, Key=f"{key}.manifest.parquet")
+    for key in manifests:
+        head = s3.head_object(Bucket=archive_bucket, Key=key)
         assert head["StorageClass"] == "STANDARD_IA"
     records = _items(dynamodb, table, record_keys[1])
     assert sorted(item["archive_key"]["S"] for item in records) == sorted(body["archives"])

@@ -17,10 +17,11 @@ from tests.integration.deep_archive_packer.test_sources import files
 pytestmark = pytest.mark.integration
 
 
-def as_the_old_code_left_it(world: PackerWorld, archives: list[str]) -> None:
+def as_the_old_code_left_it(world: PackerWorld, job_id: str, archives: list[str]) -> None:
     """Remove what the packer now writes besides the old catalog: Parquet manifests, records."""
     for archive_key in archives:
-        world.s3.delete_object(Bucket=world.archive_bucket, Key=parquet_manifest_key(archive_key))
+        key = parquet_manifest_key(PROJECT, job_id, archive_key)
+        world.s3.delete_object(Bucket=world.archive_bucket, Key=key)
     pages = world.dynamodb.get_paginator("scan").paginate(TableName=world.tables.catalog)
     for page in pages:
         for item in page["Items"]:
@@ -37,7 +38,7 @@ def test_the_migration_makes_every_archived_file_findable_again_and_can_rerun(
     job = world.create_job(max_files=10)
     assert world.run(job.job_id) is JobStatus.SUCCEEDED
     record = world.record(job.job_id)
-    as_the_old_code_left_it(world, record.archives)
+    as_the_old_code_left_it(world, job.job_id, record.archives)
     catalog = ManifestCatalog(world.records, S3ManifestReader(world.s3))
     assert catalog.get_latest(PROJECT, world.source_bucket, f"{PREFIX}a/000.csv") is None
     planned_only = f"{record.archives[0]}-never-written.zip"

@@ -15,7 +15,6 @@ from botocore.exceptions import ClientError
 
 from strongroom.deep_archive.adapters.job_files import (
     MANIFEST_SUFFIX,
-    PARQUET_MANIFEST_SUFFIX,
     manifest_key,
     parquet_manifest_key,
 )
@@ -147,10 +146,13 @@ def test_archives_are_deep_archive_and_manifests_readable(archived: ArchivedJob)
         [
             *record.archives,
             *(manifest_key(key) for key in record.archives),
-            *(parquet_manifest_key(key) for key in record.archives),
         ]
     )
-    assert written == expected
+    assert written == expected  # the Parquet manifests sit under _catalog/, apart from zips
+    parquet_keys = [parquet_manifest_key(PROJECT, archived.job_id, key) for key in record.archives]
+    assert [
+        item["Key"] for item in world.listing(world.archive_bucket, f"_catalog/project={PROJECT}/")
+    ] == sorted(parquet_keys)
     for key in record.archives:
         archive = world.s3.head_object(Bucket=world.archive_bucket, Key=key)
         assert archive["StorageClass"] == "DEEP_ARCHIVE"
@@ -158,9 +160,10 @@ def test_archives_are_deep_archive_and_manifests_readable(archived: ArchivedJob)
         assert archive["Metadata"]["strongroom-job-id"] == archived.job_id
         manifest = world.s3.head_object(Bucket=world.archive_bucket, Key=manifest_key(key))
         assert manifest.get("StorageClass", "STANDARD") == "STANDARD"
-        parquet = world.s3.head_object(Bucket=world.archive_bucket, Key=parquet_manifest_key(key))
+    for key in parquet_keys:
+        parquet = world.s3.head_object(Bucket=world.archive_bucket, Key=key)
         assert parquet["StorageClass"] == "STANDARD_IA"
-    assert all(key.endswith((".zip", MANIFEST_SUFFIX, PARQUET_MANIFEST_SUFFIX)) for key in written)
+    assert all(key.endswith((".zip", MANIFEST_SUFFIX)) for key in written)
 
 
 def test_every_file_has_a_catalog_entry_describing_it(archived: ArchivedJob) -> None:

@@ -9,7 +9,6 @@ import pytest
 from strongroom.core.observability import metrics
 from strongroom.deep_archive.adapters.job_files import (
     manifest_key,
-    parquet_manifest_key,
 )
 from strongroom.deep_archive.domain.job_records import ArchiveState, JobStatus
 from strongroom.deep_archive.services.packer_services import Attempt
@@ -88,7 +87,6 @@ def test_a_rerun_after_a_crash_resumes_without_duplicates(
         [
             *record.archives,
             *map(manifest_key, record.archives),
-            *map(parquet_manifest_key, record.archives),
         ]
     )
     assert world.open_uploads() == []

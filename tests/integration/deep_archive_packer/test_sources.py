@@ -121,7 +121,7 @@ def test_sources_are_deleted_once_archived_and_catalogued(world: PackerWorld) ->
     assert world.source_etags() == {}
     assert record.counts.sources_deleted == 20
     assert record.errors == []
-    assert len(world.archive_objects(job.job_id)) == 6  # two archives, two manifests each
+    assert len(world.archive_objects(job.job_id)) == 4  # two archives and their JSON manifests
 
 
 def test_a_source_rewritten_before_its_deletion_is_kept_and_reported(world: PackerWorld) -> None:

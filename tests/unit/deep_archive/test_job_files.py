@@ -262,8 +262,9 @@ def test_a_manifest_reads_back_entry_for_entry(files: JobFiles, s3: MemoryS3) ->
     assert len(stored.data) > 4 * 1024
     assert list(files.iter_manifest(archive_key)) == entries
     # And the same entries can sit beside it as a Parquet manifest in Standard-IA, sorted by key
-    files.put_parquet_manifest(archive_key, jsonl_to_parquet(body.finish()))
-    parquet = s3.objects[(BUCKET, parquet_manifest_key(archive_key))]
+    parquet_key = parquet_manifest_key("finance", "job-1", archive_key)
+    files.put_parquet_manifest(parquet_key, jsonl_to_parquet(body.finish()))
+    parquet = s3.objects[(BUCKET, parquet_key)]
     assert parquet.storage_class == "STANDARD_IA"
     assert list(read_parquet_manifest(io.BytesIO(parquet.data))) == sorted(
         entries, key=lambda each: each.key

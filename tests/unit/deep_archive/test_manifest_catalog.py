@@ -42,7 +42,8 @@ class World:
         self.catalog = ManifestCatalog(self.records, self.manifests)
 
     def pack(self, entries: list[CatalogEntry]) -> ArchiveRecord:
-        manifest_key = parquet_manifest_key(entries[0].archive_key)
+        first = entries[0]
+        manifest_key = parquet_manifest_key(first.project, first.job_id, first.archive_key)
         self.manifests.put(entries[0].archive_bucket, manifest_key, write_parquet_manifest(entries))
         record = archive_record(entries, manifest_key)
         assert record is not None

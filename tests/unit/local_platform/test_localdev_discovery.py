@@ -32,7 +32,9 @@ def test_deep_archive_declares_its_aws_only_parameters() -> None:
         "SecurityGroupIds",
         "SourceBucketArns",
         "RestoreTopicArns",
+        "ParquetQueryEngine",
     }
+    assert declaration.parameters["ParquetQueryEngine"] == "duckdb"
     assert declaration.parameters["SourceBucketArns"] == f"arn:aws:s3:::{DEMO_BUCKET}"
 
 

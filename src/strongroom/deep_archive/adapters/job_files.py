@@ -5,6 +5,9 @@
 - ``_jobs/<job_id>/plan.json``: the plan's summary (archive count, each worker's index range).
 - ``<archive key>.manifest.jsonl``: the catalog entries of one archive, one JSON object per line,
   so the catalog can be rebuilt from the bucket alone.
+- ``_catalog/project=<project>/<job_id>-part-NNNNNN.parquet``: the same entries as Parquet
+  (decision 0013), every project's under one prefix that Athena's table and DuckDB's dataset read
+  as one table, partitioned by project (zips and JSON Lines files stay out of it).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ if TYPE_CHECKING:
 
 JOBS_PREFIX = "_jobs"
 MANIFEST_SUFFIX = ".manifest.jsonl"
-PARQUET_MANIFEST_SUFFIX = ".manifest.parquet"
+CATALOG_PREFIX = "_catalog"
 PARQUET_CONTENT_TYPE = "application/vnd.apache.parquet"
 
 
@@ -54,9 +57,11 @@ def manifest_key(archive_key: str) -> str:
     return archive_key + MANIFEST_SUFFIX
 
 
-def parquet_manifest_key(archive_key: str) -> str:
-    """The archive's Parquet manifest (``adapters.parquet_manifest``, decision 0013)."""
-    return archive_key + PARQUET_MANIFEST_SUFFIX
+def parquet_manifest_key(project: str, job_id: str, archive_key: str) -> str:
+    """The archive's Parquet manifest (``adapters.parquet_manifest``, decision 0013): named by
+    its job and the archive's file name (``part-NNNNNN``), in its project's partition."""
+    part = archive_key.rpartition("/")[2].removesuffix(".zip")
+    return f"{CATALOG_PREFIX}/project={project}/{job_id}-{part}.parquet"
 
 
 def plan_line(plan: ArchivePlan) -> bytes:
@@ -154,20 +159,20 @@ class JobFiles:
             self._s3, self.bucket, manifest_key(archive_key), body.finish(), "application/x-ndjson"
         )
 
-    def has_parquet_manifest(self, archive_key: str) -> bool:
+    def has_parquet_manifest(self, key: str) -> bool:
         try:
-            self._s3.head_object(Bucket=self.bucket, Key=parquet_manifest_key(archive_key))
+            self._s3.head_object(Bucket=self.bucket, Key=key)
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
                 return False
             raise
         return True
 
-    def put_parquet_manifest(self, archive_key: str, manifest: bytes) -> None:
+    def put_parquet_manifest(self, key: str, manifest: bytes) -> None:
         put_readable(
             self._s3,
             self.bucket,
-            parquet_manifest_key(archive_key),
+            key,
             manifest,
             PARQUET_CONTENT_TYPE,
             storage_class="STANDARD_IA",

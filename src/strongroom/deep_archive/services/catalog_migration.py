@@ -1,7 +1,9 @@
 """Bring archives written before decision 0013 into the new catalog, from what sits beside them.
 
 For every archive of a project's jobs whose JSON Lines manifest exists (the archive was
-written and verified): write its Parquet manifest if it has none, and its archive record.
+written and verified): write its Parquet manifest under ``_catalog/project=<project>/`` if it has
+none there, and its archive record naming it (a record an earlier version wrote, naming a
+manifest beside the archive, is replaced; that older manifest is left in place).
 Both writes are idempotent, so the command can be rerun or interrupted at any point. Nothing
 is deleted: the per-file catalog items and the JSON Lines manifests stay, and restores keep
 using them.
@@ -69,12 +71,17 @@ def migrate_catalog(
             continue
         for archive_key in job.archives:
             report.archives += 1
-            _migrate_archive(archive_key, files, records, report)
+            manifest_key = parquet_manifest_key(job.settings.project, job.job_id, archive_key)
+            _migrate_archive(archive_key, manifest_key, files, records, report)
     return report
 
 
 def _migrate_archive(
-    archive_key: str, files: JobFiles, records: ArchiveRecordStore, report: MigrationReport
+    archive_key: str,
+    manifest_key: str,
+    files: JobFiles,
+    records: ArchiveRecordStore,
+    report: MigrationReport,
 ) -> None:
     tally = ArchiveTally()
 
@@ -84,19 +91,19 @@ def _migrate_archive(
             yield entry
 
     try:
-        if files.has_parquet_manifest(archive_key):
+        if files.has_parquet_manifest(manifest_key):
             for _ in tallied(files.iter_manifest(archive_key)):
                 pass
         else:
             manifest = write_parquet_manifest(tallied(files.iter_manifest(archive_key)))
-            files.put_parquet_manifest(archive_key, manifest)
+            files.put_parquet_manifest(manifest_key, manifest)
             report.manifests_written += 1
     except ClientError as error:
         if error.response.get("Error", {}).get("Code") not in {"NoSuchKey", "404"}:
             raise
         report.without_manifest.append(archive_key)
         return
-    record = tally.record(parquet_manifest_key(archive_key))
+    record = tally.record(manifest_key)
     if record is not None:
         records.put_archive(record)
         report.records_written += 1

@@ -181,7 +181,8 @@ def _write_archive(
         archive = upload.complete()
     services.files.put_manifest_body(plan.archive_key, packed.manifest)
     services.files.put_parquet_manifest(
-        plan.archive_key, jsonl_to_parquet(packed.manifest.finish())
+        parquet_manifest_key(record.settings.project, record.job_id, plan.archive_key),
+        jsonl_to_parquet(packed.manifest.finish()),
     )
     logger.info(
         "archive written",
@@ -260,7 +261,9 @@ def _catalogue(
         services.catalog.put_entries(chunk)
         for entry in chunk:
             tally.add(entry)
-    archive = tally.record(parquet_manifest_key(checkpoint.archive_key))
+    archive = tally.record(
+        parquet_manifest_key(record.settings.project, record.job_id, checkpoint.archive_key)
+    )
     if archive is not None:
         services.records.put_archive(archive)
     return _store_step(record, checkpoint, services, state=ArchiveState.CATALOGUED)

@@ -8,20 +8,24 @@ what its use cases talk to, whose members are built when first used; the packer'
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from functools import cache
 from typing import Any
 
 from pydantic import Field
 
+from strongroom.core.parquet_query import parquet_query_from_environment
 from strongroom.core.settings import EnvironmentSettings
 from strongroom.deep_archive.adapters.archive_objects import S3ArchiveStore
 from strongroom.deep_archive.adapters.archived_listing import ArchivedListing
 from strongroom.deep_archive.adapters.catalog_store import DynamoDBCatalogStore
 from strongroom.deep_archive.adapters.job_launcher import BatchJobLauncher
 from strongroom.deep_archive.adapters.job_store import DynamoDBJobStore
+from strongroom.deep_archive.adapters.manifest_names import ParquetNamedFiles
 from strongroom.deep_archive.adapters.notifier import SnsNotifier
 from strongroom.deep_archive.adapters.project_store import DynamoDBProjectStore
+from strongroom.deep_archive.adapters.restore_catalog import RestoreCatalog
 from strongroom.deep_archive.adapters.restore_queue import SqsRestoreQueue
 from strongroom.deep_archive.adapters.restore_store import DynamoDBRestoreStore
 from strongroom.deep_archive.adapters.restored_files import S3RestoredFiles
@@ -44,11 +48,34 @@ class RestoreSettings(EnvironmentSettings):
     copy_days: int = Field(alias="RESTORE_COPY_DAYS", default=1, ge=1, le=30)
 
 
+class CatalogSettings(EnvironmentSettings):
+    """The bucket whose ``_catalog/`` prefix holds the Parquet manifests."""
+
+    archive_bucket: str = Field(alias="ARCHIVE_BUCKET_NAME", min_length=3)
+
+
+def restore_catalog() -> RestoreCatalog:
+    """Bare names through the manifests: Athena, or DuckDB with ``PARQUET_QUERY_ENGINE=duckdb``."""
+    schema = None
+    if os.environ.get("PARQUET_QUERY_ENGINE") == "duckdb":
+        # Locally only (pyarrow is not in the Lambda bundle): DuckDB needs the table's columns
+        # while no manifest has been written yet.
+        from strongroom.deep_archive.adapters.parquet_manifest import SCHEMA  # noqa: PLC0415
+
+        schema = SCHEMA
+    names = ParquetNamedFiles(
+        parquet_query_from_environment(),
+        CatalogSettings.from_environment().archive_bucket,
+        schema=schema,
+    )
+    return RestoreCatalog(DynamoDBCatalogStore.from_environment(), names)
+
+
 PORT_BUILDERS: dict[str, Callable[[], object]] = {
     "projects": DynamoDBProjectStore.from_environment,
     "jobs": DynamoDBJobStore.from_environment,
     "launcher": BatchJobLauncher.from_environment,
-    "catalog": DynamoDBCatalogStore.from_environment,
+    "catalog": restore_catalog,
     "listing": ArchivedListing.from_environment,
     "restores": DynamoDBRestoreStore.from_environment,
     "queue": SqsRestoreQueue.from_environment,
