@@ -118,6 +118,12 @@ def test_an_empty_prefix_answers_from_its_declared_schema(engine: DuckDbParquetQ
         engine.run("SELECT COUNT(*) FROM later", [ParquetTable("later", BUCKET, "ipe/IPE_99/")])
 
 
+def test_an_unreadable_location_fails_even_with_a_schema(engine: DuckDbParquetQuery) -> None:
+    missing_bucket = ParquetTable("gone", "no-such-bucket", "ipe/IPE_07/", schema=SCHEMA)
+    with pytest.raises(QueryFailed, match="s3://no-such-bucket/ipe/IPE_07/"):
+        engine.run("SELECT COUNT(*) FROM gone", [missing_bucket])
+
+
 def test_bad_sql_and_slow_queries_fail_with_the_reason(engine: DuckDbParquetQuery) -> None:
     with pytest.raises(QueryFailed, match="ledgr"):
         engine.run("SELECT * FROM ledgr", [LEDGER])

@@ -80,12 +80,17 @@ class DuckDbParquetQuery:
         path = f"{table.bucket}/{table.prefix}".rstrip("/")
         try:
             return ds.dataset(path, filesystem=filesystem, format="parquet", partitioning="hive")
-        except (FileNotFoundError, OSError) as error:
-            if table.schema is None:
+        except FileNotFoundError as error:
+            bucket_missing = filesystem.get_file_info(table.bucket).type == fs.FileType.NotFound
+            if table.schema is None or bucket_missing:
                 raise QueryFailed(
                     f"table {table.name}: nothing to read at {table.location}"
                 ) from error
             return table.schema.empty_table()
+        except OSError as error:  # no such bucket, refused, unreachable: never "no rows"
+            raise QueryFailed(
+                f"table {table.name}: cannot read {table.location}: {error}"
+            ) from error
 
     @staticmethod
     def _rows(connection: duckdb.DuckDBPyConnection) -> Iterator[tuple[Any, ...]]:
