@@ -21,11 +21,12 @@ demo: $(STAMP)
 up: $(STAMP)
 	$(BIN)/strongroom up
 
-# Unit and integration tests spread over the cores (pytest-xdist); the e2e tests share one local
-# stack per process, so they run in one.
+# Unit and integration tests spread over the cores (pytest-xdist). The e2e tests run in two
+# processes, each with its own local stack; a file's tests stay in one process (--dist loadfile),
+# as they share the data they set up.
 test: lint
 	$(BIN)/pytest -n auto tests/unit tests/integration
-	$(BIN)/pytest tests/e2e
+	$(BIN)/pytest -n 2 --dist loadfile tests/e2e
 
 lint: $(STAMP) typecheck templates
 	$(BIN)/lint-imports
