@@ -88,3 +88,8 @@ def test_money_in_any_decimal_notation_and_a_missing_amount_are_kept_exactly() -
 
     expected = [Decimal("100.00"), Decimal("-0.05"), Decimal("0.00"), None, Decimal("0.00")]
     assert batch.column("amount").to_pylist() == expected
+
+
+def test_a_row_whose_width_is_not_the_schemas_is_refused() -> None:
+    with pytest.raises(ValueError, match="a row has 2 values for 1 columns"):
+        record_batch([(Decimal("1.00"), "extra")], arrow_schema((MONEY,)))

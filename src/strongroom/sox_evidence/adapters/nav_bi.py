@@ -6,13 +6,13 @@ the extraction all see the data as it was when the transaction first read. On th
 stand-in the driver is made to send a real ``BEGIN`` (pysqlite would otherwise run each SELECT
 in its own transaction), and one deferred transaction reads one snapshot.
 
-Rows are streamed from the cursor (``yield_per``), a batch at a time; the whole result is
-never held.
+Rows are streamed from the cursor (``yield_per``), a batch at a time, as SQLAlchemy's ``Row``s
+(typed: ``Decimal``, ``date``); the whole result is never held.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import date
 from decimal import Decimal
@@ -42,7 +42,7 @@ class Snapshot(Protocol):
 
     def stream(
         self, statement: Statement, cutoff: date, batch_rows: int
-    ) -> Iterator[list[Row]]: ...
+    ) -> Iterator[Sequence[Sequence[Any]]]: ...
 
 
 class SourceDatabase(Protocol):
@@ -114,12 +114,14 @@ class SqlSnapshot:
         finally:
             result.close()  # SQL Server takes no other statement while rows are pending
 
-    def stream(self, statement: Statement, cutoff: date, batch_rows: int) -> Iterator[list[Row]]:
+    def stream(
+        self, statement: Statement, cutoff: date, batch_rows: int
+    ) -> Iterator[Sequence[Sequence[Any]]]:
         result = self._connection.execution_options(yield_per=batch_rows).execute(
             statement.clause, parameters(cutoff)
         )
-        for partition in result.partitions():
-            yield [tuple(row) for row in partition]
+        # SQLAlchemy's rows go on as they are: a tuple copy of each cost about 3 % of the CPU.
+        yield from result.partitions()
 
 
 class SqlSourceDatabase:

@@ -39,7 +39,7 @@ class KeyMembership:
         self._witness_key = _key_of(ipe, ipe.witness.key)
         self._exclusion_key = _key_of(ipe, ipe.exclusion.key)
 
-    def observe(self, rows: Sequence[tuple[Any, ...]]) -> None:
+    def observe(self, rows: Sequence[Sequence[Any]]) -> None:
         self.rows += len(rows)
         if self.witnesses:
             self.witnesses_found.update(
