@@ -28,6 +28,14 @@ StateDirOption = Annotated[
     ),
 ]
 DEFAULT_STATE = DEFAULT_STATE_DIR
+FunctionOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Function name on AWS; without it (and without --aws) the running local "
+        "stack's function.",
+        show_default=False,
+    ),
+]
 InsecureOption = Annotated[
     bool,
     typer.Option(

@@ -22,6 +22,7 @@ from rich.markup import escape
 
 from strongroom.cli.common import (
     DEFAULT_STATE,
+    FunctionOption,
     StateDirOption,
     console,
     errors,
@@ -97,14 +98,7 @@ def run(
         ),
     ] = None,
     as_json: JsonOption = False,
-    function: Annotated[
-        str | None,
-        typer.Option(
-            help="Function name on AWS; without it (and without --aws) the running local "
-            "stack's function.",
-            show_default=False,
-        ),
-    ] = None,
+    function: FunctionOption = None,
     on_aws: Annotated[
         bool, typer.Option("--aws", help=f"Invoke {DEFAULT_FUNCTION_NAME} on AWS.")
     ] = False,

@@ -32,6 +32,7 @@ from rich.progress import (
 
 from strongroom.cli.common import (
     DEFAULT_STATE,
+    FunctionOption,
     StateDirOption,
     console,
     errors,
@@ -109,14 +110,7 @@ def run(
         ),
     ] = None,
     as_json: JsonOption = False,
-    function: Annotated[
-        str | None,
-        typer.Option(
-            help="Function name on AWS; without it (and without --aws) the running "
-            "local stack's function.",
-            show_default=False,
-        ),
-    ] = None,
+    function: FunctionOption = None,
     on_aws: Annotated[
         bool, typer.Option("--aws", help=f"Invoke {DEFAULT_FUNCTION_NAME} on AWS.")
     ] = False,
