@@ -148,7 +148,11 @@ def test_a_direct_invoke_answers_for_its_month_without_moving_the_alarm(
 
 @pytest.mark.parametrize(
     ("event", "field"),
-    [({"cutoff_date": "2024-02-30"}, "cutoff_date"), ({"cutof_date": "2024-02-29"}, "cutof_date")],
+    [
+        ({"cutoff_date": "2024-02-30"}, "cutoff_date"),
+        ({"cutof_date": "2024-02-29"}, "cutof_date"),
+        ({"source": "aws.events", "time": "the 2nd"}, "time"),
+    ],
 )
 def test_a_bad_event_is_refused_naming_the_field(
     results: InMemoryResultsStore, event: dict[str, Any], field: str

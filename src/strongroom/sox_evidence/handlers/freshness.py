@@ -44,7 +44,10 @@ def handler(event: Any, context: LambdaContext) -> dict[str, Any]:  # noqa: ARG0
     cutoff, now = None, utc_now()
     if event.get("source") == "aws.events":  # a scheduled event: the month due when it fired
         if isinstance(event.get("time"), str):
-            now = datetime.fromisoformat(event["time"].replace("Z", "+00:00"))
+            try:
+                now = datetime.fromisoformat(event["time"].replace("Z", "+00:00"))
+            except ValueError:
+                return _refused("time", "must be an ISO 8601 time, as EventBridge sends it")
     else:
         try:
             request = FreshnessRequest.model_validate(event)
