@@ -9,6 +9,7 @@ name. Every size below is an estimate of bytes billed, named by a constant with 
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
@@ -59,8 +60,8 @@ class CatalogInputs:
         return Decimal(self.key_bytes) / self.objects if self.objects else Decimal(0)
 
 
-class CatalogCost:
-    """Shared arithmetic of both designs."""
+class CatalogCost(ABC):
+    """Shared arithmetic of both designs; each design states its own lines."""
 
     title = ""
 
@@ -105,14 +106,14 @@ class CatalogCost:
             label, self.pricer.gigabytes(size), "GB-month", "dynamodb.pitr_storage"
         )
 
-    def one_time(self) -> tuple[CostLine, ...]:
-        raise NotImplementedError
+    @abstractmethod
+    def one_time(self) -> tuple[CostLine, ...]: ...
 
-    def monthly(self) -> tuple[CostLine, ...]:
-        raise NotImplementedError
+    @abstractmethod
+    def monthly(self) -> tuple[CostLine, ...]: ...
 
-    def lookups(self) -> tuple[LookupCost, ...]:
-        raise NotImplementedError
+    @abstractmethod
+    def lookups(self) -> tuple[LookupCost, ...]: ...
 
     def notes(self) -> tuple[str, ...]:
         return ()
