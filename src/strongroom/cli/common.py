@@ -28,6 +28,7 @@ StateDirOption = Annotated[
     ),
 ]
 DEFAULT_STATE = DEFAULT_STATE_DIR
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 FunctionOption = Annotated[
     str | None,
     typer.Option(

@@ -23,6 +23,7 @@ from rich.markup import escape
 from strongroom.cli.common import (
     DEFAULT_STATE,
     FunctionOption,
+    JsonOption,
     StateDirOption,
     console,
     errors,
@@ -66,7 +67,6 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 CutoffOption = Annotated[
     str | None,
     typer.Option(

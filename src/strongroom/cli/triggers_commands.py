@@ -33,6 +33,7 @@ from rich.progress import (
 from strongroom.cli.common import (
     DEFAULT_STATE,
     FunctionOption,
+    JsonOption,
     StateDirOption,
     console,
     errors,
@@ -71,7 +72,6 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 BucketOption = Annotated[
     str | None,
     typer.Option(help="Archive bucket on AWS; without it the running local stack's bucket."),
