@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from functools import cache
 
 from pydantic import Field
@@ -18,6 +19,9 @@ from pydantic import Field
 import strongroom
 from strongroom.core import aws
 from strongroom.core.settings import EnvironmentSettings, SettingsError
+from strongroom.core.timefmt import utc_now
+from strongroom.sox_evidence.adapters.evidence_bucket import S3EvidenceBucket
+from strongroom.sox_evidence.adapters.evidence_signer import KmsEvidenceSigner
 from strongroom.sox_evidence.adapters.ipe_jobs import BatchIpeJobLauncher, IpeJobLauncher
 from strongroom.sox_evidence.adapters.nav_bi import (
     SourceDatabase,
@@ -26,11 +30,13 @@ from strongroom.sox_evidence.adapters.nav_bi import (
 )
 from strongroom.sox_evidence.adapters.results_store import ResultsStore, S3ResultsStore
 from strongroom.sox_evidence.adapters.secret import read_database_url
+from strongroom.sox_evidence.services.evidence_packaging import EvidencePackager
 from strongroom.sox_evidence.services.ipe_run import ExtractionLimits
 
 __all__ = [
     "SettingsError",
     "SoxSettings",
+    "evidence_packager",
     "freshness_store",
     "launcher",
     "open_source",
@@ -110,6 +116,25 @@ def open_source() -> Iterator[SourceDatabase]:
         yield SqlSourceDatabase(engine)
     finally:
         engine.dispose()
+
+
+class EvidenceSettings(EnvironmentSettings):
+    """Where each run's evidence package goes, who signs it and how long it stays locked."""
+
+    evidence_bucket: str = Field(alias="S3_EVIDENCE_BUCKET", pattern=BUCKET_NAME_PATTERN)
+    signing_key: str = Field(alias="EVIDENCE_SIGNING_KEY_ARN", min_length=1)
+    retention_days: int = Field(alias="EVIDENCE_RETENTION_DAYS", ge=1, le=36_500)
+
+
+@cache
+def evidence_packager() -> EvidencePackager:
+    config = EvidenceSettings.from_environment()
+    return EvidencePackager(
+        bucket=S3EvidenceBucket(config.evidence_bucket, aws.client("s3")),
+        signer=KmsEvidenceSigner(aws.client("kms"), config.signing_key),
+        retention=timedelta(days=config.retention_days),
+        clock=utc_now,
+    )
 
 
 PACKAGE_VERSION = strongroom.__version__

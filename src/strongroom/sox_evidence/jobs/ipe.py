@@ -36,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logger.append_keys(ipe_id=request.ipe_id, run_id=request.run_id)
     try:
         config = wiring.settings()
-        record = run_submitted_ipe(
+        run = run_submitted_ipe(
             request,
             open_source=wiring.open_source,
             store=wiring.results_store(),
@@ -44,13 +44,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             package_version=wiring.PACKAGE_VERSION,
             limits=config.limits,
             batch_job_id=wiring.JobSettings.from_environment().batch_job_id,
+            packager=wiring.evidence_packager(),
         )
     except Exception:
         logger.exception("no run record could be written")
         return 1
     finally:
         metrics.flush_metrics()
-    logger.info("container IPE done", status=record.status, rows=record.rows)
+    logger.info(
+        "container IPE done",
+        status=run.record.status,
+        rows=run.record.rows,
+        evidence_prefix=None if run.package is None else run.package.prefix,
+        package_failure=run.package_failure,
+    )
     return 0
 
 
