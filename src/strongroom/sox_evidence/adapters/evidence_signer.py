@@ -40,7 +40,9 @@ class KmsEvidenceSigner:
 
     @property
     def key_id(self) -> str:
-        return self._public_key[0]
+        """The ARN it was configured with (the template passes one); else GetPublicKey's
+        ``KeyId``, which is the ARN on AWS (moto answers the bare id)."""
+        return self._key_id if self._key_id.startswith("arn:") else self._public_key[0]
 
     def sign(self, message: bytes) -> bytes:
         answer = self._kms.sign(
