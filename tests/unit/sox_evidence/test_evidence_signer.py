@@ -77,8 +77,10 @@ def test_openssl_verifies_what_kms_signed(kms: Any, tmp_path: Path) -> None:
     (tmp_path / evidence.PUBLIC_KEY).write_bytes(signer.public_key_pem())
 
     checked = subprocess.run(
-        ["openssl", "dgst", "-sha256", "-verify", evidence.PUBLIC_KEY]
-        + ["-signature", evidence.SIGNATURE, evidence.STATEMENT],
+        [
+            *("openssl", "dgst", "-sha256", "-verify", evidence.PUBLIC_KEY),
+            *("-signature", evidence.SIGNATURE, evidence.STATEMENT),
+        ],
         cwd=tmp_path,
         capture_output=True,
         text=True,
