@@ -18,6 +18,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from strongroom.core.observability import metrics
+from strongroom.local.template.yaml_loader import load_template
+from strongroom.sox_evidence import wiring
 from strongroom.sox_evidence.adapters.in_memory_evidence_bucket import InMemoryEvidenceBucket
 from strongroom.sox_evidence.adapters.in_memory_evidence_signer import InMemoryEvidenceSigner
 from strongroom.sox_evidence.adapters.in_memory_results_store import InMemoryResultsStore
@@ -242,3 +244,14 @@ def test_a_package_is_never_overwritten(done: Run) -> None:
     assert again.package_failure is not None
     assert ObjectExists.__name__ in again.package_failure
     assert {k: o for k, o in done.bucket.objects.items() if k.startswith(prefix)} == before
+
+
+def test_the_failure_line_is_what_the_jobs_metric_filter_and_the_alarm_count() -> None:
+    resources = load_template(Path(wiring.__file__).with_name("template.yaml"))["Resources"]
+    metric_filter = resources["IpeJobPackageFailureMetric"]["Properties"]
+    alarm = resources["EvidencePackageFailedAlarm"]["Properties"]
+
+    assert '$.message = "evidence package failed"' in metric_filter["FilterPattern"]
+    [transformation] = metric_filter["MetricTransformations"]
+    assert transformation["MetricName"] == alarm["MetricName"] == PACKAGE_FAILURE_METRIC
+    assert transformation["MetricNamespace"] == alarm["Namespace"]

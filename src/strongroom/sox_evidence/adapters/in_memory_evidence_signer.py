@@ -1,4 +1,8 @@
-"""The signer's in-memory twin: a local RSA key (cryptography), signing as KMS does."""
+"""The signer's in-memory twin: a local RSA key, signing as KMS does (RAW, PKCS#1 v1.5, SHA-256).
+
+cryptography comes with the ``local`` extra (the tests and the local stack), never with a
+function's bundle: only tests bind this twin.
+"""
 
 from __future__ import annotations
 
