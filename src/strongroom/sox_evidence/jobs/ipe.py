@@ -6,8 +6,8 @@ Exit 0 once the run record is written, whatever it says: a failed check or extra
 record's ``failed`` and ``IPEExecutionFailure``, and a Batch retry could only repeat it under the
 same run id. The same holds for its evidence package: one that cannot be written is the log line
 ``evidence package failed``, which the template's metric filter counts as
-``EvidencePackageFailure``. Exit 1 when no record could be written (the bucket refused, the settings are wrong):
-the job ends FAILED and the rule on Batch's failed jobs alerts ``sox-alerts``. Exit 2: bad
+``EvidencePackageFailure``. Exit 1 when no record could be written (the bucket refused, the
+settings are wrong): the job ends FAILED and the rule on Batch's failed jobs alerts ``sox-alerts``. Exit 2: bad
 arguments.
 """
 
