@@ -7,8 +7,8 @@ record's ``failed`` and ``IPEExecutionFailure``, and a Batch retry could only re
 same run id. The same holds for its evidence package: one that cannot be written is the log line
 ``evidence package failed``, which the template's metric filter counts as
 ``EvidencePackageFailure``. Exit 1 when no record could be written (the bucket refused, the
-settings are wrong): the job ends FAILED and the rule on Batch's failed jobs alerts ``sox-alerts``. Exit 2: bad
-arguments.
+settings are wrong): the job ends FAILED and the rule on Batch's failed jobs alerts
+``sox-alerts``. Exit 2: bad arguments.
 """
 
 from __future__ import annotations
