@@ -6,14 +6,18 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 from moto import mock_aws
 from typer.testing import CliRunner, Result
 
 from strongroom.cli import app
+from strongroom.local.emulator import Emulator
+from strongroom.local.endpoints import Endpoints, write_endpoints
 
 pytestmark = pytest.mark.integration
 
@@ -131,3 +135,45 @@ def test_what_cannot_be_held_is_named(arguments: tuple[str, ...], named: str) ->
 
     assert result.exit_code == 1
     assert named in " ".join(result.output.split())
+
+
+def test_locally_the_running_stacks_evidence_bucket_is_held(tmp_path: Path) -> None:
+    emulator = Emulator("eu-west-1")
+    emulator.start()
+    try:
+        s3 = emulator.client("s3")
+        s3.create_bucket(
+            Bucket=BUCKET,
+            CreateBucketConfiguration={"LocationConstraint": "eu-west-1"},
+            ObjectLockEnabledForBucket=True,
+        )
+        key = prefix(LATER_RUN) + "manifest.json"
+        version = s3.put_object(Bucket=BUCKET, Key=key, Body=b"{}", ChecksumAlgorithm="SHA256")[
+            "VersionId"
+        ]
+        write_endpoints(
+            tmp_path,
+            Endpoints(
+                aws_endpoint_url=emulator.url,
+                region="eu-west-1",
+                token="unused",
+                outputs={"sox_evidence": {"EvidenceBucketName": BUCKET}},
+                issuer="unused",
+                audience="unused",
+                control_url="unused",
+                control_secret="unused",
+            ),
+        )
+
+        result = CliRunner().invoke(
+            app, ["sox", "hold", "IPE_07", CUTOFF, "--on", "--state-dir", str(tmp_path)]
+        )
+
+        assert result.exit_code == 0, result.output
+        hold_status = s3.get_object_legal_hold(Bucket=BUCKET, Key=key, VersionId=version)
+        assert hold_status["LegalHold"]["Status"] == "ON"
+        with pytest.raises(ClientError) as refused:
+            s3.delete_object(Bucket=BUCKET, Key=key, VersionId=version)
+        assert refused.value.response["Error"]["Code"] == "AccessDenied"
+    finally:
+        emulator.stop()

@@ -18,7 +18,7 @@ for S3 are looked at.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any
@@ -57,9 +57,8 @@ class MalformedRetention(ValueError):
 class ObjectLockGuard:
     """Wraps ``app`` (moto's ``DomainDispatcherApplication``); see the module's docstring."""
 
-    def __init__(self, app: WSGIApplication, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(self, app: WSGIApplication) -> None:
         self._app = app
-        self._clock = clock or (lambda: datetime.now(UTC))
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "")
@@ -118,7 +117,7 @@ class ObjectLockGuard:
         if status == 200:
             bypass = environ.get("HTTP_X_AMZ_BYPASS_GOVERNANCE_RETENTION", "").lower() == "true"
             refusal = retention_change_refusal(
-                current, requested, bypass_governance=bypass, now=self._clock()
+                current, requested, bypass_governance=bypass, now=datetime.now(UTC)
             )
             if refusal is not None:
                 return _error(start_response, refusal)
