@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 import typer
@@ -210,14 +210,20 @@ def hold_json(
 
 def hold_table(prefix: str, objects: list[PackageObject]) -> Table:
     table = Table(title=f"Object Lock of {prefix}", box=box.SIMPLE_HEAD)
-    for column in ("object", "version", "retention", "retain until", "legal hold"):
+    table.add_column("object", overflow="fold")
+    table.add_column("version", overflow="fold")
+    for column in ("retention", "retain until (UTC)", "legal hold"):
         table.add_column(column, no_wrap=True)
     for item in objects:
         table.add_row(
             escape(item.name),
             item.version_id,
             item.retention_mode or "[red]none[/]",
-            item.retain_until.isoformat() if item.retain_until else "",
+            _utc(item.retain_until),
             "[bold yellow]ON[/]" if item.legal_hold == "ON" else "OFF",
         )
     return table
+
+
+def _utc(moment: datetime | None) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S") if moment else ""

@@ -120,17 +120,35 @@ def test_without_on_or_off_each_objects_lock_is_shown(s3: Any) -> None:
     [
         (
             ("IPE_07", "2026-10-31"),
-            "no evidence package under s3://jumia-sox-evidence/evidence/IPE_07/2026-10-31/",
+            f"no evidence package under s3://{BUCKET}/evidence/IPE_07/2026-10-31/",
         ),
-        (("IPE_07", CUTOFF, "--run", "20261201T000000Z-00000000"), "no evidence package"),
+        (
+            ("IPE_07", CUTOFF, "--run", "20261201T000000Z-00000000"),
+            f"no evidence package under s3://{BUCKET}/{prefix('20261201T000000Z-00000000')}",
+        ),
+    ],
+    ids=["no run for the cutoff", "no such run"],
+)
+def test_a_package_that_is_not_there_is_named(arguments: tuple[str, ...], named: str) -> None:
+    result = hold(*arguments)
+
+    assert result.exit_code == 1
+    assert named in " ".join(result.output.split())
+
+
+@pytest.mark.parametrize(
+    ("arguments", "named"),
+    [
         (("IPE_07", CUTOFF, "--on", "--off"), "--on and --off"),
         (("IPE_07", "30/11/2026"), "CUTOFF"),
         (("IPE/07", CUTOFF), "IPE_ID"),
         (("IPE_07", CUTOFF, "--run", "../x"), "--run"),
     ],
-    ids=["no package", "no such run", "on and off", "bad cutoff", "bad ipe", "bad run"],
+    ids=["on and off", "bad cutoff", "bad ipe", "bad run"],
 )
-def test_what_cannot_be_held_is_named(arguments: tuple[str, ...], named: str) -> None:
+def test_bad_arguments_are_refused_naming_them_before_s3_is_asked(
+    arguments: tuple[str, ...], named: str
+) -> None:
     result = hold(*arguments)
 
     assert result.exit_code == 1
