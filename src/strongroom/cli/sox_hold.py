@@ -110,7 +110,8 @@ def hold(
     else:
         console.print(hold_table(prefix, objects))
     for (key, version), reason in refused.items():
-        errors.print(f"[bold red]legal hold not set[/] on {escape(key)} ({version}): {reason}")
+        where = escape(f"{key} ({version}): {reason}")
+        errors.print(f"[bold red]legal hold not set[/] on {where}")
     if refused:
         raise typer.Exit(1)
 
