@@ -30,6 +30,7 @@ from strongroom.cli.common import (
     fail,
     named_or_local,
 )
+from strongroom.cli.sox_hold import hold
 from strongroom.cli.sox_invoke import (
     DEFAULT_FUNCTION_NAME,
     SYSTEM,
@@ -297,3 +298,6 @@ def seed(
     generation (100,000 entries) again.
     """
     console.print(reseed(state_dir, rows))
+
+
+app.command("hold")(hold)  # legal holds on an evidence package (cli/sox_hold.py)

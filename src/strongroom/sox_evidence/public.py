@@ -15,11 +15,13 @@ from strongroom.sox_evidence.domain.cutoff import (
     last_day_of_previous_month,
     parse_cutoff,
 )
-from strongroom.sox_evidence.domain.runs import RunRecord
+from strongroom.sox_evidence.domain.evidence import package_prefix, packages_prefix
+from strongroom.sox_evidence.domain.runs import RUN_ID_PATTERN, RunRecord
 from strongroom.sox_evidence.domain.schema import arrow_schema
 from strongroom.sox_evidence.services.run_records import latest_run, list_runs
 
 __all__ = [
+    "RUN_ID_PATTERN",
     "CatalogEntry",
     "InvalidCutoff",
     "IpeDefinition",
@@ -29,6 +31,8 @@ __all__ = [
     "last_day_of_previous_month",
     "last_run",
     "list_runs",
+    "package_prefix",
+    "packages_prefix",
     "parse_cutoff",
     "run_records",
 ]
