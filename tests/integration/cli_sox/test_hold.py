@@ -114,6 +114,23 @@ def test_without_on_or_off_each_objects_lock_is_shown(s3: Any) -> None:
     }
 
 
+def test_objects_s3_refuses_to_hold_are_named_and_exit_1() -> None:
+    with mock_aws():
+        client = boto3.client("s3")
+        client.create_bucket(  # no Object Lock: S3 refuses every legal hold
+            Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
+        )
+        client.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
+        client.put_object(Bucket=BUCKET, Key=prefix(LATER_RUN) + "manifest.json", Body=b"{}")
+
+        result = hold("IPE_07", CUTOFF, "--on")
+
+    assert result.exit_code == 1
+    assert "legal hold not set on " + prefix(LATER_RUN) + "manifest.json" in " ".join(
+        result.output.split()
+    )
+
+
 @pytest.mark.usefixtures("s3")
 @pytest.mark.parametrize(
     ("arguments", "named"),
