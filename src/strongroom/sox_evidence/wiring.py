@@ -4,7 +4,8 @@ Settings are read on first use (never at import) and cached for the life of the 
 environment or the Batch job. Each run opens its own source (``open_source``): the secret is
 read (Powertools caches it five minutes), an engine is made, and disposed of when the run ends.
 Tests bind twins with ``monkeypatch.setattr(wiring, "open_source", ...)`` / ``"results_store"``
-/ ``"launcher"``.
+/ ``"launcher"`` / ``"evidence_packager"`` (the evidence bucket, the KMS signer and the retention,
+read from ``S3_EVIDENCE_BUCKET``, ``EVIDENCE_SIGNING_KEY_ARN`` and ``EVIDENCE_RETENTION_DAYS``).
 """
 
 from __future__ import annotations

@@ -74,7 +74,7 @@ def _packaged(nav_bi: Path) -> Packaged:
         ObjectLockEnabledForBucket=True,
     )
     kms = boto3.client("kms", region_name="eu-west-1")
-    key = kms.create_key(KeyUsage="SIGN_VERIFY", KeySpec="RSA_3072")["KeyMetadata"]
+    key = kms.create_key(KeyUsage="SIGN_VERIFY", KeySpec="RSA_2048")["KeyMetadata"]
     packager = EvidencePackager(
         bucket=S3EvidenceBucket(EVIDENCE_BUCKET, s3),
         signer=KmsEvidenceSigner(kms, key["Arn"]),

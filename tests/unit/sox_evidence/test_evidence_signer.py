@@ -70,7 +70,7 @@ def test_a_key_that_cannot_sign_with_pkcs1_is_refused(kms: Any) -> None:
 
 
 def test_openssl_verifies_what_kms_signed(kms: Any, tmp_path: Path) -> None:
-    key = kms.create_key(KeyUsage="SIGN_VERIFY", KeySpec="RSA_3072")["KeyMetadata"]
+    key = kms.create_key(KeyUsage="SIGN_VERIFY", KeySpec="RSA_2048")["KeyMetadata"]
     signer = KmsEvidenceSigner(kms, key["KeyId"])
     (tmp_path / evidence.STATEMENT).write_bytes(STATEMENT)
     (tmp_path / evidence.SIGNATURE).write_bytes(signer.sign(STATEMENT))
