@@ -20,10 +20,12 @@ import boto3
 import pytest
 
 from strongroom.deep_archive.adapters.archive_record_store import DynamoDBArchiveRecords
+from strongroom.deep_archive.adapters.archived_listing import ArchivedListing
 from strongroom.deep_archive.adapters.catalog_store import DynamoDBCatalogStore
 from strongroom.deep_archive.adapters.in_memory_job_launcher import RecordingJobLauncher
 from strongroom.deep_archive.adapters.job_files import JobFiles
 from strongroom.deep_archive.adapters.job_store import DynamoDBJobStore
+from strongroom.deep_archive.adapters.manifest_etags import S3ManifestEtags
 from strongroom.deep_archive.adapters.object_reader import ReaderLimits
 from strongroom.deep_archive.adapters.obstore_config import s3_store
 from strongroom.deep_archive.adapters.source_access import SourceAccess
@@ -139,11 +141,14 @@ class PackerWorld:
         """What ``PackerServices.from_environment`` builds, with ``s3`` for every S3 call."""
         client = cast("S3Client", s3 or self.s3)
         environment = {"AWS_ENDPOINT_URL": self.endpoint_url, "AWS_REGION": REGION}
+        files = JobFiles(client, self.archive_bucket)
         return PackerServices(
             jobs=self.jobs,
             catalog=self.catalog,
             records=self.records,
-            files=JobFiles(client, self.archive_bucket),
+            manifests=S3ManifestEtags(client),
+            project_jobs=ArchivedListing(self.tables.jobs, files, self.dynamodb).project_jobs,
+            files=files,
             s3=client,
             launcher=self.launcher,
             source_access=lambda settings: SourceAccess(
@@ -233,6 +238,15 @@ class PackerWorld:
             FilterExpression="attribute_exists(file_name_key)",
         )
         return sum(page["Count"] for page in pages)
+
+    def delete_items(self, chosen: Callable[[dict[str, Any]], bool]) -> None:
+        """Delete the Catalog table's ``chosen`` items (per-file items, or archive and job
+        records), to leave the catalog as another version of the packer would have."""
+        pages = self.dynamodb.get_paginator("scan").paginate(TableName=self.tables.catalog)
+        for item in [item for page in pages for item in page["Items"] if chosen(dict(item))]:
+            self.dynamodb.delete_item(
+                TableName=self.tables.catalog, Key={"pk": item["pk"], "sk": item["sk"]}
+            )
 
     def catalog_entry(self, key: str) -> CatalogEntry:
         entry = self.catalog.get_latest(PROJECT, self.source_bucket, key)

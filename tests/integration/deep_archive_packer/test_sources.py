@@ -73,6 +73,37 @@ def test_a_second_job_skips_unchanged_files_and_archives_a_changed_one(
     assert world.catalog_size() == 16
 
 
+def test_unchanged_files_are_found_in_the_manifests_without_per_file_items(
+    world: PackerWorld,
+) -> None:
+    # Given a prefix archived once, its per-file catalog items gone
+    world.put_sources(files(6))
+    first = world.create_job(max_files=4)
+    assert world.run(first.job_id) is JobStatus.SUCCEEDED
+    world.delete_items(lambda item: "file_name_key" in item)
+    # When a second job runs over the unchanged prefix
+    second = world.create_job()
+    assert world.run(second.job_id) is JobStatus.SUCCEEDED
+    # Then the archive records and Parquet manifests alone say every file is archived
+    assert world.record(second.job_id).counts.files_skipped_unchanged == 6
+
+
+def test_archives_without_a_record_are_checked_through_the_per_file_items(
+    world: PackerWorld,
+) -> None:
+    # Given a prefix archived before archive records existed: per-file items only
+    world.put_sources(files(6))
+    first = world.create_job(max_files=4)
+    assert world.run(first.job_id) is JobStatus.SUCCEEDED
+    world.delete_items(lambda item: "file_name_key" not in item)
+    assert world.services().records.recorded_jobs(PROJECT, world.source_bucket) == set()
+    # When a second job runs over the unchanged prefix
+    second = world.create_job()
+    assert world.run(second.job_id) is JobStatus.SUCCEEDED
+    # Then the per-file items say every file is archived
+    assert world.record(second.job_id).counts.files_skipped_unchanged == 6
+
+
 def test_a_file_changed_after_listing_is_not_archived_and_fails_the_job(
     world: PackerWorld,
 ) -> None:
