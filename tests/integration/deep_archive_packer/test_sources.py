@@ -96,7 +96,7 @@ def test_archives_without_a_record_are_checked_through_the_per_file_items(
     first = world.create_job(max_files=4)
     assert world.run(first.job_id) is JobStatus.SUCCEEDED
     world.delete_items(lambda item: "file_name_key" not in item)
-    assert world.services().records.recorded_jobs(PROJECT, world.source_bucket) == set()
+    assert world.services().records.recorded_jobs(PROJECT, world.source_bucket) == []
     # When a second job runs over the unchanged prefix
     second = world.create_job()
     assert world.run(second.job_id) is JobStatus.SUCCEEDED

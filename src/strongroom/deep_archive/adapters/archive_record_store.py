@@ -44,8 +44,8 @@ class ArchiveRecordStore(Protocol):
         (then job id)."""
         ...
 
-    def recorded_jobs(self, project: str, bucket: str) -> set[str]:
-        """The ids of the jobs with at least one archive record."""
+    def recorded_jobs(self, project: str, bucket: str) -> list[str]:
+        """The ids of the jobs with at least one recorded archive."""
         ...
 
 
@@ -132,8 +132,15 @@ class DynamoDBArchiveRecords:
             found += self._job_archives_overlapping(project, bucket, job["sk"], prefix)
         return sorted(found, key=lambda record: (record.first_key, record.job_id))
 
-    def recorded_jobs(self, project: str, bucket: str) -> set[str]:
-        return {job["sk"] for job in self._jobs(project, bucket)}
+    def recorded_jobs(self, project: str, bucket: str) -> list[str]:
+        pages = self._client.get_paginator("query").paginate(
+            TableName=self._table_name,
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues={":pk": attribute(jobs_pk(project, bucket))},
+            ProjectionExpression="sk",
+            ConsistentRead=True,
+        )
+        return [str(from_item(item)["sk"]) for page in pages for item in page["Items"]]
 
     def _jobs(self, project: str, bucket: str) -> list[dict[str, Any]]:
         pages = self._client.get_paginator("query").paginate(

@@ -53,7 +53,7 @@ class InMemoryArchiveRecords:
             key=lambda record: (record.first_key, record.job_id),
         )
 
-    def recorded_jobs(self, project: str, bucket: str) -> set[str]:
+    def recorded_jobs(self, project: str, bucket: str) -> list[str]:
         with self._lock:
-            jobs = list(self._jobs)
-        return {job_id for owner, source, job_id in jobs if (owner, source) == (project, bucket)}
+            jobs = sorted(self._jobs)
+        return [job_id for owner, source, job_id in jobs if (owner, source) == (project, bucket)]

@@ -45,7 +45,7 @@ def mark_archived(
 def unmigrated_jobs(record: JobRecord, services: PackerServices) -> list[str]:
     """Earlier jobs over this prefix that list archives but have no archive record."""
     settings = record.settings
-    recorded = services.records.recorded_jobs(settings.project, settings.bucket)
+    recorded = set(services.records.recorded_jobs(settings.project, settings.bucket))
     return [
         job.job_id
         for job in services.project_jobs(settings.project)
