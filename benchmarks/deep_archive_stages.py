@@ -41,6 +41,7 @@ from strongroom.deep_archive.adapters.catalog_store import DynamoDBCatalogStore,
 from strongroom.deep_archive.adapters.in_memory_archive_records import InMemoryArchiveRecords
 from strongroom.deep_archive.adapters.in_memory_job_launcher import RecordingJobLauncher
 from strongroom.deep_archive.adapters.in_memory_jobs import InMemoryJobStore
+from strongroom.deep_archive.adapters.in_memory_manifest_etags import InMemoryManifestEtags
 from strongroom.deep_archive.adapters.job_files import JobFiles
 from strongroom.deep_archive.adapters.multipart_sink import MultipartArchiveUpload
 from strongroom.deep_archive.adapters.object_reader import (
@@ -360,6 +361,8 @@ def pack_job(
         jobs=jobs,
         catalog=catalog,
         records=InMemoryArchiveRecords(),
+        manifests=InMemoryManifestEtags(),
+        project_jobs=lambda _project: [],
         files=JobFiles(s3, ARCHIVE_BUCKET),
         s3=s3,
         launcher=RecordingJobLauncher(),

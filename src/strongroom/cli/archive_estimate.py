@@ -42,6 +42,7 @@ from strongroom.cli.common import (
 from strongroom.deep_archive.public import (
     CATALOG_DESIGNS,
     DEFAULT_ARCHIVE_SIZE_MB,
+    DEFAULT_CATALOG,
     DEFAULT_FILE_COUNT,
     DEFAULT_KEY_BYTES,
     CatalogDesign,
@@ -81,10 +82,11 @@ def estimate(
     catalog: Annotated[
         str,
         typer.Option(
-            help="Catalog design priced for the packed option: 'dynamodb' (as built: an item "
-            "per file) or 'parquet' (manifests in S3, a record per archive)."
+            help="Catalog design priced for the packed option: 'parquet' (what the packer "
+            "writes: manifests in S3, a record per archive) or 'dynamodb' (the design before "
+            "it, an item per file, for comparison)."
         ),
-    ] = "dynamodb",
+    ] = DEFAULT_CATALOG,
     storage_class: Annotated[
         str, typer.Option(help="DEEP_ARCHIVE, GLACIER, GLACIER_IR or STANDARD_IA.")
     ] = "DEEP_ARCHIVE",

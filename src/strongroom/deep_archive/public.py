@@ -8,6 +8,7 @@ from __future__ import annotations
 from strongroom.deep_archive.adapters.project_store import DynamoDBProjectStore
 from strongroom.deep_archive.domain.cost_catalog import (
     CATALOG_DESIGNS,
+    DEFAULT_CATALOG,
     CatalogDesign,
     catalog_design,
 )
@@ -44,6 +45,7 @@ from strongroom.deep_archive.services.inventory_estimate import (
 __all__ = [
     "CATALOG_DESIGNS",
     "DEFAULT_ARCHIVE_SIZE_MB",
+    "DEFAULT_CATALOG",
     "DEFAULT_FILE_COUNT",
     "DEFAULT_KEY_BYTES",
     "MIB",

@@ -13,21 +13,21 @@ from typing import Any
 
 import pytest
 
-from strongroom.deep_archive.adapters.catalog_store import DynamoDBCatalogStore
+from strongroom.deep_archive.adapters.manifest_catalog import ManifestCatalog
 from strongroom.deep_archive.domain.restore_header import parse_restore_header
 from strongroom.deep_archive.localdev import DEMO_BUCKET, DEMO_PROJECT, demo_files, put_demo_files
 from strongroom.local.api_client import ApiClient
 from strongroom.local.endpoints import Endpoints
 from strongroom.local.stack import LocalStack
-from tests.e2e.deep_archive.helpers import curl_post, finished
+from tests.e2e.deep_archive.helpers import curl_post, finished, manifest_catalog
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def catalog(aws: Any, outputs: dict[str, str]) -> DynamoDBCatalogStore:
-    return DynamoDBCatalogStore(outputs["CatalogTableName"], aws("dynamodb"))
+def catalog(aws: Any, outputs: dict[str, str]) -> ManifestCatalog:
+    return manifest_catalog(aws, outputs)
 
 
 def _source_keys(aws: Any, prefix: str) -> list[str]:
@@ -95,6 +95,14 @@ def test_the_seed_request_posted_with_curl_archives_every_file_into_deep_archive
         finally:
             restored.unlink()
         assert checked.returncode == 0, checked.stdout
+
+    # And the same request again skips every unchanged file (the records and manifests say so)
+    again = api.post("archive", body=body)
+    assert again.status == 202, again.body
+    rerun = finished(api, again.body["job_id"])
+    assert rerun["status"] == "SUCCEEDED", rerun
+    assert rerun["counts"]["files_skipped_unchanged"] == len(sources)
+    assert (rerun["counts"]["archives_planned"], rerun["archives"]) == (0, [])
 
 
 def test_a_bucket_the_project_did_not_register_is_refused(api: ApiClient) -> None:

@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 
-from strongroom.deep_archive.adapters.catalog_store import DynamoDBCatalogStore, object_pk
 from strongroom.deep_archive.domain.catalog import CatalogEntry
 from strongroom.deep_archive.domain.restore_header import parse_restore_header
 from strongroom.deep_archive.localdev import (
@@ -29,7 +28,7 @@ from strongroom.local.api_client import ApiClient
 from strongroom.local.control_client import call
 from strongroom.local.endpoints import Endpoints
 from strongroom.local.stack import LocalStack
-from tests.e2e.deep_archive.helpers import curl_post, finished
+from tests.e2e.deep_archive.helpers import curl_post, finished, manifest_catalog
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
@@ -65,7 +64,7 @@ def archived(aws: Any, api: ApiClient, outputs: dict[str, str]) -> list[CatalogE
     report = finished(api, accepted["job_id"])
     assert report["status"] == "SUCCEEDED", report
     assert len(report["archives"]) == 3
-    catalog = DynamoDBCatalogStore(outputs["CatalogTableName"], aws("dynamodb"))
+    catalog = manifest_catalog(aws, outputs)
     keys = [
         entry["Key"]
         for entry in s3.list_objects_v2(Bucket=DEMO_BUCKET, Prefix=f"{PREFIX}/")["Contents"]
@@ -129,19 +128,11 @@ def test_bare_names_are_looked_up_in_the_manifests_409_for_several_404_for_none(
     aws: Any,
     outputs: dict[str, str],
 ) -> None:
-    # Given the same report name in every branch folder, one of them left out of the byFileName
-    # index (as archives will be once per-file items stop): only the manifests name it
+    # Given the same report name in every branch folder, which only the manifests name (the
+    # packer writes no per-file item, so the byFileName index holds none of them)
     name = f"5000_{PREFIX}_000.csv"
     named = sorted((entry for entry in archived if entry.file_name == name), key=_by_key)
     assert len(named) > 1
-    aws("dynamodb").update_item(
-        TableName=outputs["CatalogTableName"],
-        Key={
-            "pk": {"S": object_pk(DEMO_PROJECT, DEMO_BUCKET, named[0].key)},
-            "sk": {"S": named[0].etag},
-        },
-        UpdateExpression="REMOVE file_name_key",
-    )
     # When it is asked for by bare name, Then 409 lists every file so named
     ambiguous = api.post("restore", body=_seed_body(endpoints, filename=name))
     assert ambiguous.status == 409, ambiguous.body

@@ -12,6 +12,7 @@ from typer.testing import CliRunner, Result
 from strongroom.cli import app
 from strongroom.local.endpoints import Endpoints
 from strongroom.local.stack import LocalStack
+from tests.support.old_catalog import as_the_old_code_left_it
 
 pytestmark = pytest.mark.e2e
 
@@ -167,10 +168,16 @@ def test_catalog_migrate_brings_an_old_style_catalog_into_the_new_one(
         f"_catalog/project={PROJECT}/{job_id}-{key.rpartition('/')[2].removesuffix('.zip')}.parquet"
         for key in body["archives"]
     ]
-    for key in manifests:
-        s3.delete_object(Bucket=archive_bucket, Key=key)
-    for item in _items(dynamodb, table, *record_keys):
-        dynamodb.delete_item(TableName=table, Key={"pk": item["pk"], "sk": item["sk"]})
+    as_the_old_code_left_it(
+        s3,
+        dynamodb,
+        catalog_table=table,
+        archive_bucket=archive_bucket,
+        project=PROJECT,
+        job_id=job_id,
+        archives=body["archives"],
+    )
+    assert _items(dynamodb, table, *record_keys) == []
 
     # When the migration runs, twice
     first = archive(state, "catalog-migrate", "--project", PROJECT)

@@ -8,11 +8,10 @@ from typing import Any
 
 import pytest
 
-from strongroom.deep_archive.adapters.catalog_store import object_pk
 from strongroom.deep_archive.localdev import DEMO_BUCKET, DEMO_PROJECT, demo_files, put_demo_files
 from strongroom.local.api_client import ApiClient
 from strongroom.local.endpoints import Endpoints
-from tests.e2e.deep_archive.helpers import finished
+from tests.e2e.deep_archive.helpers import finished, job_entries
 from tests.e2e.faults.conftest import SetFaults, counters, report
 
 pytestmark = pytest.mark.e2e
@@ -21,17 +20,6 @@ RULES: list[dict[str, Any]] = [
     {"service": "s3", "operation": "GetObject", "error": "throttle", "fraction": 0.1},
     {"service": "s3", "operation": "*", "error": "5xx", "fraction": 0.1},
 ]
-
-
-def _catalog_items(dynamodb: Any, table: str, key: str) -> list[dict[str, Any]]:
-    pk = object_pk(DEMO_PROJECT, DEMO_BUCKET, key)
-    items: list[dict[str, Any]] = dynamodb.query(
-        TableName=table,
-        KeyConditionExpression="pk = :pk",
-        ExpressionAttributeValues={":pk": {"S": pk}},
-        ConsistentRead=True,
-    )["Items"]
-    return items
 
 
 def test_a_job_under_s3_errors_catalogs_every_file_once_or_fails_visibly(
@@ -58,8 +46,8 @@ def test_a_job_under_s3_errors_catalogs_every_file_once_or_fails_visibly(
     job = finished(api, accepted.body["job_id"])
     rules = counters(endpoints)
 
-    dynamodb = aws("dynamodb")
-    cataloged = {key: _catalog_items(dynamodb, outputs["CatalogTableName"], key) for key in sources}
+    entries = job_entries(aws, outputs, DEMO_PROJECT, job)
+    cataloged = {key: entries.get(key, []) for key in sources}
     figures = {
         "files": len(sources),
         "status": job["status"],
@@ -79,7 +67,7 @@ def test_a_job_under_s3_errors_catalogs_every_file_once_or_fails_visibly(
         assert figures["files_archived"] == figures["files_cataloged_once"] == len(sources)
         archives = set(job["archives"])
         for items in cataloged.values():
-            assert items[0]["archive_key"]["S"] in archives, items
+            assert items[0].archive_key in archives, items
     else:
         assert job["status"] == "FAILED", job
         assert figures["reason"] or figures["errors"], job

@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 
-from strongroom.deep_archive.adapters.catalog_store import object_pk
 from strongroom.deep_archive.localdev import (
     DEMO_BUCKET,
     DEMO_PROJECT,
@@ -28,7 +27,7 @@ from strongroom.local.api_client import ApiClient
 from strongroom.local.control_client import call
 from strongroom.local.endpoints import Endpoints
 from strongroom.local.stack import LocalStack
-from tests.e2e.deep_archive.helpers import finished
+from tests.e2e.deep_archive.helpers import finished, job_entries
 from tests.e2e.faults.conftest import SetFaults, counters, report
 from tests.support.waiting import eventually
 
@@ -65,16 +64,6 @@ def _packer_pids(job_id: str) -> list[int]:
         if PACKER_ENTRY.encode() in argv and job_id.encode() in argv:
             pids.append(int(entry.name))
     return pids
-
-
-def _catalog_items(dynamodb: Any, table: str, key: str) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = dynamodb.query(
-        TableName=table,
-        KeyConditionExpression="pk = :pk",
-        ExpressionAttributeValues={":pk": {"S": object_pk(DEMO_PROJECT, DEMO_BUCKET, key)}},
-        ConsistentRead=True,
-    )["Items"]
-    return items
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +110,7 @@ def killed_job(aws: Any, endpoints: Endpoints) -> dict[str, Any]:
     )
     archive_bucket = outputs["ArchiveBucketName"]
     listed = s3.list_objects_v2(Bucket=archive_bucket, Prefix=f"{DEMO_PROJECT}/{job_id}/")
-    dynamodb = aws("dynamodb")
+    entries = job_entries(aws, outputs, DEMO_PROJECT, job)
     return {
         "job": job,
         "sources": sources,
@@ -136,9 +125,7 @@ def killed_job(aws: Any, endpoints: Endpoints) -> dict[str, Any]:
             for upload in s3.list_multipart_uploads(Bucket=archive_bucket).get("Uploads", [])
             if upload["Key"].startswith(f"{DEMO_PROJECT}/{job_id}/")
         ],
-        "catalog": {
-            key: _catalog_items(dynamodb, outputs["CatalogTableName"], key) for key in sources
-        },
+        "catalog": {key: entries.get(key, []) for key in sources},
     }
 
 
@@ -167,7 +154,7 @@ def test_a_packer_killed_under_s3_errors_is_retried_and_archives_every_file_once
     assert job["status"] == "SUCCEEDED", job
     assert figures["files_archived"] == figures["files_cataloged_once"] == len(catalog)
     assert killed_job["zips"] == sorted(job["archives"])  # no half-written archive is visible
-    assert all(items[0]["archive_key"]["S"] in job["archives"] for items in catalog.values())
+    assert all(items[0].archive_key in job["archives"] for items in catalog.values())
     assert figures["multipart_uploads_left"] == 0
     assert all(rule["faulted"] > 0 for rule in rules)
 
@@ -193,7 +180,7 @@ def test_restores_under_s3_errors_come_back_byte_identical_or_fail_visibly(
     s3 = aws("s3")
     by_archive: dict[str, str] = {}
     for key, items in killed_job["catalog"].items():
-        by_archive.setdefault(items[0]["archive_key"]["S"], key)
+        by_archive.setdefault(items[0].archive_key, key)
     chosen = sorted(by_archive.values())[:4]
     worker = _function_name(local_stack, "deep_archive", "RestoreWorkerFunction")
     faults(6, _s3_errors(worker))

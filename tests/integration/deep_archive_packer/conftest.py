@@ -20,12 +20,20 @@ import boto3
 import pytest
 
 from strongroom.deep_archive.adapters.archive_record_store import DynamoDBArchiveRecords
+from strongroom.deep_archive.adapters.archived_listing import ArchivedListing
 from strongroom.deep_archive.adapters.catalog_store import DynamoDBCatalogStore
 from strongroom.deep_archive.adapters.in_memory_job_launcher import RecordingJobLauncher
-from strongroom.deep_archive.adapters.job_files import JobFiles
+from strongroom.deep_archive.adapters.job_files import (
+    CATALOG_PREFIX,
+    JobFiles,
+    parquet_manifest_key,
+)
 from strongroom.deep_archive.adapters.job_store import DynamoDBJobStore
+from strongroom.deep_archive.adapters.manifest_catalog import ManifestCatalog, S3ManifestReader
+from strongroom.deep_archive.adapters.manifest_etags import S3ManifestEtags
 from strongroom.deep_archive.adapters.object_reader import ReaderLimits
 from strongroom.deep_archive.adapters.obstore_config import s3_store
+from strongroom.deep_archive.adapters.parquet_manifest import read_stored_manifest
 from strongroom.deep_archive.adapters.source_access import SourceAccess
 from strongroom.deep_archive.domain.catalog import CatalogEntry
 from strongroom.deep_archive.domain.grouping import MIB, megabytes
@@ -128,8 +136,14 @@ class PackerWorld:
         return DynamoDBJobStore(self.tables.jobs, self.dynamodb, clock=self.clock)
 
     @property
-    def catalog(self) -> DynamoDBCatalogStore:
+    def items(self) -> DynamoDBCatalogStore:
+        """The per-file catalog items: only archives from before decision 0013 have them."""
         return DynamoDBCatalogStore(self.tables.catalog, self.dynamodb)
+
+    @property
+    def catalog(self) -> Catalogued:
+        """The catalog as restores read it: archive records and Parquet manifests."""
+        return Catalogued(self)
 
     @property
     def records(self) -> DynamoDBArchiveRecords:
@@ -139,11 +153,14 @@ class PackerWorld:
         """What ``PackerServices.from_environment`` builds, with ``s3`` for every S3 call."""
         client = cast("S3Client", s3 or self.s3)
         environment = {"AWS_ENDPOINT_URL": self.endpoint_url, "AWS_REGION": REGION}
+        files = JobFiles(client, self.archive_bucket)
         return PackerServices(
             jobs=self.jobs,
-            catalog=self.catalog,
+            catalog=self.items,
             records=self.records,
-            files=JobFiles(client, self.archive_bucket),
+            manifests=S3ManifestEtags(client),
+            project_jobs=ArchivedListing(self.tables.jobs, files, self.dynamodb).project_jobs,
+            files=files,
             s3=client,
             launcher=self.launcher,
             source_access=lambda settings: SourceAccess(
@@ -226,6 +243,10 @@ class PackerWorld:
         return [dict(upload) for page in pages for upload in page.get("Uploads", [])]
 
     def catalog_size(self) -> int:
+        """Entries in the Parquet manifests: every archived file version."""
+        return len(self.catalog.entries())
+
+    def item_count(self) -> int:
         """Per-file catalog items (archive and job records aside)."""
         pages = self.dynamodb.get_paginator("scan").paginate(
             TableName=self.tables.catalog,
@@ -238,6 +259,39 @@ class PackerWorld:
         entry = self.catalog.get_latest(PROJECT, self.source_bucket, key)
         assert entry is not None, f"{key} has no catalog entry"
         return entry
+
+
+class Catalogued:
+    """What a world's catalog holds, read through the records and manifests."""
+
+    def __init__(self, world: PackerWorld) -> None:
+        self._world = world
+
+    def get_latest(self, project: str, bucket: str, key: str) -> CatalogEntry | None:
+        world = self._world
+        return ManifestCatalog(world.records, S3ManifestReader(world.s3)).get_latest(
+            project, bucket, key
+        )
+
+    def entries(self) -> list[CatalogEntry]:
+        world = self._world
+        return [
+            entry
+            for item in world.listing(world.archive_bucket, f"{CATALOG_PREFIX}/")
+            for entry in read_stored_manifest(world.s3, world.archive_bucket, item["Key"])
+        ]
+
+    def find_by_file_name(self, project: str, file_name: str) -> list[CatalogEntry]:
+        return sorted(
+            (e for e in self.entries() if e.project == project and e.file_name == file_name),
+            key=lambda entry: (entry.key, entry.archived_at),
+        )
+
+    def archive(self, archive_key: str) -> list[CatalogEntry]:
+        """One archive's manifest (its job id is the folder the archive sits in)."""
+        job_id = archive_key.rsplit("/", 2)[1]
+        key = parquet_manifest_key(PROJECT, job_id, archive_key)
+        return list(read_stored_manifest(self._world.s3, self._world.archive_bucket, key))
 
 
 @pytest.fixture(scope="package")

@@ -13,11 +13,7 @@ from pathlib import Path
 import pytest
 from botocore.exceptions import ClientError
 
-from strongroom.deep_archive.adapters.job_files import (
-    MANIFEST_SUFFIX,
-    manifest_key,
-    parquet_manifest_key,
-)
+from strongroom.deep_archive.adapters.job_files import parquet_manifest_key
 from strongroom.deep_archive.adapters.manifest_catalog import ManifestCatalog, S3ManifestReader
 from strongroom.deep_archive.domain.catalog import CatalogEntry
 from strongroom.deep_archive.domain.grouping import MIB
@@ -73,7 +69,7 @@ class ArchivedJob:
     source_etags: dict[str, str]
     status: JobStatus
     catalog: dict[str, CatalogEntry]
-    """Each source key's newest catalog entry (``get_latest``), read once after the job."""
+    """Each archived key's entry, from the job's Parquet manifests read whole after the job."""
     unrestored_get_error: str | None
     """What a GET of the first archive answered before any restore."""
 
@@ -90,9 +86,9 @@ def archived(new_world: WorldFactory) -> ArchivedJob:
     status = world.run(job.job_id)
     unrestored_get_error = _get_error(world, world.record(job.job_id).archives[0])
     catalog = {
-        key: entry
-        for key in sources
-        if (entry := world.catalog.get_latest(PROJECT, world.source_bucket, key)) is not None
+        entry.key: entry
+        for archive_key in world.record(job.job_id).archives
+        for entry in world.catalog.archive(archive_key)
     }
     return ArchivedJob(world, job.job_id, sources, etags, status, catalog, unrestored_get_error)
 
@@ -106,8 +102,7 @@ def _get_error(world: PackerWorld, key: str) -> str | None:
 
 
 def manifest_entries(world: PackerWorld, archive_key: str) -> list[CatalogEntry]:
-    body = world.s3.get_object(Bucket=world.archive_bucket, Key=manifest_key(archive_key))["Body"]
-    return [CatalogEntry.model_validate_json(line) for line in body.read().splitlines()]
+    return world.catalog.archive(archive_key)
 
 
 def test_the_job_succeeds_with_exact_counts(archived: ArchivedJob) -> None:
@@ -142,13 +137,7 @@ def test_archives_are_deep_archive_and_manifests_readable(archived: ArchivedJob)
     world = archived.world
     record = world.record(archived.job_id)
     written = sorted(world.archive_objects(archived.job_id))
-    expected = sorted(
-        [
-            *record.archives,
-            *(manifest_key(key) for key in record.archives),
-        ]
-    )
-    assert written == expected  # the Parquet manifests sit under _catalog/, apart from zips
+    assert written == sorted(record.archives)  # no JSON Lines manifest beside the zips any more
     parquet_keys = [parquet_manifest_key(PROJECT, archived.job_id, key) for key in record.archives]
     assert [
         item["Key"] for item in world.listing(world.archive_bucket, f"_catalog/project={PROJECT}/")
@@ -158,12 +147,11 @@ def test_archives_are_deep_archive_and_manifests_readable(archived: ArchivedJob)
         assert archive["StorageClass"] == "DEEP_ARCHIVE"
         assert archive["ContentType"] == "application/zip"
         assert archive["Metadata"]["strongroom-job-id"] == archived.job_id
-        manifest = world.s3.head_object(Bucket=world.archive_bucket, Key=manifest_key(key))
-        assert manifest.get("StorageClass", "STANDARD") == "STANDARD"
     for key in parquet_keys:
         parquet = world.s3.head_object(Bucket=world.archive_bucket, Key=key)
         assert parquet["StorageClass"] == "STANDARD_IA"
-    assert all(key.endswith((".zip", MANIFEST_SUFFIX)) for key in written)
+    # And no DynamoDB item per file: the records and manifests are the catalog
+    assert world.item_count() == 0
 
 
 def test_every_file_has_a_catalog_entry_describing_it(archived: ArchivedJob) -> None:
@@ -251,7 +239,7 @@ def test_a_ranged_get_at_the_catalog_offsets_gives_back_each_file(archived: Arch
         assert read_member(raw, entry) == source.data, key
 
 
-def test_archive_records_and_parquet_manifests_answer_as_the_per_file_catalog(
+def test_a_full_key_is_found_through_the_archive_records_and_two_ranged_gets(
     archived: ArchivedJob,
 ) -> None:
     world = archived.world

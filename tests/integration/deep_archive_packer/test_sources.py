@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from strongroom.deep_archive.adapters.job_files import manifest_key
 from strongroom.deep_archive.domain.job_records import ArchiveState, JobStatus
 from strongroom.deep_archive.services.packer_services import Attempt
 from strongroom.deep_archive.services.planning import plan_job
@@ -17,6 +16,7 @@ from tests.integration.deep_archive_packer.conftest import (
     SimulatedCrash,
     SourceFile,
 )
+from tests.support.old_catalog import as_the_old_code_left_it
 
 pytestmark = pytest.mark.integration
 
@@ -29,7 +29,7 @@ def files(count: int, folder: str = "a") -> dict[str, SourceFile]:
 
 
 def manifest_keys(world: PackerWorld, archive_key: str) -> list[str]:
-    return [entry.key for entry in world.services().files.iter_manifest(archive_key)]
+    return [entry.key for entry in world.catalog.archive(archive_key)]
 
 
 def test_a_second_job_skips_unchanged_files_and_archives_a_changed_one(
@@ -71,6 +71,45 @@ def test_a_second_job_skips_unchanged_files_and_archives_a_changed_one(
     versions = world.catalog.find_by_file_name(PROJECT, "007.csv")
     assert sorted(entry.job_id for entry in versions) == sorted([first.job_id, third.job_id])
     assert world.catalog_size() == 16
+
+
+def test_unchanged_files_are_found_in_the_manifests_without_per_file_items(
+    world: PackerWorld,
+) -> None:
+    # Given a prefix archived once: Parquet manifests and archive records, no per-file item
+    world.put_sources(files(6))
+    first = world.create_job(max_files=4)
+    assert world.run(first.job_id) is JobStatus.SUCCEEDED
+    assert world.item_count() == 0
+    # When a second job runs over the unchanged prefix
+    second = world.create_job()
+    assert world.run(second.job_id) is JobStatus.SUCCEEDED
+    # Then the archive records and Parquet manifests alone say every file is archived
+    assert world.record(second.job_id).counts.files_skipped_unchanged == 6
+
+
+def test_archives_without_a_record_are_checked_through_the_per_file_items(
+    world: PackerWorld,
+) -> None:
+    # Given a prefix archived before archive records existed: per-file items only
+    world.put_sources(files(6))
+    first = world.create_job(max_files=4)
+    assert world.run(first.job_id) is JobStatus.SUCCEEDED
+    as_the_old_code_left_it(
+        world.s3,
+        world.dynamodb,
+        catalog_table=world.tables.catalog,
+        archive_bucket=world.archive_bucket,
+        project=PROJECT,
+        job_id=first.job_id,
+        archives=world.record(first.job_id).archives,
+    )
+    assert world.services().records.recorded_jobs(PROJECT, world.source_bucket) == []
+    # When a second job runs over the unchanged prefix
+    second = world.create_job()
+    assert world.run(second.job_id) is JobStatus.SUCCEEDED
+    # Then the per-file items say every file is archived
+    assert world.record(second.job_id).counts.files_skipped_unchanged == 6
 
 
 def test_a_file_changed_after_listing_is_not_archived_and_fails_the_job(
@@ -121,7 +160,8 @@ def test_sources_are_deleted_once_archived_and_catalogued(world: PackerWorld) ->
     assert world.source_etags() == {}
     assert record.counts.sources_deleted == 20
     assert record.errors == []
-    assert len(world.archive_objects(job.job_id)) == 4  # two archives and their JSON manifests
+    assert len(world.archive_objects(job.job_id)) == 2  # two archives (manifests: _catalog/)
+    assert world.item_count() == 0  # no DynamoDB item per file (decision 0013)
 
 
 def test_a_source_rewritten_before_its_deletion_is_kept_and_reported(world: PackerWorld) -> None:
@@ -146,7 +186,7 @@ def test_a_source_rewritten_before_its_deletion_is_kept_and_reported(world: Pack
     assert f"{changed}: changed since archived, source kept" in record.errors
     assert record.counts.sources_deleted == 7
     assert world.catalog_entry(changed).etag != rewritten
-    assert manifest_key(record.archives[0]) in world.archive_objects(job.job_id)
+    assert record.archives[0] in world.archive_objects(job.job_id)
 
 
 def test_a_rerun_after_a_crash_mid_deletion_counts_each_source_once(world: PackerWorld) -> None:

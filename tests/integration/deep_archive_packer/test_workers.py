@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from strongroom.deep_archive.adapters.in_memory_job_launcher import Submission
-from strongroom.deep_archive.adapters.job_files import MANIFEST_SUFFIX
 from strongroom.deep_archive.adapters.job_launcher import batch_job_name
 from strongroom.deep_archive.domain.job_records import JobStatus
 from strongroom.deep_archive.services.packer_services import Attempt
@@ -18,7 +17,7 @@ MAX_FILES = 10
 
 
 def archives_written(world: PackerWorld, job_id: str) -> set[str]:
-    return {key for key in world.archive_objects(job_id) if not key.endswith(MANIFEST_SUFFIX)}
+    return set(world.archive_objects(job_id))
 
 
 def test_three_workers_pack_disjoint_ranges_and_the_last_one_finishes(world: PackerWorld) -> None:

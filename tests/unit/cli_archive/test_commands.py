@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -115,16 +116,22 @@ def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.usefixtures("wide_console")
 def test_estimate_prices_a_hypothetical_inventory_without_a_stack(no_stack: list[str]) -> None:
-    code, output = run(
-        "estimate", "--objects", "1000000000", "--size", "4096", "--catalog", "parquet", *no_stack
-    )
+    # The seed's scale, with the catalog the packer writes (the default)
+    code, output = run("estimate", "--objects", "1000000000", "--size", "4096", *no_stack)
 
     assert code == 0, output
     assert "1,000,000,000 objects of 4,096 bytes" in output
     assert "20,000 archives" in output
+    assert "catalog parquet" in output
     assert "Parquet manifests in STANDARD_IA / month" in output
+    assert "byFileName" not in output
     assert "$50,000.00" in output  # lifecycle: one transition per object
     assert "packing is cheaper from the start" in output
+    # issue 13's goal: at least 100x cheaper once and 20x a month
+    ratios = re.search(r"([\d.]+)x once, ([\d.]+)x a month", output)
+    assert ratios is not None, output
+    assert float(ratios[1]) >= 100
+    assert float(ratios[2]) >= 20
 
 
 @pytest.mark.usefixtures("wide_console")
@@ -132,7 +139,9 @@ def test_estimate_prices_a_size_histogram(no_stack: list[str], tmp_path: Path) -
     histogram = tmp_path / "sizes.csv"
     histogram.write_text("size_bytes,count\n1024,600\n1048576,400\n", encoding="utf-8")
 
-    code, output = run("estimate", "--histogram", str(histogram), *no_stack)
+    code, output = run(
+        "estimate", "--histogram", str(histogram), "--catalog", "dynamodb", *no_stack
+    )
 
     assert code == 0, output
     assert "1,000 objects" in output

@@ -67,6 +67,8 @@ SMALL_MANY = InventorySummary(COUNT, COUNT * SIZE, COUNT, COUNT * SIZE, COUNT * 
 
 @pytest.fixture(scope="module")
 def many_small() -> CostEstimate:
+    """Priced with the per-file DynamoDB catalog, whose lines these tests write out; the
+    Parquet catalog's are in test_cost_catalog.py."""
     return estimate(
         SMALL_MANY,
         storage_class="DEEP_ARCHIVE",
@@ -74,6 +76,7 @@ def many_small() -> CostEstimate:
         max_bytes=megabytes(500),
         region="us-east-1",
         archive_count=100,
+        catalog="dynamodb",
     )
 
 
@@ -114,11 +117,7 @@ def test_packed_one_time_is_reads_uploads_sidecars_and_catalog_writes(
     sidecar_cost = Decimal(100) / 1000 * price("s3.put.STANDARD")  # 0.1 x $0.005 = $0.0005
     planning_reads = Decimal(COUNT) / 2 / 1_000_000 * price("dynamodb.read_request_units")
     catalog_cost = Decimal(COUNT) / 1_000_000 * price("dynamodb.write_request_units")  # $0.625
-    # Meanwhile also a Parquet manifest (Standard-IA PUT) and a record (1 WRU) per archive.
-    parquet_cost = Decimal(100) / 1000 * price("s3.put.STANDARD_IA")  # $0.001
-    record_cost = Decimal(100) / 1_000_000 * price("dynamodb.write_request_units")
-    # total $0.005 + $0.40 + $0.045 + $0.00004 + $0.0005 + $0.0625 + 2 x $0.625 + $0.001
-    # + $0.0000625 = $1.7641025
+    # total $0.005 + $0.40 + $0.045 + $0.00004 + $0.0005 + $0.0625 + 2 x $0.625 = $1.76304
     expected = [
         list_cost,
         get_cost,
@@ -128,8 +127,6 @@ def test_packed_one_time_is_reads_uploads_sidecars_and_catalog_writes(
         sidecar_cost,
         catalog_cost,
         catalog_cost,
-        parquet_cost,
-        record_cost,
     ]
 
     assert sorted(lines.values()) == sorted(expected)
@@ -147,19 +144,14 @@ def test_packed_monthly_is_archives_overhead_sidecars_and_catalog(
     overhead_standard_gb = Decimal(100 * 8 * KIB) / GB
     manifest_gb = Decimal(COUNT * (200 + KEY_BYTES)) / GB  # 228,000,000 B = 0.2123 GB
     catalog_gb = Decimal(COUNT * (456 + 100)) / GB  # 556,000,000 B = 0.5178 GB
-    parquet_gb = Decimal(COUNT * (96 + KEY_BYTES)) / GB  # 124,000,000 B = 0.1155 GB
-    records_gb = Decimal(100 * (500 + 2 * KEY_BYTES + 100)) / GB  # 100 records of 656 B
     # (9.7584 + 0.0031) x $0.00099 + (0.00076 + 0.2123) x $0.023 + 2 x 0.5178 x $0.25
     # (table and its ALL-projecting index) + 0.5178 x $0.20 (point-in-time recovery)
-    # + 0.1155 x $0.0125 (Parquet manifests) + records and their backups
-    # = $0.0096639 + $0.0049014 + $0.2589076 + $0.1035616 + $0.0014436 = about $0.3785 a month
+    # = $0.0096639 + $0.0049014 + $0.2589076 + $0.1035616 = about $0.3770 a month
     expected = (
         (archive_gb + overhead_class_gb) * price("s3.storage.DEEP_ARCHIVE")
         + (overhead_standard_gb + manifest_gb) * price("s3.storage.STANDARD")
         + 2 * catalog_gb * price("dynamodb.storage")
         + catalog_gb * price("dynamodb.pitr_storage")
-        + parquet_gb * price("s3.storage.STANDARD_IA")
-        + records_gb * (price("dynamodb.storage") + price("dynamodb.pitr_storage"))
     )
 
     assert same(many_small.packed.monthly_total, expected)
@@ -182,19 +174,30 @@ def test_a_per_file_dynamodb_catalog_costs_more_a_month_than_lifecycle(
     assert many_small.verdict == f"packing is cheaper only for the first {months:.1f} months"
 
 
-def test_packing_with_a_parquet_catalog_is_cheaper_from_the_start() -> None:
+def test_by_default_the_parquet_catalog_the_packer_writes_is_priced_cheaper_from_the_start() -> (
+    None
+):
     result = estimate(
         SMALL_MANY,
         storage_class="DEEP_ARCHIVE",
         max_files=10_000,
         max_bytes=megabytes(500),
         archive_count=100,
-        catalog="parquet",
     )
+    labels = [line.label for line in (*result.packed.one_time, *result.packed.monthly)]
 
+    assert result.catalog == "parquet"
+    assert "PUT Parquet manifests into STANDARD_IA" in labels
+    assert not [label for label in labels if "byFileName" in label or "sidecars" in label]
     assert result.packed.one_time_total < result.lifecycle.one_time_total
     assert result.packed.monthly_total < result.lifecycle.monthly_total
     assert result.verdict == "packing is cheaper from the start"
+    once, monthly = result.cheaper_by
+    assert once == result.lifecycle.one_time_total / result.packed.one_time_total
+    assert monthly == result.lifecycle.monthly_total / result.packed.monthly_total
+    assert ("lifecycle ÷ packed", "", f"{once:.1f}x once, {monthly:.1f}x a month") in (
+        result.as_rows()
+    )
 
 
 def test_restoring_one_packed_file_retrieves_its_whole_archive(many_small: CostEstimate) -> None:
@@ -372,6 +375,7 @@ def test_region_changes_the_prices_used() -> None:
         max_bytes=megabytes(500),
         region="eu-west-1",
         archive_count=100,
+        catalog="dynamodb",
     )
 
     catalog = amounts(ireland.packed.one_time)["catalog writes (1 WRU per item)"]

@@ -20,12 +20,14 @@ from botocore.exceptions import ClientError
 from strongroom.core import aws
 from strongroom.deep_archive.adapters.catalog_store import CatalogTableSettings
 from strongroom.deep_archive.adapters.item_codec import attribute, from_item, to_item
-from strongroom.deep_archive.domain.archive_records import ArchiveRecord
+from strongroom.deep_archive.domain.archive_records import ArchiveRecord, range_overlaps_prefix
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 _KEY_ATTRIBUTES = ("pk", "sk")
+MAX_KEY = "\U0010ffff"
+"""The last code point: sorts after every key that does not itself start with it."""
 
 
 class ArchiveRecordStore(Protocol):
@@ -35,6 +37,15 @@ class ArchiveRecordStore(Protocol):
 
     def archives_holding(self, project: str, bucket: str, key: str) -> list[ArchiveRecord]:
         """Every archive (at most one per job) whose key range holds ``key``, by job id."""
+        ...
+
+    def archives_overlapping(self, project: str, bucket: str, prefix: str) -> list[ArchiveRecord]:
+        """Every archive whose key range holds some key starting with ``prefix``, by first key
+        (then job id)."""
+        ...
+
+    def recorded_jobs(self, project: str, bucket: str) -> list[str]:
+        """The ids of the jobs with at least one recorded archive."""
         ...
 
 
@@ -110,6 +121,61 @@ class DynamoDBArchiveRecords:
                     if record is not None and record.holds(key):
                         found.append(record)
         return found
+
+    def archives_overlapping(self, project: str, bucket: str, prefix: str) -> list[ArchiveRecord]:
+        found: list[ArchiveRecord] = []
+        for job in self._jobs(project, bucket):
+            # A bound not written yet (the packer stopped between its two updates) limits nothing.
+            first, last = job.get("first_key", ""), job.get("last_key", MAX_KEY)
+            if not range_overlaps_prefix(first, last, prefix):
+                continue
+            found += self._job_archives_overlapping(project, bucket, job["sk"], prefix)
+        return sorted(found, key=lambda record: (record.first_key, record.job_id))
+
+    def recorded_jobs(self, project: str, bucket: str) -> list[str]:
+        pages = self._client.get_paginator("query").paginate(
+            TableName=self._table_name,
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues={":pk": attribute(jobs_pk(project, bucket))},
+            ProjectionExpression="sk",
+            ConsistentRead=True,
+        )
+        return [str(from_item(item)["sk"]) for page in pages for item in page["Items"]]
+
+    def _jobs(self, project: str, bucket: str) -> list[dict[str, Any]]:
+        pages = self._client.get_paginator("query").paginate(
+            TableName=self._table_name,
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues={":pk": attribute(jobs_pk(project, bucket))},
+            ConsistentRead=True,
+        )
+        return [from_item(item) for page in pages for item in page["Items"]]
+
+    def _job_archives_overlapping(
+        self, project: str, bucket: str, job_id: str, prefix: str
+    ) -> list[ArchiveRecord]:
+        """The job's archive starting at or before ``prefix`` (it may reach into it), then those
+        starting inside it: archives of a job are disjoint, so no other can overlap."""
+        pk = attribute(archives_pk(project, bucket, job_id))
+        if not prefix:  # DynamoDB refuses an empty begins_with; every archive starts inside ""
+            return self._archives(
+                KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": pk}
+            )
+        found = []
+        straddling = self._last_starting_at_most(project, bucket, job_id, prefix)
+        if straddling is not None and straddling.overlaps_prefix(prefix):
+            found.append(straddling)
+        inside = self._archives(
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
+            ExpressionAttributeValues={":pk": pk, ":prefix": attribute(prefix)},
+        )
+        return found + [record for record in inside if record.first_key != prefix]
+
+    def _archives(self, **query: Any) -> list[ArchiveRecord]:
+        pages = self._client.get_paginator("query").paginate(
+            TableName=self._table_name, ConsistentRead=True, **query
+        )
+        return [record_from_item(item) for page in pages for item in page["Items"]]
 
     def _last_starting_at_most(
         self, project: str, bucket: str, job_id: str, key: str

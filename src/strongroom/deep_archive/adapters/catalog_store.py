@@ -1,4 +1,6 @@
-"""The catalog: one item per archived version of a source object.
+"""The per-file catalog: one item per archived version of a source object, for archives written
+before decision 0013 (the packer now writes Parquet manifests and archive records instead). It
+stays readable: restores and the unchanged-file skip fall back to it for jobs with no record.
 
 Hash ``pk`` = ``{project}#{source_bucket}#{key}``, range ``sk`` = the source ETag, so writing
 the same entry twice (a retried packer) changes nothing. The ``byFileName`` index (hash
@@ -32,10 +34,12 @@ T = TypeVar("T")
 
 
 class CatalogStore(CatalogLookup, Protocol):
-    """What the packer needs of the catalog; restores need only its lookups."""
+    """The per-file items: planning reads ``archived_etags`` for unmigrated jobs; restores need
+    only the lookups."""
 
     def put_entries(self, entries: Iterable[CatalogEntry]) -> int:
-        """Write every entry (idempotent: an entry's key is its object and ETag); the count."""
+        """Write every entry (idempotent: an entry's key is its object and ETag); the count.
+        The packer no longer calls it: it writes a catalog as the code before did (tests)."""
         ...
 
     def archived_etags(

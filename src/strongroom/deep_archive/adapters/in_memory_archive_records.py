@@ -39,3 +39,21 @@ class InMemoryArchiveRecords:
                 if record.holds(key):
                     found.append(record)
         return found
+
+    def archives_overlapping(self, project: str, bucket: str, prefix: str) -> list[ArchiveRecord]:
+        with self._lock:
+            items = list(self._archives.items())
+        found = [
+            record_from_item(item)
+            for (owner, source, _, _), item in items
+            if (owner, source) == (project, bucket)
+        ]
+        return sorted(
+            (record for record in found if record.overlaps_prefix(prefix)),
+            key=lambda record: (record.first_key, record.job_id),
+        )
+
+    def recorded_jobs(self, project: str, bucket: str) -> list[str]:
+        with self._lock:
+            jobs = sorted(self._jobs)
+        return [job_id for owner, source, job_id in jobs if (owner, source) == (project, bucket)]

@@ -112,6 +112,13 @@ def read_parquet_manifest(source: IO[bytes] | pa.NativeFile) -> Iterator[Catalog
             yield _entry(row)
 
 
+def read_stored_manifest(s3: S3Client, bucket: str, key: str) -> Iterator[CatalogEntry]:
+    """Every entry of the Parquet manifest stored at ``key``: one GET of the whole file (a few
+    MB), for readers of every row (the packer's record and deletions, the migration)."""
+    body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+    yield from read_parquet_manifest(io.BytesIO(body))
+
+
 def find_in_parquet_manifest(source: IO[bytes] | pa.NativeFile, key: str) -> list[CatalogEntry]:
     """The entries for ``key``: only row groups whose key statistics can hold it are read."""
     manifest = pq.ParquetFile(source, pre_buffer=True)

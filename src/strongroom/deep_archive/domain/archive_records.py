@@ -43,6 +43,20 @@ class ArchiveRecord(BaseModel):
         """Whether ``key`` is inside this archive's key range (it may still not be a member)."""
         return self.first_key <= key <= self.last_key
 
+    def overlaps_prefix(self, prefix: str) -> bool:
+        """Whether some key starting with ``prefix`` is inside this archive's key range."""
+        return range_overlaps_prefix(self.first_key, self.last_key, prefix)
+
+
+def range_overlaps_prefix(first: str, last: str, prefix: str) -> bool:
+    """Whether the key range ``[first, last]`` holds some key starting with ``prefix``.
+
+    Keys starting with ``prefix`` are contiguous in key order and begin at ``prefix`` itself,
+    so the range reaches them when it does not end before ``prefix`` and does not start after
+    the last of them (a start after ``prefix`` is in them only if it starts with it).
+    """
+    return last >= prefix and (first <= prefix or first.startswith(prefix))
+
 
 class MixedArchiveError(ValueError):
     """Entries said to be one archive's name two archives, projects, buckets or jobs."""

@@ -6,9 +6,10 @@ Two options side by side, each as a one-time bill and a monthly bill made of pri
     transition request each and, in GLACIER and DEEP_ARCHIVE, 40 KiB of overhead per object
     (32 KiB at the archive class, 8 KiB at S3 Standard).
 (b) packed archives: sources listed and read once, written as zip archives by multipart
-    upload (the packer's part size), each verified with a HEAD, and catalogued: by the design
-    built today (a DynamoDB item per file, its ALL-projecting index, point-in-time recovery and
-    a JSON Lines manifest in Standard) or by Parquet manifests (``cost_catalog``).
+    upload (the packer's part size), each verified with a HEAD, and catalogued: by Parquet
+    manifests and a record per archive (what the packer writes) or, for comparison, by the
+    design before it (a DynamoDB item per file, its ALL-projecting index, point-in-time recovery
+    and a JSON Lines manifest in Standard); see ``cost_catalog``.
 
 Plus what restoring one file costs per tier (packed: the whole archive is retrieved) and after
 how many months packing has paid for itself. Money is ``Decimal`` throughout, rounded only by
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from strongroom.deep_archive.domain.cost_catalog import (
+    DEFAULT_CATALOG,
     CatalogDesign,
     CatalogInputs,
     catalog_cost,
@@ -108,7 +110,7 @@ class CostEstimate:
     packed: OptionCost
     restores: tuple[RestoreCost, ...]
     notes: tuple[str, ...]
-    catalog: str = "dynamodb"
+    catalog: str = DEFAULT_CATALOG
     lookups: tuple[LookupCost, ...] = ()
 
     @property
@@ -139,6 +141,18 @@ class CostEstimate:
                 f"packing is cheaper only for the first {-extra_up_front / monthly_loss:.1f} months"
             )
         return "packing never pays off"
+
+    @property
+    def cheaper_by(self) -> tuple[Decimal | None, Decimal | None]:
+        """Lifecycle's cost over packing's, once and a month (None: packing costs nothing)."""
+
+        def ratio(lifecycle: Decimal, packed: Decimal) -> Decimal | None:
+            return lifecycle / packed if packed > 0 else None
+
+        return (
+            ratio(self.lifecycle.one_time_total, self.packed.one_time_total),
+            ratio(self.lifecycle.monthly_total, self.packed.monthly_total),
+        )
 
     def as_rows(self) -> list[tuple[str, str, str]]:
         """A table for the CLI: header row, then item / lifecycle per object / packed archives."""
@@ -172,8 +186,14 @@ class CostEstimate:
             for r in self.restores
         ]
         rows += [(lookup.label, "", format_usd(lookup.amount)) for lookup in self.lookups]
+        once, monthly = self.cheaper_by
+        rows.append(("lifecycle ÷ packed", "", f"{_times(once)} once, {_times(monthly)} a month"))
         rows.append(("verdict", "", self.verdict))
         return rows
+
+
+def _times(ratio: Decimal | None) -> str:
+    return "-" if ratio is None else f"{ratio:.1f}x"
 
 
 def _line_rows(
@@ -204,7 +224,7 @@ def estimate(
     region: str = "us-east-1",
     archive_count: int | None = None,
     lifecycle_moves_small_objects: bool = True,
-    catalog: CatalogDesign = "dynamodb",
+    catalog: CatalogDesign = DEFAULT_CATALOG,
     table_class: str = "STANDARD",
 ) -> CostEstimate:
     """Both options for ``summary`` written to ``storage_class`` in ``region``.
@@ -213,9 +233,9 @@ def estimate(
     ``lifecycle_moves_small_objects``: whether the lifecycle rule compared against also moves
     objects under 128 KiB; S3's default rule does not, and the lifecycle option then pays
     Standard rates for them every month.
-    ``catalog``: the design priced for the packed option (``dynamodb``: as built, one item per
-    file; ``parquet``: manifests in S3, one record per archive); ``table_class``: its
-    DynamoDB table class.
+    ``catalog``: the design priced for the packed option (``parquet``: manifests in S3, one
+    record per archive, what the packer writes; ``dynamodb``: one item per file, the design
+    before, for comparison); ``table_class``: its DynamoDB table class.
     """
     storage_class = archive_storage_class(storage_class)
     if max_files < 1 or max_bytes < 1:

@@ -1,5 +1,6 @@
-"""What the catalog of packed files costs: the per-file DynamoDB table (as built) or Parquet
-manifests next to the archives with one DynamoDB record per archive (docs/decisions/0013).
+"""What the catalog of packed files costs: Parquet manifests next to the archives with one
+DynamoDB record per archive (what the packer writes, docs/decisions/0013), or, for comparison,
+the per-file DynamoDB table it wrote before.
 
 Each design gives its one-time lines (writes, reads at planning, manifest PUTs), its monthly
 lines (table, index, backups, manifests) and what one lookup costs by full key and by bare
@@ -17,8 +18,10 @@ from typing import Literal
 from strongroom.deep_archive.domain.cost_lines import CostLine, LookupCost, Pricer
 from strongroom.deep_archive.domain.cost_prices import dynamodb_item
 
-CatalogDesign = Literal["dynamodb", "parquet"]
-CATALOG_DESIGNS: tuple[CatalogDesign, ...] = ("dynamodb", "parquet")
+CatalogDesign = Literal["parquet", "dynamodb"]
+CATALOG_DESIGNS: tuple[CatalogDesign, ...] = ("parquet", "dynamodb")
+DEFAULT_CATALOG: CatalogDesign = "parquet"
+"""What the packer writes."""
 
 CATALOG_ITEM_FIXED_BYTES = 400
 """Per-file catalog item besides the key: attribute names, archive key, offsets, sizes, CRC,
@@ -120,9 +123,9 @@ class CatalogCost(ABC):
 
 
 class DynamoDbPerFileCatalog(CatalogCost):
-    """As built: one item per file in the catalog table, index ``byFileName`` projecting ALL,
-    point-in-time recovery on, plus a JSON Lines manifest next to each archive in Standard;
-    and, while restores move to them, the Parquet manifests and archive records as well."""
+    """The design before decision 0013, priced for comparison: one item per file in the
+    catalog table, index ``byFileName`` projecting ALL, point-in-time recovery on, a JSON Lines
+    manifest next to each archive in Standard, and a read of every listed key at planning."""
 
     title = "DynamoDB item per file"
 
@@ -138,7 +141,6 @@ class DynamoDbPerFileCatalog(CatalogCost):
             self.pricer.requests("PUT manifest sidecars", archives, f"s3.put.{cls}"),
             self.writes("catalog writes", files, self.item_bytes),
             self.writes("index byFileName writes (projection ALL)", files, self.item_bytes),
-            *self.transition().one_time(),
         )
 
     def monthly(self) -> tuple[CostLine, ...]:
@@ -149,12 +151,7 @@ class DynamoDbPerFileCatalog(CatalogCost):
             self.table_storage("catalog in DynamoDB", files, self.item_bytes),
             self.table_storage("index byFileName (projection ALL)", files, self.item_bytes),
             self.backups("catalog point-in-time recovery", files, self.item_bytes),
-            *self.transition().monthly(),
         )
-
-    def transition(self) -> ParquetManifestCatalog:
-        """What the packer writes besides, for the catalog restores will move to."""
-        return ParquetManifestCatalog(self.pricer, self.inputs)
 
     def lookups(self) -> tuple[LookupCost, ...]:
         return (
@@ -240,9 +237,12 @@ class ParquetManifestCatalog(CatalogCost):
 
     def notes(self) -> tuple[str, ...]:
         return (
-            "Parquet catalog: re-archiving a prefix reads the manifests of its earlier "
-            "archives once (GETs and Standard-IA retrieval, not counted here); a bare-name "
-            "lookup scans the project's file-name column with Athena (at least 10 MB)",
+            "Parquet catalog: a first archive of a prefix reads no catalog; re-archiving it "
+            "reads the key and ETag columns of its earlier archives' manifests once (GETs and "
+            "Standard-IA retrieval, about a third of the manifests' size), a Query of the "
+            "archive records per earlier job and a Scan of the small jobs table, not counted "
+            "here; a bare-name lookup scans the project's file-name column with Athena (at "
+            "least 10 MB)",
         )
 
 
@@ -255,8 +255,8 @@ def catalog_design(name: str) -> CatalogDesign:
 
 
 def catalog_cost(design: CatalogDesign, pricer: Pricer, inputs: CatalogInputs) -> CatalogCost:
-    if design == "dynamodb":
-        return DynamoDbPerFileCatalog(pricer, inputs)
     if catalog_design(design) == "parquet":
         return ParquetManifestCatalog(pricer, inputs)
+    if design == "dynamodb":
+        return DynamoDbPerFileCatalog(pricer, inputs)
     raise AssertionError(design)

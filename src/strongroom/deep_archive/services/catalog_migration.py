@@ -1,12 +1,14 @@
 """Bring archives written before decision 0013 into the new catalog, from what sits beside them.
 
-For every archive of a project's jobs whose JSON Lines manifest exists (the archive was
-written and verified): write its Parquet manifest under ``_catalog/project=<project>/`` if it has
-none there, and its archive record naming it (a record an earlier version wrote, naming a
-manifest beside the archive, is replaced; that older manifest is left in place).
-Both writes are idempotent, so the command can be rerun or interrupted at any point. Nothing
-is deleted: the per-file catalog items and the JSON Lines manifests stay, and restores keep
-using them.
+For every archive of a project's jobs: if its Parquet manifest is under
+``_catalog/project=<project>/`` (the packer writes it since decision 0013, or an earlier run of
+this command did), its archive record is written from it; otherwise, if its JSON Lines manifest
+exists (the archive was written and verified by the code before), the Parquet manifest is
+written from that first. A record an earlier version wrote, naming a manifest beside the
+archive, is replaced; that older manifest is left in place. Both writes are idempotent, so the
+command can be rerun or interrupted at any point. Nothing is deleted: the per-file catalog items
+and the JSON Lines manifests of old archives stay (restores fall back to the items for archives
+with no record).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from strongroom.deep_archive.adapters.job_files import (
     parquet_manifest_key,
 )
 from strongroom.deep_archive.adapters.parquet_manifest import (
+    read_stored_manifest,
     write_parquet_manifest,
 )
 from strongroom.deep_archive.domain.archive_records import ArchiveTally
@@ -59,11 +62,11 @@ def migrate_project(
     """``migrate_catalog`` over every job of ``project`` in the deployment's tables."""
     files = JobFiles(s3, archive_bucket)
     jobs = ArchivedListing(jobs_table, files, dynamodb).project_jobs(project)
-    return migrate_catalog(jobs, files, DynamoDBArchiveRecords(catalog_table, dynamodb))
+    return migrate_catalog(jobs, files, DynamoDBArchiveRecords(catalog_table, dynamodb), s3)
 
 
 def migrate_catalog(
-    jobs: Iterable[JobRecord], files: JobFiles, records: ArchiveRecordStore
+    jobs: Iterable[JobRecord], files: JobFiles, records: ArchiveRecordStore, s3: S3Client
 ) -> MigrationReport:
     report = MigrationReport()
     for job in jobs:
@@ -72,7 +75,7 @@ def migrate_catalog(
         for archive_key in job.archives:
             report.archives += 1
             manifest_key = parquet_manifest_key(job.settings.project, job.job_id, archive_key)
-            _migrate_archive(archive_key, manifest_key, files, records, report)
+            _migrate_archive(archive_key, manifest_key, files, records, report, s3)
     return report
 
 
@@ -82,6 +85,7 @@ def _migrate_archive(
     files: JobFiles,
     records: ArchiveRecordStore,
     report: MigrationReport,
+    s3: S3Client,
 ) -> None:
     tally = ArchiveTally()
 
@@ -92,7 +96,7 @@ def _migrate_archive(
 
     try:
         if files.has_parquet_manifest(manifest_key):
-            for _ in tallied(files.iter_manifest(archive_key)):
+            for _ in tallied(read_stored_manifest(s3, files.bucket, manifest_key)):
                 pass
         else:
             manifest = write_parquet_manifest(tallied(files.iter_manifest(archive_key)))

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from strongroom.deep_archive.adapters.source_listing import SkipTally, list_source
 from strongroom.deep_archive.domain.cost import CostEstimate, estimate
-from strongroom.deep_archive.domain.cost_catalog import CatalogDesign
+from strongroom.deep_archive.domain.cost_catalog import DEFAULT_CATALOG, CatalogDesign
 from strongroom.deep_archive.domain.cost_prices import available_regions
 from strongroom.deep_archive.domain.grouping import SourceObject, iter_archive_plans, megabytes
 from strongroom.deep_archive.domain.names import BucketName, KeyPrefix
@@ -76,7 +76,7 @@ def estimate_source(
     *,
     region: str,
     on_progress: ListingProgress | None = None,
-    catalog: CatalogDesign = "dynamodb",
+    catalog: CatalogDesign = DEFAULT_CATALOG,
 ) -> SourceEstimate:
     """List ``options``' prefix, plan it as a job would, and price both archiving options."""
     if region not in available_regions():

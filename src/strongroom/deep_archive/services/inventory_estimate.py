@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict, Field
 
 from strongroom.deep_archive.domain.cost import CostEstimate, estimate
-from strongroom.deep_archive.domain.cost_catalog import CatalogDesign
+from strongroom.deep_archive.domain.cost_catalog import DEFAULT_CATALOG, CatalogDesign
 from strongroom.deep_archive.domain.grouping import megabytes
 from strongroom.deep_archive.domain.projects import MAX_FILE_COUNT
 from strongroom.deep_archive.domain.storage import ArchiveStorageClass
@@ -37,7 +37,7 @@ class InventoryOptions(BaseModel):
     file_count: int = Field(ge=1, le=MAX_FILE_COUNT)
     archive_size_mb: int = Field(ge=1, le=5_000_000)
     key_bytes: int = Field(default=DEFAULT_KEY_BYTES, ge=1, le=1024)
-    catalog: CatalogDesign = "dynamodb"
+    catalog: CatalogDesign = DEFAULT_CATALOG
 
 
 class UniformObjects(BaseModel):

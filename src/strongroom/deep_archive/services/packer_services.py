@@ -12,9 +12,10 @@ from strongroom.deep_archive.adapters.catalog_store import CatalogStore
 from strongroom.deep_archive.adapters.job_files import JobFiles
 from strongroom.deep_archive.adapters.job_launcher import JobLauncher
 from strongroom.deep_archive.adapters.job_store import JobStore
+from strongroom.deep_archive.adapters.manifest_etags import ManifestEtags
 from strongroom.deep_archive.adapters.object_reader import ReaderLimits
 from strongroom.deep_archive.adapters.source_access import SourceAccess
-from strongroom.deep_archive.domain.job_records import JobSettings
+from strongroom.deep_archive.domain.job_records import JobRecord, JobSettings
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -28,6 +29,10 @@ class PackerServices:
     catalog: CatalogStore
     records: ArchiveRecordStore
     """One record per archive (key range, Parquet manifest): decision 0013's catalog."""
+    manifests: ManifestEtags
+    """The archives' Parquet manifests as (key, ETag) rows: planning's unchanged-file skip."""
+    project_jobs: Callable[[str], list[JobRecord]]
+    """A project's jobs: those with no archive record are checked through per-file items."""
     files: JobFiles
     s3: S3Client
     launcher: JobLauncher

@@ -4,12 +4,13 @@ Each archive advances through checkpoints (``ArchiveState``), each step idempote
 after a crash resumes where the archive stood:
 
 1. no checkpoint: stream the members into a multipart upload (any unfinished upload of the same
-   key is aborted first), verify size, composite SHA-256 and storage class, write the sidecar
+   key is aborted first), verify size, composite SHA-256 and storage class, write the Parquet
    manifest -> UPLOADED;
-2. UPLOADED: write the catalog entries from the manifest -> CATALOGUED;
+2. UPLOADED: read the manifest back and write the archive's record (its key range) -> CATALOGUED;
 3. CATALOGUED: delete each source only if it still has the archived ETag -> DONE.
 
-Nothing is deleted before its archive is verified and catalogued.
+Nothing is deleted before its archive is verified and catalogued. The catalog is the manifests
+and the records (decision 0013): no DynamoDB item per file, no JSON Lines manifest.
 """
 
 from __future__ import annotations
@@ -18,17 +19,12 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from itertools import islice
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
 from strongroom.core.observability import logger
-from strongroom.deep_archive.adapters.job_files import (
-    ManifestBuffer,
-    manifest_key,
-    parquet_manifest_key,
-)
+from strongroom.deep_archive.adapters.job_files import ManifestBuffer, parquet_manifest_key
 from strongroom.deep_archive.adapters.multipart_sink import (
     CompletedArchive,
     MultipartArchiveUpload,
@@ -42,9 +38,9 @@ from strongroom.deep_archive.adapters.object_reader import (
     ObjectReader,
     StreamedObject,
 )
-from strongroom.deep_archive.adapters.parquet_manifest import jsonl_to_parquet
+from strongroom.deep_archive.adapters.parquet_manifest import jsonl_to_parquet, read_stored_manifest
 from strongroom.deep_archive.adapters.source_access import SourceAccess
-from strongroom.deep_archive.domain.archive_records import ArchiveTally
+from strongroom.deep_archive.domain.archive_records import archive_record
 from strongroom.deep_archive.domain.catalog import CatalogEntry
 from strongroom.deep_archive.domain.grouping import ArchivePlan
 from strongroom.deep_archive.domain.job_records import ArchiveCheckpoint, ArchiveState, JobRecord
@@ -62,7 +58,6 @@ if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
 
-CATALOG_CHUNK = 1000
 COMPRESSION_LEVEL = 6
 ENCODE_THREADS = 2
 ENCODE_AHEAD = 32
@@ -179,10 +174,8 @@ def _write_archive(
             return _record_checkpoint(record, plan, services, packed, archive=None)
         writer.close()
         archive = upload.complete()
-    services.files.put_manifest_body(plan.archive_key, packed.manifest)
     services.files.put_parquet_manifest(
-        parquet_manifest_key(record.settings.project, record.job_id, plan.archive_key),
-        jsonl_to_parquet(packed.manifest.finish()),
+        _manifest_key(record, plan.archive_key), jsonl_to_parquet(packed.manifest.finish())
     )
     logger.info(
         "archive written",
@@ -207,7 +200,7 @@ def _record_checkpoint(
     checkpoint = ArchiveCheckpoint(
         index=plan.index,
         archive_key=plan.archive_key,
-        manifest_key=manifest_key(plan.archive_key),
+        manifest_key=_manifest_key(record, plan.archive_key),
         state=ArchiveState.UPLOADED if archive is not None else ArchiveState.DONE,
         members=packed.manifest.members,
         member_bytes=packed.manifest.member_bytes,
@@ -252,17 +245,17 @@ def _entry(
     )
 
 
+def _manifest_key(record: JobRecord, archive_key: str) -> str:
+    return parquet_manifest_key(record.settings.project, record.job_id, archive_key)
+
+
 def _catalogue(
     record: JobRecord, checkpoint: ArchiveCheckpoint, services: PackerServices
 ) -> ArchiveCheckpoint:
-    entries = services.files.iter_manifest(checkpoint.archive_key)
-    tally = ArchiveTally()
-    for chunk in iter(lambda: list(islice(entries, CATALOG_CHUNK)), []):
-        services.catalog.put_entries(chunk)
-        for entry in chunk:
-            tally.add(entry)
-    archive = tally.record(
-        parquet_manifest_key(record.settings.project, record.job_id, checkpoint.archive_key)
+    # From the manifest as stored, not as held in memory: a rerun after a crash has only that.
+    manifest_key = _manifest_key(record, checkpoint.archive_key)
+    archive = archive_record(
+        read_stored_manifest(services.s3, services.archive_bucket, manifest_key), manifest_key
     )
     if archive is not None:
         services.records.put_archive(archive)
@@ -278,7 +271,8 @@ def _finish(
     deleted = 0
     if record.settings.delete_source:
         kept: list[str] = []
-        for entry in services.files.iter_manifest(checkpoint.archive_key):
+        manifest_key = _manifest_key(record, checkpoint.archive_key)
+        for entry in read_stored_manifest(services.s3, services.archive_bucket, manifest_key):
             if _delete_if_unchanged(source.s3, entry):
                 deleted += 1
             else:

@@ -7,7 +7,7 @@ estimate and counts go to the job record. A dry run stops after this phase.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from strongroom.core.observability import logger
@@ -24,8 +24,7 @@ from strongroom.deep_archive.domain.job_records import JobRecord, JobSettings, J
 from strongroom.deep_archive.domain.tally import ListingTally
 from strongroom.deep_archive.services.estimating import price_region
 from strongroom.deep_archive.services.packer_services import PackerServices
-
-CATALOG_LOOKUP_CHUNK = 100
+from strongroom.deep_archive.services.unchanged_skip import mark_archived
 
 
 def plan_job(record: JobRecord, services: PackerServices) -> JobStatus:
@@ -43,18 +42,15 @@ def plan_job(record: JobRecord, services: PackerServices) -> JobStatus:
 
     def source() -> Iterator[SourceObject]:
         nonlocal unchanged
-        for batch in _chunks(_listing(settings, services, skipped), CATALOG_LOOKUP_CHUNK):
-            for item in batch:
-                listed.add(item)
-            archived = services.catalog.archived_etags(
-                settings.project, settings.bucket, {item.key: item.etag for item in batch}
-            )
-            for item in batch:
-                if archived.get(item.key) == item.etag:
-                    unchanged += 1
-                    continue
-                planned.add(item)
-                yield item
+        for item, archived in mark_archived(
+            record, _listing(settings, services, skipped), services
+        ):
+            listed.add(item)
+            if archived:
+                unchanged += 1
+                continue
+            planned.add(item)
+            yield item
 
     writer = PlanWriter()
     weights: list[int] = []
@@ -131,17 +127,6 @@ def _listing(
         source_bucket=settings.bucket,
     )
     return iter(sorted(listed, key=lambda item: item.key))
-
-
-def _chunks(items: Iterable[SourceObject], size: int) -> Iterator[list[SourceObject]]:
-    batch: list[SourceObject] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def _expectation_mismatch(

@@ -13,10 +13,12 @@ from pydantic import Field
 from strongroom.core.aws import client
 from strongroom.core.settings import EnvironmentSettings
 from strongroom.deep_archive.adapters.archive_record_store import DynamoDBArchiveRecords
+from strongroom.deep_archive.adapters.archived_listing import ArchivedListing
 from strongroom.deep_archive.adapters.catalog_store import DynamoDBCatalogStore
 from strongroom.deep_archive.adapters.job_files import JobFiles
 from strongroom.deep_archive.adapters.job_launcher import BatchJobLauncher
-from strongroom.deep_archive.adapters.job_store import DynamoDBJobStore
+from strongroom.deep_archive.adapters.job_store import DynamoDBJobStore, JobsTableSettings
+from strongroom.deep_archive.adapters.manifest_etags import S3ManifestEtags
 from strongroom.deep_archive.adapters.source_access import scoped_source_access
 from strongroom.deep_archive.domain.names import BucketName
 from strongroom.deep_archive.services.packer_services import (
@@ -51,11 +53,15 @@ def packer_services() -> PackerServices:
     """What a packer container talks to, named by its environment."""
     s3: S3Client = client("s3")
     settings = PackerSettings.from_environment()
+    files = JobFiles(s3, settings.archive_bucket)
+    listing = ArchivedListing(JobsTableSettings.from_environment().table_name, files)
     return PackerServices(
         jobs=DynamoDBJobStore.from_environment(),
         catalog=DynamoDBCatalogStore.from_environment(),
         records=DynamoDBArchiveRecords.from_environment(),
-        files=JobFiles(s3, settings.archive_bucket),
+        manifests=S3ManifestEtags(s3),
+        project_jobs=listing.project_jobs,
+        files=files,
         s3=s3,
         launcher=BatchJobLauncher.from_environment(),
         source_access=lambda job: scoped_source_access(job, settings.source_reader_role_arn),

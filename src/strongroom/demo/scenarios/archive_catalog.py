@@ -1,25 +1,26 @@
-"""deep_archive's catalog and archives read with boto3 and the standard library, as an operator
-with access to the account could: the table's documented keys, S3's restore header, zip data."""
+"""deep_archive's catalog and archives read with boto3, pyarrow and the standard library, as an
+operator with access to the account could: the documented Parquet manifests under ``_catalog/``,
+S3's restore header, zip data."""
 
 from __future__ import annotations
 
 import hashlib
+import io
 import zlib
 from dataclasses import dataclass, fields
-from decimal import Decimal
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from strongroom.demo.narration import check
 
-BY_FILE_NAME_INDEX = "byFileName"  # hash file_name_key = "{project}#{bare file name}"
-_DESERIALIZER = TypeDeserializer()
+CATALOG_PREFIX = "_catalog/project={project}/"  # one Parquet manifest per archive
 
 
 @dataclass(frozen=True)
 class CatalogEntry:
-    """The fields of a catalog item the demo reads (the item holds more)."""
+    """The fields of a manifest row the demo reads (the row holds more)."""
 
     key: str
     etag: str
@@ -34,28 +35,28 @@ class CatalogEntry:
     sha256: str
 
     @classmethod
-    def from_item(cls, item: dict[str, Any]) -> CatalogEntry:
-        values: dict[str, Any] = {}
-        for field in fields(cls):
-            value = _DESERIALIZER.deserialize(item[field.name])
-            values[field.name] = int(value) if isinstance(value, Decimal) else value
+    def from_row(cls, row: dict[str, Any]) -> CatalogEntry:
+        values = {field.name: row[field.name] for field in fields(cls)}
+        values["last_modified"] = row["last_modified"].isoformat()
         return cls(**values)
 
 
 class Catalog:
-    def __init__(self, dynamodb: Any, table_name: str) -> None:
-        self._dynamodb = dynamodb
-        self._table_name = table_name
+    def __init__(self, s3: Any, archive_bucket: str) -> None:
+        self._s3 = s3
+        self._bucket = archive_bucket
 
     def find_by_file_name(self, project: str, file_name: str) -> list[CatalogEntry]:
         """Every entry of a bare file name, by key then age (a key's newest version last)."""
-        pages = self._dynamodb.get_paginator("query").paginate(
-            TableName=self._table_name,
-            IndexName=BY_FILE_NAME_INDEX,
-            KeyConditionExpression="file_name_key = :name",
-            ExpressionAttributeValues={":name": {"S": f"{project}#{file_name}"}},
+        pages = self._s3.get_paginator("list_objects_v2").paginate(
+            Bucket=self._bucket, Prefix=CATALOG_PREFIX.format(project=project)
         )
-        entries = [CatalogEntry.from_item(item) for page in pages for item in page["Items"]]
+        entries: list[CatalogEntry] = []
+        for item in (item for page in pages for item in page.get("Contents", [])):
+            body = self._s3.get_object(Bucket=self._bucket, Key=item["Key"])["Body"].read()
+            table = pq.read_table(io.BytesIO(body))
+            named = table.filter(pc.equal(table["file_name"], file_name))
+            entries += [CatalogEntry.from_row(row) for row in named.to_pylist()]
         return sorted(entries, key=lambda entry: (entry.key, entry.last_modified, entry.etag))
 
 

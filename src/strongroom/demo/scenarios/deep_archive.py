@@ -28,7 +28,7 @@ class _Archive:
             outputs["ApiUrl"], stack.mint_token(["deep_archive/archive", "deep_archive/read"])
         )
         self.archive_bucket = outputs["ArchiveBucketName"]
-        self.catalog = Catalog(stack.client("dynamodb"), outputs["CatalogTableName"])
+        self.catalog = Catalog(self.s3, outputs["ArchiveBucketName"])
 
     def submit(self, **changes: Any) -> str:
         body = {
@@ -63,8 +63,8 @@ def deep_archive_scenario(stack: LocalStack, narrator: Narrator) -> None:
         "Deep archive (seed 004)",
         "POST /archive starts a Batch job (a local process here) that lists a registered "
         "project's prefix, packs the files into ZIP64 archives streamed straight into "
-        "DEEP_ARCHIVE by multipart upload, and writes a catalog entry per file plus a readable "
-        "sidecar manifest next to each archive.",
+        "DEEP_ARCHIVE by multipart upload, and catalogs every file in a Parquet manifest per "
+        "archive (Standard-IA) with one DynamoDB record per archive: no item per file.",
     )
     archive = _Archive(stack)
     keys = _generate(narrator, archive)

@@ -48,7 +48,7 @@ class _Restores:
             outputs["ApiUrl"], stack.mint_token(["deep_archive/restore", "deep_archive/read"])
         )
         self.restore_bucket = outputs["RestoreBucketName"]
-        self.catalog = Catalog(stack.client("dynamodb"), outputs["CatalogTableName"])
+        self.catalog = Catalog(self.s3, outputs["ArchiveBucketName"])
         self.region = stack.options.region
         self.topic = demo_topic_arn(self.region)
 
