@@ -128,15 +128,15 @@ def build_package(
     objects = []
     first_id = 1
     for index, amounts in enumerate(AMOUNTS):
-        key = part_key(IPE_ID, CUTOFF, run_id, index)
+        object_key = part_key(IPE_ID, CUTOFF, run_id, index)
         body = parquet_part(first_id, amounts)
         first_id += len(amounts)
-        parquet[key] = body
-        version = target.put(RESULTS_BUCKET, key, body)
+        parquet[object_key] = body
+        version = target.put(RESULTS_BUCKET, object_key, body)
         objects.append(
             ParquetObject(
                 bucket=RESULTS_BUCKET,
-                key=key,
+                key=object_key,
                 size=len(body),
                 sha256=_sha256(body),
                 version_id=version,
