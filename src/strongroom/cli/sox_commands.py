@@ -51,6 +51,7 @@ from strongroom.cli.sox_options import (
 )
 from strongroom.cli.sox_query import run_query
 from strongroom.cli.sox_seed import reseed
+from strongroom.cli.sox_verify import register as register_verify
 from strongroom.cli.sox_views import (
     progress_line,
     run_table,
@@ -297,3 +298,6 @@ def seed(
     generation (100,000 entries) again.
     """
     console.print(reseed(state_dir, rows))
+
+
+register_verify(app)  # sox verify, sox download (evidence packages)
