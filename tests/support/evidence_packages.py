@@ -117,18 +117,19 @@ def build_package(
     key: rsa.RSAPrivateKey,
     key_id: str,
     *,
+    ipe_id: str = IPE_ID,
     run_id: str = RUN_ID,
     retain_until: datetime | None = None,
     now: datetime | None = None,
 ) -> BuiltPackage:
     now = now or datetime.now(UTC)
     retain_until = retain_until or (now + timedelta(days=1)).replace(microsecond=0)
-    prefix = package_prefix(IPE_ID, CUTOFF, run_id)
+    prefix = package_prefix(ipe_id, CUTOFF, run_id)
     parquet: dict[str, bytes] = {}
     objects = []
     first_id = 1
     for index, amounts in enumerate(AMOUNTS):
-        object_key = part_key(IPE_ID, CUTOFF, run_id, index)
+        object_key = part_key(ipe_id, CUTOFF, run_id, index)
         body = parquet_part(first_id, amounts)
         first_id += len(amounts)
         parquet[object_key] = body
@@ -165,7 +166,7 @@ def build_package(
         )
     total = sum((amount for part in AMOUNTS for amount in part), Decimal(0))
     manifest = Manifest(
-        ipe_id=IPE_ID,
+        ipe_id=ipe_id,
         cutoff_date=CUTOFF,
         run_id=run_id,
         status="succeeded",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache
 
 from pydantic import Field
@@ -18,6 +19,7 @@ from pydantic import Field
 import strongroom
 from strongroom.core import aws
 from strongroom.core.settings import EnvironmentSettings, SettingsError
+from strongroom.sox_evidence.adapters.evidence_reader import EvidenceReader, S3EvidenceReader
 from strongroom.sox_evidence.adapters.ipe_jobs import BatchIpeJobLauncher, IpeJobLauncher
 from strongroom.sox_evidence.adapters.nav_bi import (
     SourceDatabase,
@@ -26,11 +28,15 @@ from strongroom.sox_evidence.adapters.nav_bi import (
 )
 from strongroom.sox_evidence.adapters.results_store import ResultsStore, S3ResultsStore
 from strongroom.sox_evidence.adapters.secret import read_database_url
+from strongroom.sox_evidence.adapters.signing_keys import KmsSigningKeys
+from strongroom.sox_evidence.domain.freshness import EVIDENCE_DEADLINE_DAY, LAST_DEADLINE_DAY
+from strongroom.sox_evidence.services.evidence_verification import Trust, stack_key_trust
 from strongroom.sox_evidence.services.ipe_run import ExtractionLimits
 
 __all__ = [
     "SettingsError",
     "SoxSettings",
+    "evidence_check",
     "freshness_store",
     "launcher",
     "open_source",
@@ -91,6 +97,41 @@ class JobSettings(EnvironmentSettings):
 @cache
 def freshness_store() -> ResultsStore:
     return S3ResultsStore(ResultsSettings.from_environment().results_bucket, aws.client("s3"))
+
+
+class EvidenceCheckSettings(EnvironmentSettings):
+    """The evidence freshness check: both buckets, the stack's signing key, the deadline day."""
+
+    results_bucket: str = Field(alias="S3_RESULTS_BUCKET", pattern=BUCKET_NAME_PATTERN)
+    evidence_bucket: str = Field(alias="S3_EVIDENCE_BUCKET", pattern=BUCKET_NAME_PATTERN)
+    signing_key_arn: str = Field(alias="EVIDENCE_SIGNING_KEY_ARN", pattern=r"^arn:aws[\w-]*:kms:")
+    deadline_day: int = Field(
+        default=EVIDENCE_DEADLINE_DAY, alias="EVIDENCE_DEADLINE_DAY", ge=1, le=LAST_DEADLINE_DAY
+    )
+
+
+@dataclass(frozen=True)
+class EvidenceCheck:
+    results: ResultsStore
+    reader: EvidenceReader
+    trust: Trust
+    evidence_bucket: str
+    deadline_day: int
+
+
+@cache
+def evidence_check() -> EvidenceCheck:
+    """Signatures are checked by KMS's ``Verify`` with the stack's key: the bundle has no
+    ``cryptography`` (decision 0008)."""
+    config = EvidenceCheckSettings.from_environment()
+    s3 = aws.client("s3")
+    return EvidenceCheck(
+        results=S3ResultsStore(config.results_bucket, s3),
+        reader=S3EvidenceReader(s3),
+        trust=stack_key_trust(KmsSigningKeys(aws.client("kms")), config.signing_key_arn),
+        evidence_bucket=config.evidence_bucket,
+        deadline_day=config.deadline_day,
+    )
 
 
 @cache
