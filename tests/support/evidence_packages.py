@@ -69,8 +69,45 @@ class S3Target:
         return str(answer["VersionId"])
 
 
-def new_key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+class Signer(Protocol):
+    def sign(self, message: bytes) -> bytes: ...
+
+    def public_pem(self) -> bytes: ...
+
+
+@dataclass
+class LocalSigner:
+    key: rsa.RSAPrivateKey
+
+    def sign(self, message: bytes) -> bytes:
+        return sign(self.key, message)
+
+    def public_pem(self) -> bytes:
+        return public_pem(self.key)
+
+
+@dataclass
+class KmsSigner:
+    """moto's (or AWS's) KMS, RAW, as the packager signs."""
+
+    kms: Any
+    key_id: str
+
+    def sign(self, message: bytes) -> bytes:
+        answer = self.kms.sign(
+            KeyId=self.key_id,
+            Message=message,
+            MessageType="RAW",
+            SigningAlgorithm="RSASSA_PKCS1_V1_5_SHA_256",
+        )
+        return bytes(answer["Signature"])
+
+    def public_pem(self) -> bytes:
+        der = self.kms.get_public_key(KeyId=self.key_id)["PublicKey"]
+        key = serialization.load_der_public_key(der)
+        return key.public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
 
 
 def public_pem(key: rsa.RSAPrivateKey) -> bytes:
@@ -103,7 +140,6 @@ def _sha256(body: bytes) -> str:
 class BuiltPackage:
     manifest: Manifest
     prefix: str
-    key: rsa.RSAPrivateKey
     files: dict[str, bytes] = field(default_factory=dict)
     """Every package object by name, as written."""
     parquet: dict[str, bytes] = field(default_factory=dict)
@@ -114,7 +150,7 @@ class BuiltPackage:
 
 def build_package(
     target: Target,
-    key: rsa.RSAPrivateKey,
+    signer: Signer | rsa.RSAPrivateKey,
     key_id: str,
     *,
     ipe_id: str = IPE_ID,
@@ -122,6 +158,8 @@ def build_package(
     retain_until: datetime | None = None,
     now: datetime | None = None,
 ) -> BuiltPackage:
+    if isinstance(signer, rsa.RSAPrivateKey):
+        signer = LocalSigner(signer)
     now = now or datetime.now(UTC)
     retain_until = retain_until or (now + timedelta(days=1)).replace(microsecond=0)
     prefix = package_prefix(ipe_id, CUTOFF, run_id)
@@ -182,11 +220,11 @@ def build_package(
     )
     contents[MANIFEST] = manifest.model_dump_json(indent=2).encode()
     contents[STATEMENT] = statement(_sha256(contents[MANIFEST]), manifest.files)
-    contents[SIGNATURE] = sign(key, contents[STATEMENT])
-    contents[PUBLIC_KEY] = public_pem(key)
+    contents[SIGNATURE] = signer.sign(contents[STATEMENT])
+    contents[PUBLIC_KEY] = signer.public_pem()
     for name in (MANIFEST, STATEMENT, SIGNATURE, PUBLIC_KEY):
         target.put(EVIDENCE_BUCKET, prefix + name, contents[name], retain_until)
-    return BuiltPackage(manifest=manifest, prefix=prefix, key=key, files=contents, parquet=parquet)
+    return BuiltPackage(manifest=manifest, prefix=prefix, files=contents, parquet=parquet)
 
 
 def in_memory_package(

@@ -16,9 +16,6 @@ MISSING_CODES = frozenset(
 )
 """What S3 answers for a key or version that is not there (a delete marker's version: 405;
 a malformed version id: InvalidArgument)."""
-NO_RETENTION_CODES = frozenset(
-    {"NoSuchObjectLockConfiguration", "ObjectLockConfigurationNotFoundError"}
-)
 
 
 class ObjectMissing(LookupError):
@@ -103,16 +100,17 @@ class S3EvidenceReader:
         return sorted(found, key=lambda v: (v.key, not v.is_latest))
 
     def retention(self, bucket: str, key: str, version_id: str | None) -> Retention | None:
+        # HEAD carries the version's retention (x-amz-object-lock-*; S3 shows it to a role
+        # with s3:GetObjectRetention): one call that works on AWS and on moto, whose
+        # GetObjectRetention is not implemented.
         extra = {"VersionId": version_id} if version_id else {}
         try:
-            answer = self._s3.get_object_retention(Bucket=bucket, Key=key, **extra)
+            answer = self._s3.head_object(Bucket=bucket, Key=key, **extra)
         except self._s3.exceptions.ClientError as error:
-            if _code(error) in NO_RETENTION_CODES:
-                return None
             if _code(error) in MISSING_CODES:
                 raise ObjectMissing(f"s3://{bucket}/{key} version {version_id}") from None
             raise
-        lock = answer.get("Retention", {})
-        if "Mode" not in lock or "RetainUntilDate" not in lock:
+        mode, until = answer.get("ObjectLockMode"), answer.get("ObjectLockRetainUntilDate")
+        if not mode or until is None:
             return None
-        return Retention(mode=str(lock["Mode"]), retain_until=lock["RetainUntilDate"])
+        return Retention(mode=str(mode), retain_until=until)
