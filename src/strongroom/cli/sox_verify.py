@@ -8,6 +8,7 @@ name what and where), 2 for bad input or when there is no package to verify.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -36,6 +37,7 @@ from strongroom.sox_evidence.public import (
     DownloadRefused,
     InvalidCutoff,
     NoPackage,
+    RunRecord,
     VerificationReport,
     catalog,
     download_package,
@@ -278,3 +280,36 @@ def report_json(report: VerificationReport) -> dict[str, Any]:
 def register(app: typer.Typer) -> None:
     app.command("verify")(verify)
     app.command("download")(download)
+
+
+def package_verdicts(
+    latest: Mapping[str, RunRecord | None],
+    evidence_bucket: str | None,
+    results_bucket: str | None,
+    state_dir: Path,
+) -> dict[str, str] | None:
+    """Per IPE, whether its last run's package verifies: ``yes``, ``no: <first failing
+    check> at <where>``, or ``none``; None on AWS without ``--evidence-bucket`` (not shown)."""
+    if results_bucket is not None and evidence_bucket is None:
+        return None
+    aws = _Aws(evidence_bucket, results_bucket, state_dir)
+    verdicts: dict[str, str] = {}
+    for ipe_id, record in latest.items():
+        verdicts[ipe_id] = "none" if record is None else _verdict(aws, record)
+    return verdicts
+
+
+def _verdict(aws: _Aws, record: RunRecord) -> str:
+    cutoff = record.context.cutoff_date
+    try:
+        report = verify_package(
+            aws.s3, aws.kms, aws.evidence or "", record.ipe_id, cutoff, record.run_id
+        )
+    except NoPackage:
+        return "none"
+    except (BotoCoreError, ClientError) as error:
+        return f"unknown: could not read the package: {error}"
+    first = report.first_failure
+    if report.passed or first is None:
+        return "yes"
+    return f"no: {first.name} at {first.where}"
