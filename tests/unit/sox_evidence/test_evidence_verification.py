@@ -386,3 +386,52 @@ def _reader_with(
 
 def _version(reader: InMemoryEvidenceReader, built: BuiltPackage, name: str) -> str:
     return reader.objects[(EVIDENCE_BUCKET, built.key_of(name))][0].version_id
+
+
+# --- the statement and the manifest themselves ------------------------------------------------
+
+
+def test_offline_a_statement_with_an_extra_line_fails_naming_it(
+    downloaded: tuple[Path, BuiltPackage], signing_key: rsa.RSAPrivateKey
+) -> None:
+    directory, built = downloaded
+    extra = built.files[STATEMENT] + b"0" * 64 + b"  planted.csv\n"
+    (directory / STATEMENT).write_bytes(extra)
+    (directory / SIGNATURE).write_bytes(sign(signing_key, extra))
+
+    report = offline(directory, public_pem(signing_key))
+
+    [failure] = report.failures
+    assert failure.name == "statement.matches_manifest"
+    assert "unexpected" in failure.actual
+    assert "planted.csv" in failure.actual
+
+
+def test_offline_a_statement_that_is_not_sha256sum_format_fails(
+    downloaded: tuple[Path, BuiltPackage],
+) -> None:
+    directory, _ = downloaded
+    (directory / STATEMENT).write_bytes(b"not a digest line\n")
+
+    names = [name for name, _ in failures(offline(directory))]
+
+    assert names == ["signature", "statement.format"]
+
+
+@pytest.mark.parametrize(
+    ("body", "check"),
+    [(None, "file.present"), (b"{not json", "manifest.format")],
+)
+def test_offline_a_missing_or_unreadable_manifest_fails_naming_it(
+    downloaded: tuple[Path, BuiltPackage], body: bytes | None, check: str
+) -> None:
+    directory, _ = downloaded
+    if body is None:
+        (directory / MANIFEST).unlink()
+    else:
+        (directory / MANIFEST).write_bytes(body)
+
+    report = offline(directory)
+
+    assert failures(report) == [(check, str(directory / MANIFEST))]
+    assert not report.passed
