@@ -117,7 +117,8 @@ class _Aws:
             session = boto3.session.Session()
             self.s3: Any = session.client("s3")
             self.kms: Any = session.client("kms")
-            self.evidence, self.results = evidence, results
+            self.evidence: str = evidence
+            self.results: str | None = results
             return
         endpoints = running_stack(state_dir)
         self.s3 = local_client(endpoints, "s3")
@@ -206,7 +207,7 @@ def _verify(
             raise BadInput("--public-key: only with --offline (online, KMS gives the key)")
         aws = _Aws(evidence_bucket, bucket, state_dir)
         chosen = aws.run_id(ipe_id, cutoff, run_id)
-        return verify_package(aws.s3, aws.kms, aws.evidence or "", ipe_id, cutoff, chosen)
+        return verify_package(aws.s3, aws.kms, aws.evidence, ipe_id, cutoff, chosen)
     if not offline.is_dir():
         raise BadInput(f"--offline: {offline} is not a directory")
     pem = None
@@ -238,7 +239,7 @@ def download(
         aws = _Aws(evidence_bucket, bucket, state_dir)
         run_id = aws.run_id(chosen_ipe, chosen_cutoff, _run(run))
         written = download_package(
-            aws.s3, aws.evidence or "", chosen_ipe, chosen_cutoff, run_id, directory
+            aws.s3, aws.evidence, chosen_ipe, chosen_cutoff, run_id, directory
         )
     except (BadInput, NoPackage, DownloadRefused) as error:
         raise fail(escape(str(error)), EXIT_BAD_INPUT) from error
@@ -303,7 +304,7 @@ def _verdict(aws: _Aws, record: RunRecord) -> str:
     cutoff = record.context.cutoff_date
     try:
         report = verify_package(
-            aws.s3, aws.kms, aws.evidence or "", record.ipe_id, cutoff, record.run_id
+            aws.s3, aws.kms, aws.evidence, record.ipe_id, cutoff, record.run_id
         )
     except NoPackage:
         return "none"

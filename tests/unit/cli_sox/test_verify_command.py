@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
+from rich.console import Console
 from typer.testing import CliRunner, Result
 
 from strongroom.cli import app
+from strongroom.cli.sox_views import status_json, status_table
 from strongroom.sox_evidence.domain.evidence import DATA_SNAPSHOT
 from strongroom.sox_evidence.services.evidence_verification import download_package
 from tests.support.evidence_packages import (
@@ -111,3 +113,18 @@ def test_a_public_key_that_is_not_pem_exits_2(directory: Path, tmp_path: Path) -
 
     assert result.exit_code == 2
     assert "--public-key" in result.output
+
+
+def test_status_shows_whether_each_last_runs_package_verifies() -> None:
+    latest = {"CR_05": None, "IPE_07": None}
+    verdicts = {"CR_05": "yes", "IPE_07": "no: parquet.latest_version at s3://r/ipe/k"}
+
+    rows = status_json(latest, verdicts)
+    console = Console(width=200, record=True)
+    console.print(status_table(latest, None, verdicts))
+    shown = console.export_text()
+
+    assert [row["package_verifies"] for row in rows] == ["yes", verdicts["IPE_07"]]
+    assert "package verifies" in shown
+    assert verdicts["IPE_07"] in shown
+    assert "package_verifies" not in status_json(latest)[0]
