@@ -4,6 +4,7 @@ Verify RAW as the freshness function asks)."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,7 +25,6 @@ from tests.support.evidence_packages import (
     EVIDENCE_BUCKET,
     IPE_ID,
     RESULTS_BUCKET,
-    RUN_ID,
     BuiltPackage,
     KmsSigner,
     S3Target,
@@ -43,7 +43,8 @@ class Stack:
 
 @pytest.fixture
 def stack() -> Iterator[Stack]:
-    """The two buckets as the template makes them, and an RSA signing key in KMS."""
+    """The two buckets as the template makes them, and an RSA signing key in KMS (per test: a
+    moto mock open across tests would leak into other modules' tests on the same worker)."""
     with mock_aws():
         s3 = boto3.client("s3", region_name=REGION)
         where = {"LocationConstraint": REGION}
@@ -73,20 +74,29 @@ class ShortLock(S3Target):
         return super().put(bucket, key, body, retain_until)
 
 
-def package(stack: Stack, target: S3Target | None = None) -> BuiltPackage:
-    return build_package(
-        target or S3Target(stack.s3), KmsSigner(stack.kms, stack.key_id), stack.key_id
-    )
+RUNS = itertools.count(1)
 
 
-def verify(stack: Stack) -> Any:
-    return verify_package(stack.s3, stack.kms, EVIDENCE_BUCKET, IPE_ID, CUTOFF, RUN_ID)
+@pytest.fixture
+def run_id() -> str:
+    return f"20261201T080000Z-{next(RUNS):08x}"
 
 
-def test_a_package_on_s3_verifies_with_its_retention_and_the_kms_key(stack: Stack) -> None:
-    built = package(stack)
+def package(stack: Stack, run_id: str, target: S3Target | None = None) -> BuiltPackage:
+    signer = KmsSigner(stack.kms, stack.key_id)
+    return build_package(target or S3Target(stack.s3), signer, stack.key_id, run_id=run_id)
 
-    report = verify(stack)
+
+def verify(stack: Stack, run_id: str) -> Any:
+    return verify_package(stack.s3, stack.kms, EVIDENCE_BUCKET, IPE_ID, CUTOFF, run_id)
+
+
+def test_a_package_on_s3_verifies_with_its_retention_and_the_kms_key(
+    stack: Stack, run_id: str
+) -> None:
+    built = package(stack, run_id)
+
+    report = verify(stack, run_id)
 
     assert report.passed, [c for c in report.checks if not c.passed]
     retention = [c for c in report.checks if c.name == "object.retention"]
@@ -94,16 +104,18 @@ def test_a_package_on_s3_verifies_with_its_retention_and_the_kms_key(stack: Stac
     assert all(c.actual.startswith("COMPLIANCE until") for c in retention)
 
 
-def test_kms_verify_with_the_stacks_key_passes_and_another_key_fails(stack: Stack) -> None:
-    package(stack)
+def test_kms_verify_with_the_stacks_key_passes_and_another_key_fails(
+    stack: Stack, run_id: str
+) -> None:
+    package(stack, run_id)
     other = stack.kms.create_key(KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY")["KeyMetadata"]
     reader, keys = S3EvidenceReader(stack.s3), KmsSigningKeys(stack.kms)
 
     good = verify_online(
-        reader, stack_key_trust(keys, stack.key_id), EVIDENCE_BUCKET, IPE_ID, CUTOFF, RUN_ID
+        reader, stack_key_trust(keys, stack.key_id), EVIDENCE_BUCKET, IPE_ID, CUTOFF, run_id
     )
     bad = verify_online(
-        reader, stack_key_trust(keys, other["Arn"]), EVIDENCE_BUCKET, IPE_ID, CUTOFF, RUN_ID
+        reader, stack_key_trust(keys, other["Arn"]), EVIDENCE_BUCKET, IPE_ID, CUTOFF, run_id
     )
 
     assert good.passed, [c for c in good.checks if not c.passed]
@@ -114,12 +126,14 @@ def test_kms_verify_with_the_stacks_key_passes_and_another_key_fails(stack: Stac
     }
 
 
-def test_a_new_version_over_a_parquet_key_fails_naming_both_versions(stack: Stack) -> None:
-    built = package(stack)
+def test_a_new_version_over_a_parquet_key_fails_naming_both_versions(
+    stack: Stack, run_id: str
+) -> None:
+    built = package(stack, run_id)
     item = built.manifest.parquet[1]
     doctored = stack.s3.put_object(Bucket=RESULTS_BUCKET, Key=item.key, Body=b"PAR1 doctored")
 
-    report = verify(stack)
+    report = verify(stack, run_id)
 
     [failure] = report.failures
     assert failure.name == "parquet.latest_version"
@@ -127,13 +141,13 @@ def test_a_new_version_over_a_parquet_key_fails_naming_both_versions(stack: Stac
     assert (failure.expected, failure.actual) == (item.version_id, doctored["VersionId"])
 
 
-def test_a_second_version_of_the_manifest_fails_naming_it(stack: Stack) -> None:
-    built = package(stack)
+def test_a_second_version_of_the_manifest_fails_naming_it(stack: Stack, run_id: str) -> None:
+    built = package(stack, run_id)
     stack.s3.put_object(
         Bucket=EVIDENCE_BUCKET, Key=built.key_of(MANIFEST), Body=built.files[MANIFEST] + b" "
     )
 
-    report = verify(stack)
+    report = verify(stack, run_id)
 
     [failure] = report.failures
     assert (failure.name, failure.where) == (
@@ -142,23 +156,37 @@ def test_a_second_version_of_the_manifest_fails_naming_it(stack: Stack) -> None:
     )
 
 
-def test_an_object_locked_for_less_than_the_manifest_says_fails(stack: Stack) -> None:
-    prefix_key = f"evidence/{IPE_ID}/{CUTOFF.isoformat()}/{RUN_ID}/{DATA_SNAPSHOT}"
-    package(stack, ShortLock(stack.s3, short_key=prefix_key))
+def test_an_object_locked_for_less_than_the_manifest_says_fails(stack: Stack, run_id: str) -> None:
+    prefix_key = f"evidence/{IPE_ID}/{CUTOFF.isoformat()}/{run_id}/{DATA_SNAPSHOT}"
+    package(stack, run_id, ShortLock(stack.s3, short_key=prefix_key))
 
-    report = verify(stack)
+    report = verify(stack, run_id)
 
     [failure] = report.failures
     assert failure.name == "object.retention"
     assert prefix_key in failure.where
 
 
-def test_a_downloaded_package_verifies_offline(stack: Stack, tmp_path: Path) -> None:
-    built = package(stack)
+def test_a_downloaded_package_verifies_offline(stack: Stack, run_id: str, tmp_path: Path) -> None:
+    built = package(stack, run_id)
     directory = tmp_path / "package"
 
-    written = download_package(stack.s3, EVIDENCE_BUCKET, IPE_ID, CUTOFF, RUN_ID, directory)
-    report = verify_directory(directory, IPE_ID, CUTOFF, RUN_ID, built.files["public_key.pem"])
+    written = download_package(stack.s3, EVIDENCE_BUCKET, IPE_ID, CUTOFF, run_id, directory)
+    report = verify_directory(directory, IPE_ID, CUTOFF, run_id, built.files["public_key.pem"])
 
     assert len(written) == len(built.manifest.files) + 4 + len(built.parquet)
     assert report.passed, [c for c in report.checks if not c.passed]
+
+
+def test_a_delete_marker_over_a_locked_object_fails_naming_it(stack: Stack, run_id: str) -> None:
+    """S3 lets a delete without a version id through on a locked object (a delete marker on
+    top; the locked version stays): the package still reads, but verify names the marker."""
+    built = package(stack, run_id)
+    marker = stack.s3.delete_object(Bucket=EVIDENCE_BUCKET, Key=built.key_of(DATA_SNAPSHOT))
+
+    report = verify(stack, run_id)
+
+    [failure] = report.failures
+    assert failure.name == "object.single_version"
+    assert failure.where == f"s3://{EVIDENCE_BUCKET}/{built.key_of(DATA_SNAPSHOT)}"
+    assert f"{marker['VersionId']} (delete marker)" in failure.actual

@@ -81,23 +81,24 @@ class S3EvidenceReader:
             into.write(chunk)
 
     def versions(self, bucket: str, prefix: str) -> list[ObjectVersion]:
-        found: list[ObjectVersion] = []
+        found: list[tuple[ObjectVersion, datetime]] = []
         for page in self._s3.get_paginator("list_object_versions").paginate(
             Bucket=bucket, Prefix=prefix
         ):
             for item, marker in [(v, False) for v in page.get("Versions", [])] + [
                 (m, True) for m in page.get("DeleteMarkers", [])
             ]:
-                found.append(
-                    ObjectVersion(
-                        key=item["Key"],
-                        version_id=str(item.get("VersionId")),
-                        is_latest=bool(item.get("IsLatest")),
-                        delete_marker=marker,
-                    )
+                version = ObjectVersion(
+                    key=item["Key"],
+                    version_id=str(item.get("VersionId")),
+                    is_latest=bool(item.get("IsLatest")),
+                    delete_marker=marker,
                 )
-        # Versions and delete markers come in two lists: the latest of a key first again.
-        return sorted(found, key=lambda v: (v.key, not v.is_latest))
+                found.append((version, item["LastModified"]))
+        # Versions and delete markers come in two lists: each key's back in time order, newest
+        # (the latest) first.
+        found.sort(key=lambda pair: (pair[0].key, not pair[0].is_latest, -pair[1].timestamp()))
+        return [version for version, _ in found]
 
     def retention(self, bucket: str, key: str, version_id: str | None) -> Retention | None:
         # HEAD carries the version's retention (x-amz-object-lock-*; S3 shows it to a role
