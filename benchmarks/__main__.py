@@ -12,6 +12,7 @@ from benchmarks import (
     front_door,
     login_activity_ingest,
     sox_evidence,
+    sox_evidence_package,
     trigger_archive,
 )
 
@@ -23,6 +24,7 @@ BENCHMARKS: dict[str, Callable[[], str]] = {
     "front_door": front_door.run,
     "trigger_archive": trigger_archive.run,
     "sox_evidence": sox_evidence.run,
+    "sox_evidence_package": sox_evidence_package.run,
 }
 
 

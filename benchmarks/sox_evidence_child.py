@@ -156,7 +156,7 @@ def _full(
         store=S3ResultsStore(bucket, aws.client("s3")),
         run_id=new_run_id(started),
         clock=lambda: datetime.now(UTC),
-    )
+    ).record
     engine.dispose()
     extra = {
         "status": record.status,

@@ -30,6 +30,7 @@ from strongroom.cli.common import (
     fail,
     named_or_local,
 )
+from strongroom.cli.sox_hold import hold
 from strongroom.cli.sox_invoke import (
     DEFAULT_FUNCTION_NAME,
     SYSTEM,
@@ -305,3 +306,4 @@ def seed(
 
 
 register_verify(app)  # sox verify, sox download (evidence packages)
+app.command("hold")(hold)  # legal holds on an evidence package (cli/sox_hold.py)

@@ -16,6 +16,7 @@ from strongroom.local.front_door.event_invocations import DEFAULT_RETRY_DELAYS
 from strongroom.local.front_door.fault_mode import FaultMode
 from strongroom.local.front_door.fault_rules import FaultConfig
 from strongroom.local.front_door.middleware import FrontDoor, LambdaService
+from strongroom.local.front_door.object_lock import ObjectLockGuard
 from strongroom.local.front_door.workload_keys import workload_key
 
 LOOPBACK = "127.0.0.1"
@@ -94,7 +95,7 @@ class Emulator:
     def start(
         self, faults: FaultConfig | None = None, *, log: Callable[[str], None] = print
     ) -> str:
-        self._front_door = FrontDoor(moto_application())
+        self._front_door = FrontDoor(ObjectLockGuard(moto_application()))
         self._faults = FaultMode(self._front_door, log=log)
         if faults is not None:
             self._faults.configure(faults)

@@ -345,6 +345,10 @@ ECR_REGION = "us-east-1.amazonaws.com"
 LOCALDEV = LocalDev(
     # ECR-shaped (the template derives the image pull permission from it); never pulled: locally
     # a container IPE's Batch job runs as a process of this interpreter.
-    parameters={"SoxContainerImage": f"{LOCAL_ACCOUNT_ID}.dkr.ecr.{ECR_REGION}/strongroom-sox-ipe"},
+    parameters={
+        "SoxContainerImage": f"{LOCAL_ACCOUNT_ID}.dkr.ecr.{ECR_REGION}/strongroom-sox-ipe",
+        # The same COMPLIANCE lock as on AWS, for a day: a restarted stack's state stays small.
+        "SoxEvidenceRetentionDays": "1",
+    },
     seed=seed,
 )

@@ -19,7 +19,8 @@ from strongroom.sox_evidence.domain.cutoff import (
     last_day_of_previous_month,
     parse_cutoff,
 )
-from strongroom.sox_evidence.domain.runs import RunRecord
+from strongroom.sox_evidence.domain.evidence import package_prefix, packages_prefix
+from strongroom.sox_evidence.domain.runs import RUN_ID_PATTERN, RunRecord
 from strongroom.sox_evidence.domain.schema import arrow_schema
 from strongroom.sox_evidence.domain.verification import Check, VerificationReport, pem_to_der
 from strongroom.sox_evidence.services.evidence_verification import (
@@ -37,6 +38,7 @@ from strongroom.sox_evidence.services.evidence_verification import (
 from strongroom.sox_evidence.services.run_records import latest_run, list_runs
 
 __all__ = [
+    "RUN_ID_PATTERN",
     "CatalogEntry",
     "Check",
     "DownloadRefused",
@@ -52,6 +54,8 @@ __all__ = [
     "last_run",
     "latest_run_id",
     "list_runs",
+    "package_prefix",
+    "packages_prefix",
     "parse_cutoff",
     "run_records",
     "verify_directory",

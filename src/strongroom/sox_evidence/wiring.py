@@ -4,7 +4,8 @@ Settings are read on first use (never at import) and cached for the life of the 
 environment or the Batch job. Each run opens its own source (``open_source``): the secret is
 read (Powertools caches it five minutes), an engine is made, and disposed of when the run ends.
 Tests bind twins with ``monkeypatch.setattr(wiring, "open_source", ...)`` / ``"results_store"``
-/ ``"launcher"``.
+/ ``"launcher"`` / ``"evidence_packager"`` (the evidence bucket, the KMS signer and the retention,
+read from ``S3_EVIDENCE_BUCKET``, ``EVIDENCE_SIGNING_KEY_ARN`` and ``EVIDENCE_RETENTION_DAYS``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cache
 
 from pydantic import Field
@@ -19,7 +21,10 @@ from pydantic import Field
 import strongroom
 from strongroom.core import aws
 from strongroom.core.settings import EnvironmentSettings, SettingsError
+from strongroom.core.timefmt import utc_now
+from strongroom.sox_evidence.adapters.evidence_bucket import S3EvidenceBucket
 from strongroom.sox_evidence.adapters.evidence_reader import EvidenceReader, S3EvidenceReader
+from strongroom.sox_evidence.adapters.evidence_signer import KmsEvidenceSigner
 from strongroom.sox_evidence.adapters.ipe_jobs import BatchIpeJobLauncher, IpeJobLauncher
 from strongroom.sox_evidence.adapters.nav_bi import (
     SourceDatabase,
@@ -30,6 +35,7 @@ from strongroom.sox_evidence.adapters.results_store import ResultsStore, S3Resul
 from strongroom.sox_evidence.adapters.secret import read_database_url
 from strongroom.sox_evidence.adapters.signing_keys import KmsSigningKeys
 from strongroom.sox_evidence.domain.freshness import EVIDENCE_DEADLINE_DAY, LAST_DEADLINE_DAY
+from strongroom.sox_evidence.services.evidence_packaging import EvidencePackager
 from strongroom.sox_evidence.services.evidence_verification import Trust, stack_key_trust
 from strongroom.sox_evidence.services.ipe_run import ExtractionLimits
 
@@ -37,6 +43,7 @@ __all__ = [
     "SettingsError",
     "SoxSettings",
     "evidence_check",
+    "evidence_packager",
     "freshness_store",
     "launcher",
     "open_source",
@@ -151,6 +158,25 @@ def open_source() -> Iterator[SourceDatabase]:
         yield SqlSourceDatabase(engine)
     finally:
         engine.dispose()
+
+
+class EvidenceSettings(EnvironmentSettings):
+    """Where each run's evidence package goes, who signs it and how long it stays locked."""
+
+    evidence_bucket: str = Field(alias="S3_EVIDENCE_BUCKET", pattern=BUCKET_NAME_PATTERN)
+    signing_key: str = Field(alias="EVIDENCE_SIGNING_KEY_ARN", min_length=1)
+    retention_days: int = Field(alias="EVIDENCE_RETENTION_DAYS", ge=1, le=36_500)
+
+
+@cache
+def evidence_packager() -> EvidencePackager:
+    config = EvidenceSettings.from_environment()
+    return EvidencePackager(
+        bucket=S3EvidenceBucket(config.evidence_bucket, aws.client("s3")),
+        signer=KmsEvidenceSigner(aws.client("kms"), config.signing_key),
+        retention=timedelta(days=config.retention_days),
+        clock=utc_now,
+    )
 
 
 PACKAGE_VERSION = strongroom.__version__

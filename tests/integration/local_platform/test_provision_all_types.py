@@ -113,6 +113,24 @@ def test_glue_tables_and_athena_workgroups_keep_their_configuration(
     assert settings["ResultConfiguration"]["OutputLocation"] == f"s3://{archive}/athena/"
 
 
+def test_a_kms_key_keeps_its_spec_usage_and_policy(
+    emulator: Emulator, provisioned: tuple[ProvisionedStack, Topology]
+) -> None:
+    stack, _ = provisioned
+    kms = emulator.client("kms")
+
+    key = kms.describe_key(KeyId=stack.outputs["SignerId"])["KeyMetadata"]
+    policy = json.loads(kms.get_key_policy(KeyId=key["KeyId"], PolicyName="default")["Policy"])
+
+    assert (key["KeySpec"], key["KeyUsage"], key["Description"]) == (
+        "RSA_2048",
+        "SIGN_VERIFY",
+        "Signs statements.",
+    )
+    assert key["Arn"] == stack.outputs["SignerArn"]
+    assert policy["Statement"][0]["Principal"]["AWS"] == f"arn:aws:iam::{LOCAL_ACCOUNT_ID}:root"
+
+
 def test_a_generated_secret_fills_its_template(
     emulator: Emulator, provisioned: tuple[ProvisionedStack, Topology]
 ) -> None:

@@ -27,6 +27,7 @@ from strongroom.sox_evidence.jobs import ipe as ipe_job
 from strongroom.sox_evidence.services.container_run import run_submitted_ipe
 from strongroom.sox_evidence.services.pg01_run import Pg01Result, run_pg01
 from strongroom.sox_evidence.services.run_records import list_runs
+from tests.unit.sox_evidence.evidence_support import in_memory_packager
 from tests.unit.sox_evidence.support import CUTOFF, SMALL_LIMITS, opened, source_for, ticking_clock
 from tests.unit.sox_evidence.test_handler import ENVIRONMENT
 
@@ -182,7 +183,7 @@ def test_the_job_runs_the_ipe_under_the_run_id_it_was_given(nav_bi: Path) -> Non
         package_version="0.1.0",
         limits=SMALL_LIMITS,
         batch_job_id="batch-job-1",
-    )
+    ).record
 
     assert (record.status, record.run_id, record.batch_job_id) == (
         "succeeded",
@@ -211,7 +212,7 @@ def test_a_job_that_cannot_reach_its_database_records_the_failure(nav_bi: Path) 
         package_version="0.1.0",
         limits=SMALL_LIMITS,
         batch_job_id=None,
-    )
+    ).record
 
     assert record.status == "failed"
     assert record.failure == "not attempted: ConnectionError: login timeout expired"
@@ -231,6 +232,7 @@ def job_wiring(monkeypatch: pytest.MonkeyPatch, nav_bi: Path) -> Iterator[InMemo
 
     monkeypatch.setattr(wiring, "open_source", open_source)
     monkeypatch.setattr(wiring, "results_store", lambda: fake)
+    monkeypatch.setattr(wiring, "evidence_packager", in_memory_packager)
     yield fake
     wiring.settings.cache_clear()
 
@@ -281,7 +283,7 @@ def test_the_jobs_failure_log_line_is_what_the_templates_metric_filter_counts(
         package_version="0.1.0",
         limits=SMALL_LIMITS,
         batch_job_id=None,
-    )
+    ).record
     metrics.clear_metrics()
 
     [finished] = [

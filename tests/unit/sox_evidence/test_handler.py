@@ -18,6 +18,7 @@ from strongroom.sox_evidence.domain.cutoff import last_day_of_previous_month
 from strongroom.sox_evidence.handlers import pg01
 from strongroom.sox_evidence.services.run_records import list_runs
 from tests.support.lambda_context import FakeLambdaContext
+from tests.unit.sox_evidence.evidence_support import in_memory_packager
 from tests.unit.sox_evidence.support import source_for
 
 CONTEXT = FakeLambdaContext(function_name="SOXAuto-PG01", remaining_millis=900_000)
@@ -43,6 +44,7 @@ def store(monkeypatch: pytest.MonkeyPatch, nav_bi: Path) -> Iterator[InMemoryRes
 
     monkeypatch.setattr(wiring, "open_source", open_source)
     monkeypatch.setattr(wiring, "results_store", lambda: fake)
+    monkeypatch.setattr(wiring, "evidence_packager", in_memory_packager)
     yield fake
     wiring.settings.cache_clear()
 

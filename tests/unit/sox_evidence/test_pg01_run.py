@@ -134,7 +134,7 @@ def test_a_population_that_keeps_excluded_records_fails_on_exclusions_and_keeps_
         run_id=new_run_id(NOW),
         clock=ticking_clock(),  # type: ignore[arg-type]
         limits=SMALL_LIMITS,
-    )
+    ).record
 
     assert record.status == "failed"
     assert record.failed_checks == ["exclusions_absent"]
@@ -220,6 +220,6 @@ def test_composite_date_keys_are_matched_so_superseded_rates_are_caught(nav_bi: 
         run_id=new_run_id(NOW),
         clock=ticking_clock(),  # type: ignore[arg-type]
         limits=SMALL_LIMITS,
-    )
+    ).record
 
     assert record.failed_checks == ["exclusions_absent"]

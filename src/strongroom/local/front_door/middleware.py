@@ -29,6 +29,7 @@ from strongroom.local.front_door.invoke_request import (
     parse_invoke,
 )
 from strongroom.local.front_door.lambda_answers import Answer
+from strongroom.local.front_door.object_lock import request_body
 from strongroom.local.specs import FunctionSpec, InvocationResult
 
 
@@ -98,7 +99,7 @@ class FrontDoor:
                 query_string=environ.get("QUERY_STRING", ""),
                 invocation_type=environ.get("HTTP_X_AMZ_INVOCATION_TYPE"),
                 log_type=environ.get("HTTP_X_AMZ_LOG_TYPE"),
-                body=_body(environ),
+                body=request_body(environ),
             )
             if invocations is None:
                 raise InvokeRefused(
@@ -136,16 +137,6 @@ def _existing(service: LambdaService, reference: str) -> FunctionSpec:
         return service.function(reference)
     except LookupError as missing:
         raise InvokeRefused(404, "ResourceNotFoundException", str(missing)) from None
-
-
-def _body(environ: WSGIEnvironment) -> bytes:
-    stream = environ["wsgi.input"]
-    length = environ.get("CONTENT_LENGTH") or ""
-    if length.isdigit():
-        return bytes(stream.read(int(length)))
-    if environ.get("wsgi.input_terminated"):  # chunked: the server ends the stream
-        return bytes(stream.read())
-    return b""
 
 
 def _size(path: Path | None) -> int:

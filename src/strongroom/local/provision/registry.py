@@ -20,6 +20,7 @@ from strongroom.local.provision.data_stores import (
 )
 from strongroom.local.provision.functions import LambdaPermission, ServerlessFunction
 from strongroom.local.provision.http_apis import ServerlessHttpApi
+from strongroom.local.provision.keys import KmsKey
 from strongroom.local.provision.model import ResourceProvisioner
 from strongroom.local.provision.operations import (
     CloudWatchAlarm,
@@ -55,4 +56,5 @@ PROVISIONERS: dict[str, ResourceProvisioner] = {
     "AWS::Glue::Database": GlueDatabase(),
     "AWS::Glue::Table": GlueTable(),
     "AWS::Athena::WorkGroup": AthenaWorkGroup(),
+    "AWS::KMS::Key": KmsKey(),
 }

@@ -47,6 +47,7 @@ def handler(event: Any, context: LambdaContext) -> dict[str, Any]:
             limits=config.limits,
             budget=TimeBudget(context.get_remaining_time_in_millis, config.budget_margin_s),
             launcher=wiring.launcher(),
+            packager=wiring.evidence_packager(),
         )
     except InvalidRunRequest as error:
         return _refused(error.problems)

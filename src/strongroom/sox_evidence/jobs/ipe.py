@@ -4,9 +4,11 @@ Batch parameter, ``Ref::ipe_id`` ...).
 
 Exit 0 once the run record is written, whatever it says: a failed check or extraction is the
 record's ``failed`` and ``IPEExecutionFailure``, and a Batch retry could only repeat it under the
-same run id. Exit 1 when no record could be written (the bucket refused, the settings are wrong):
-the job ends FAILED and the rule on Batch's failed jobs alerts ``sox-alerts``. Exit 2: bad
-arguments.
+same run id. The same holds for its evidence package: one that cannot be written is the log line
+``evidence package failed``, which the template's metric filter counts as
+``EvidencePackageFailure``. Exit 1 when no record could be written (the bucket refused, the
+settings are wrong): the job ends FAILED and the rule on Batch's failed jobs alerts
+``sox-alerts``. Exit 2: bad arguments.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logger.append_keys(ipe_id=request.ipe_id, run_id=request.run_id)
     try:
         config = wiring.settings()
-        record = run_submitted_ipe(
+        run = run_submitted_ipe(
             request,
             open_source=wiring.open_source,
             store=wiring.results_store(),
@@ -44,13 +46,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             package_version=wiring.PACKAGE_VERSION,
             limits=config.limits,
             batch_job_id=wiring.JobSettings.from_environment().batch_job_id,
+            packager=wiring.evidence_packager(),
         )
     except Exception:
         logger.exception("no run record could be written")
         return 1
     finally:
         metrics.flush_metrics()
-    logger.info("container IPE done", status=record.status, rows=record.rows)
+    logger.info(
+        "container IPE done",
+        status=run.record.status,
+        rows=run.record.rows,
+        evidence_prefix=None if run.package is None else run.package.prefix,
+        package_failure=run.package_failure,
+    )
     return 0
 
 

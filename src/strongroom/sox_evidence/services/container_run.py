@@ -15,8 +15,15 @@ from strongroom.core.observability import logger
 from strongroom.sox_evidence.adapters.results_store import ResultsStore
 from strongroom.sox_evidence.domain import catalog
 from strongroom.sox_evidence.domain.ipe_jobs import IpeJobRequest
-from strongroom.sox_evidence.domain.runs import RunContext, RunRecord
-from strongroom.sox_evidence.services.ipe_run import ExtractionLimits, record_not_attempted, run_ipe
+from strongroom.sox_evidence.domain.runs import RunContext
+from strongroom.sox_evidence.services.evidence_packaging import EvidencePackager
+from strongroom.sox_evidence.services.ipe_run import (
+    ExtractionLimits,
+    IpeRun,
+    package_run,
+    record_not_attempted,
+    run_ipe,
+)
 from strongroom.sox_evidence.services.pg01_run import SourceOpener
 from strongroom.sox_evidence.services.run_metrics import emit_ipe_metrics
 
@@ -30,7 +37,8 @@ def run_submitted_ipe(
     package_version: str,
     limits: ExtractionLimits,
     batch_job_id: str | None,
-) -> RunRecord:
+    packager: EvidencePackager | None = None,
+) -> IpeRun:
     """Raises only when the run record itself cannot be written (or the IPE is unknown)."""
     entry = catalog.select([request.ipe_id])[0]
     context = RunContext(
@@ -43,7 +51,7 @@ def run_submitted_ipe(
     )
     try:
         with open_source() as source:
-            record = run_ipe(
+            run = run_ipe(
                 entry,
                 context,
                 source=source,
@@ -53,6 +61,7 @@ def run_submitted_ipe(
                 limits=limits,
                 runs_on="container",
                 batch_job_id=batch_job_id,
+                packager=packager,
             )
     except Exception as error:  # the source could not be opened: recorded, not lost
         logger.exception("container IPE could not start", ipe_id=request.ipe_id)
@@ -66,5 +75,6 @@ def run_submitted_ipe(
             runs_on="container",
             batch_job_id=batch_job_id,
         )
-    emit_ipe_metrics(record)
-    return record
+        run = package_run(record, entry, store, packager)
+    emit_ipe_metrics(run.record)
+    return run

@@ -5,7 +5,10 @@ witness and exclusion keys, then the extraction streamed into Parquet parts. Aft
 are read back from the bucket (SHA-256, footer row counts, totals of the written rows) and every
 check is evaluated. A failed check fails the IPE, but its parts stay, and its run record says
 failed; an error (database, bucket) is recorded the same way with its reason. The run record is
-written in every case, under a key no other run can take.
+written in every case, under a key no other run can take; then the run's evidence package
+(``services/evidence_packaging.py``) is built from it, pass or fail. A package that cannot be
+written is logged with the IPE and run id, counted (``EvidencePackageFailure``) and fails the
+IPE's outcome; the run record stays as written.
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from strongroom.core.observability import logger
+from aws_lambda_powertools.metrics import MetricUnit
+
+from strongroom.core.observability import logger, metrics
 from strongroom.sox_evidence.adapters import sql_statements as statements
 from strongroom.sox_evidence.adapters.nav_bi import SourceDatabase, as_decimal
 from strongroom.sox_evidence.adapters.parquet_parts import write_parts
@@ -36,6 +41,9 @@ from strongroom.sox_evidence.domain.runs import (
 )
 from strongroom.sox_evidence.domain.schema import arrow_schema
 from strongroom.sox_evidence.domain.statements import POPULATION_COUNT, Purpose, RenderedStatement
+from strongroom.sox_evidence.services.evidence_packaging import EvidencePackager, PackageLocation
+
+PACKAGE_FAILURE_METRIC = "EvidencePackageFailure"
 
 
 @dataclass(frozen=True)
@@ -49,6 +57,53 @@ class ExtractionLimits:
 
 
 DEFAULT_LIMITS = ExtractionLimits()
+
+
+@dataclass(frozen=True)
+class IpeRun:
+    """An IPE's run record and where its evidence package went (or why it did not)."""
+
+    record: RunRecord
+    package: PackageLocation | None = None
+    package_failure: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.record.status == "failed" or self.package_failure is not None
+
+    @property
+    def failure(self) -> str | None:
+        if self.package_failure is None:
+            return self.record.failure
+        package = f"evidence package: {self.package_failure}"
+        return package if self.record.failure is None else f"{self.record.failure}; {package}"
+
+
+def _first_line(error: Exception) -> str:
+    return f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
+
+
+def package_run(
+    record: RunRecord, entry: CatalogEntry, store: ResultsStore, packager: EvidencePackager | None
+) -> IpeRun:
+    """The run's evidence package, written after its record; without a packager, none."""
+    if packager is None:
+        return IpeRun(record)
+    try:
+        location = packager.package(record, entry, store)
+    except Exception as error:  # the run stays recorded; its outcome fails and is counted
+        logger.exception("evidence package failed", ipe_id=record.ipe_id, run_id=record.run_id)
+        metrics.add_metric(name=PACKAGE_FAILURE_METRIC, unit=MetricUnit.Count, value=1)
+        return IpeRun(record, package_failure=_first_line(error))
+    logger.info(
+        "evidence package written",
+        ipe_id=record.ipe_id,
+        run_id=record.run_id,
+        evidence_bucket=location.bucket,
+        evidence_prefix=location.prefix,
+        manifest_version_id=location.manifest_version_id,
+    )
+    return IpeRun(record, package=location)
 
 
 @dataclass
@@ -235,8 +290,10 @@ def run_ipe(
     limits: ExtractionLimits = DEFAULT_LIMITS,
     runs_on: RunsOn = "lambda",
     batch_job_id: str | None = None,
-) -> RunRecord:
-    """The one code path of an extraction and its checks, in the function or a Batch job."""
+    packager: EvidencePackager | None = None,
+) -> IpeRun:
+    """The one code path of an extraction, its checks and its evidence package, in the
+    function or a Batch job."""
     ipe, cutoff = entry.definition, context.cutoff_date
     started_at = clock()
     plan = [
@@ -256,7 +313,7 @@ def run_ipe(
         results = _evaluate(entry, rendered, outcome, parts, store, prefix)
     except Exception as error:  # one IPE's failure is recorded; the others still run
         logger.exception("IPE run failed", ipe_id=ipe.id, run_id=run_id)
-        failure = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
+        failure = _first_line(error)
     passed = failure is None and all(result.passed for result in results)
     record = _record(
         entry,
@@ -275,4 +332,4 @@ def run_ipe(
         batch_job_id=batch_job_id,
     )
     _save(record, store)
-    return record
+    return package_run(record, entry, store, packager)

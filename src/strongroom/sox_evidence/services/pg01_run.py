@@ -32,9 +32,12 @@ from strongroom.sox_evidence.domain.runs import (
     new_run_id,
     record_key,
 )
+from strongroom.sox_evidence.services.evidence_packaging import EvidencePackager
 from strongroom.sox_evidence.services.ipe_run import (
     DEFAULT_LIMITS,
     ExtractionLimits,
+    IpeRun,
+    package_run,
     record_not_attempted,
     run_ipe,
 )
@@ -76,6 +79,10 @@ class IpeOutcome(BaseModel):
     runs_on: RunsOn = "lambda"
     job_id: str | None = None
     job_name: str | None = None
+    evidence_bucket: str | None = None
+    evidence_prefix: str | None = None
+    """The run's evidence package (``evidence/<IPE>/<cutoff>/<run id>/``), when written."""
+    manifest_version_id: str | None = None
 
 
 class Pg01Result(BaseModel):
@@ -97,17 +104,24 @@ class Pg01Result(BaseModel):
         return 500 if failed == len(self.ipes) else 207
 
 
-def _outcome(record: RunRecord) -> IpeOutcome:
+def _outcome(run: IpeRun | RunRecord) -> IpeOutcome:
+    """A run's outcome; one whose evidence package could not be written is failed."""
+    if isinstance(run, RunRecord):
+        run = IpeRun(run)
+    record, package = run.record, run.package
     return IpeOutcome(
         ipe_id=record.ipe_id,
         run_id=record.run_id,
-        status=record.status,
+        status="failed" if run.failed else "succeeded",
         rows=record.rows,
         failed_checks=record.failed_checks,
-        failure=record.failure,
+        failure=run.failure,
         record_key=record_key(record.ipe_id, record.context.cutoff_date, record.run_id),
         runs_on=record.runs_on,
         job_id=record.batch_job_id,
+        evidence_bucket=None if package is None else package.bucket,
+        evidence_prefix=None if package is None else package.prefix,
+        manifest_version_id=None if package is None else package.manifest_version_id,
     )
 
 
@@ -124,6 +138,7 @@ def run_pg01(
     budget: TimeBudget = NO_BUDGET,
     launcher: IpeJobLauncher | None = None,
     select: CatalogSelection = catalog.select,
+    packager: EvidencePackager | None = None,
 ) -> Pg01Result:
     """Raises ``InvalidCutoff`` or ``UnknownIpe`` before anything runs. An IPE that would start
     with less than the budget's margin left is recorded failed, not attempted, not left out; so
@@ -152,8 +167,9 @@ def run_pg01(
             outcome = _submitted(entry, context, store, launcher, new_id(now), now)
             outcomes[entry.definition.id] = outcome
     here = [entry for entry in entries if entry.definition.id not in on_container]
-    for record in _run_each(here, context, open_source, store, clock, limits, new_id, budget):
-        outcomes[record.ipe_id] = _outcome(record)
+    runs = _run_each(here, context, open_source, store, clock, limits, new_id, budget, packager)
+    for run in runs:
+        outcomes[run.record.ipe_id] = _outcome(run)
     return Pg01Result(
         cutoff_date=cutoff,
         cutoff_source=source_of_cutoff,
@@ -198,7 +214,8 @@ def _run_each(
     limits: ExtractionLimits,
     new_id: Callable[[datetime], str],
     budget: TimeBudget,
-) -> Iterator[RunRecord]:
+    packager: EvidencePackager | None,
+) -> Iterator[IpeRun]:
     if not entries:
         return  # every IPE went to Batch: the database is not opened here
     with open_source() as source:
@@ -212,8 +229,9 @@ def _run_each(
                 record = record_not_attempted(
                     entry, context, store=store, run_id=new_id(now), at=now, reason=reason
                 )
+                run = package_run(record, entry, store, packager)
             else:
-                record = run_ipe(
+                run = run_ipe(
                     entry,
                     context,
                     source=source,
@@ -221,6 +239,7 @@ def _run_each(
                     run_id=new_id(now),
                     clock=clock,
                     limits=limits,
+                    packager=packager,
                 )
-            emit_ipe_metrics(record)
-            yield record
+            emit_ipe_metrics(run.record)
+            yield run
