@@ -303,9 +303,7 @@ def package_verdicts(
 def _verdict(aws: _Aws, record: RunRecord) -> str:
     cutoff = record.context.cutoff_date
     try:
-        report = verify_package(
-            aws.s3, aws.kms, aws.evidence, record.ipe_id, cutoff, record.run_id
-        )
+        report = verify_package(aws.s3, aws.kms, aws.evidence, record.ipe_id, cutoff, record.run_id)
     except NoPackage:
         return "none"
     except (BotoCoreError, ClientError) as error:
