@@ -23,17 +23,17 @@ from strongroom.sox_evidence.domain.evidence import package_prefix, packages_pre
 from strongroom.sox_evidence.domain.runs import RUN_ID_PATTERN, RunRecord
 from strongroom.sox_evidence.domain.schema import arrow_schema
 from strongroom.sox_evidence.domain.verification import Check, VerificationReport, pem_to_der
+from strongroom.sox_evidence.services.evidence_download import DownloadRefused
+from strongroom.sox_evidence.services.evidence_download import (
+    download_package as download,
+)
 from strongroom.sox_evidence.services.evidence_verification import (
-    DownloadRefused,
     NoPackage,
     default_run_id,
     manifest_key_trust,
     pinned_key_trust,
     verify_offline,
     verify_online,
-)
-from strongroom.sox_evidence.services.evidence_verification import (
-    download_package as download,
 )
 from strongroom.sox_evidence.services.run_records import latest_run, list_runs
 

@@ -14,7 +14,7 @@ from typer.testing import CliRunner, Result
 from strongroom.cli import app
 from strongroom.cli.sox_views import status_json, status_table
 from strongroom.sox_evidence.domain.evidence import DATA_SNAPSHOT
-from strongroom.sox_evidence.services.evidence_verification import download_package
+from strongroom.sox_evidence.services.evidence_download import download_package
 from tests.support.evidence_packages import (
     CUTOFF,
     EVIDENCE_BUCKET,

@@ -21,10 +21,9 @@ from strongroom.sox_evidence.domain.evidence import (
     STATEMENT,
 )
 from strongroom.sox_evidence.domain.verification import VerificationReport, pem_to_der
+from strongroom.sox_evidence.services.evidence_download import DownloadRefused, download_package
 from strongroom.sox_evidence.services.evidence_verification import (
-    DownloadRefused,
     NoPackage,
-    download_package,
     manifest_key_trust,
     pinned_key_trust,
     stack_key_trust,
