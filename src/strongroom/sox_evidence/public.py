@@ -27,11 +27,10 @@ from strongroom.sox_evidence.services.evidence_download import DownloadRefused
 from strongroom.sox_evidence.services.evidence_download import (
     download_package as download,
 )
+from strongroom.sox_evidence.services.evidence_trust import manifest_key_trust, pinned_key_trust
 from strongroom.sox_evidence.services.evidence_verification import (
     NoPackage,
     default_run_id,
-    manifest_key_trust,
-    pinned_key_trust,
     verify_offline,
     verify_online,
 )

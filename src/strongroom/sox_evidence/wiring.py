@@ -36,7 +36,7 @@ from strongroom.sox_evidence.adapters.secret import read_database_url
 from strongroom.sox_evidence.adapters.signing_keys import KmsSigningKeys
 from strongroom.sox_evidence.domain.freshness import EVIDENCE_DEADLINE_DAY, LAST_DEADLINE_DAY
 from strongroom.sox_evidence.services.evidence_packaging import EvidencePackager
-from strongroom.sox_evidence.services.evidence_verification import Trust, stack_key_trust
+from strongroom.sox_evidence.services.evidence_trust import Trust, stack_key_trust
 from strongroom.sox_evidence.services.ipe_run import ExtractionLimits
 
 __all__ = [

@@ -19,7 +19,8 @@ from strongroom.sox_evidence.adapters.evidence_reader import S3EvidenceReader
 from strongroom.sox_evidence.adapters.signing_keys import KmsSigningKeys
 from strongroom.sox_evidence.domain.evidence import DATA_SNAPSHOT, MANIFEST
 from strongroom.sox_evidence.public import download_package, verify_directory, verify_package
-from strongroom.sox_evidence.services.evidence_verification import stack_key_trust, verify_online
+from strongroom.sox_evidence.services.evidence_trust import stack_key_trust
+from strongroom.sox_evidence.services.evidence_verification import verify_online
 from tests.support.evidence_packages import (
     CUTOFF,
     EVIDENCE_BUCKET,

@@ -21,7 +21,7 @@ from strongroom.sox_evidence.domain.evidence import SIGNATURE
 from strongroom.sox_evidence.domain.freshness import deadline_for, due_cutoff, evidence_report
 from strongroom.sox_evidence.domain.runs import RunContext, record_key
 from strongroom.sox_evidence.handlers import freshness as freshness_handler
-from strongroom.sox_evidence.services.evidence_verification import stack_key_trust
+from strongroom.sox_evidence.services.evidence_trust import stack_key_trust
 from strongroom.sox_evidence.services.ipe_run import record_not_attempted
 from strongroom.sox_evidence.wiring import EvidenceCheck
 from tests.support.evidence_packages import (

@@ -22,11 +22,13 @@ from strongroom.sox_evidence.domain.evidence import (
 )
 from strongroom.sox_evidence.domain.verification import VerificationReport, pem_to_der
 from strongroom.sox_evidence.services.evidence_download import DownloadRefused, download_package
-from strongroom.sox_evidence.services.evidence_verification import (
-    NoPackage,
+from strongroom.sox_evidence.services.evidence_trust import (
     manifest_key_trust,
     pinned_key_trust,
     stack_key_trust,
+)
+from strongroom.sox_evidence.services.evidence_verification import (
+    NoPackage,
     verify_offline,
     verify_online,
 )

@@ -27,7 +27,6 @@ from pydantic import ValidationError
 from strongroom.sox_evidence.adapters.evidence_reader import EvidenceReader, ObjectMissing
 from strongroom.sox_evidence.adapters.parquet_audit import ParquetFacts, audit
 from strongroom.sox_evidence.adapters.results_store import ResultsStore
-from strongroom.sox_evidence.adapters.signing_keys import KeyUnavailable, SigningKeys
 from strongroom.sox_evidence.domain import verification as v
 from strongroom.sox_evidence.domain.evidence import (
     MANIFEST,
@@ -38,73 +37,16 @@ from strongroom.sox_evidence.domain.evidence import (
     Manifest,
     ParquetObject,
     package_prefix,
-    packages_prefix,
 )
+from strongroom.sox_evidence.services.evidence_trust import Trust
 from strongroom.sox_evidence.services.run_records import latest_run
 
 SIGNED_FILES = (MANIFEST, STATEMENT, SIGNATURE, PUBLIC_KEY)
 """The package's objects the manifest cannot pin to a version (it is one, or signs it)."""
 
-SignatureValid = Callable[[bytes, bytes, bytes], bool]
-"""(message, signature, public_key_pem) -> whether the signature is valid."""
-
 
 class NoPackage(LookupError):
     """Nothing to verify: no run, or no object under the run's package prefix."""
-
-
-@dataclass(frozen=True)
-class Trust:
-    """How the signature is checked, and which key is trusted."""
-
-    signature_valid: SignatureValid
-    signed_by: str
-    """Said in the check: ``public_key.pem`` or ``KMS key <arn>``."""
-    trusted_key: Callable[[Manifest], tuple[bytes | None, str] | None]
-    """The trusted key's DER (None: it could not be read) and where it comes from, for the
-    manifest; None: no key is pinned (offline without --public-key)."""
-    required_key_id: str | None = None
-    """When set, the manifest must name this signing key (the stack's own)."""
-
-
-def _kms_key(keys: SigningKeys, key_id: str) -> tuple[bytes | None, str]:
-    try:
-        return keys.public_key_der(key_id), f"KMS key {key_id}"
-    except KeyUnavailable as error:
-        return None, f"KMS key unavailable: {error}"
-
-
-def manifest_key_trust(keys: SigningKeys, signature_valid: SignatureValid) -> Trust:
-    """Online from the CLI: the signature checked with ``public_key.pem``, and that PEM must be
-    the public half of the KMS key the manifest names (a package re-signed with another key
-    and shipped with that key's PEM fails here)."""
-    return Trust(
-        signature_valid=signature_valid,
-        signed_by=PUBLIC_KEY,
-        trusted_key=lambda manifest: _kms_key(keys, manifest.signing_key_id),
-    )
-
-
-def pinned_key_trust(signature_valid: SignatureValid, pinned_der: bytes | None) -> Trust:
-    """Offline: ``public_key.pem`` checks the signature; it is trusted only when it equals the
-    key given with ``--public-key``."""
-    return Trust(
-        signature_valid=signature_valid,
-        signed_by=PUBLIC_KEY,
-        trusted_key=lambda _manifest: None if pinned_der is None else (pinned_der, "--public-key"),
-    )
-
-
-def stack_key_trust(keys: SigningKeys, key_id: str) -> Trust:
-    """In the freshness function (no ``cryptography`` in its bundle): KMS's ``Verify`` with the
-    stack's own signing key, which the manifest must name, and whose public half
-    ``public_key.pem`` must be."""
-    return Trust(
-        signature_valid=lambda message, signature, _pem: keys.verify(key_id, message, signature),
-        signed_by=f"KMS key {key_id}",
-        trusted_key=lambda _manifest: _kms_key(keys, key_id),
-        required_key_id=key_id,
-    )
 
 
 class PackageSource(Protocol):
@@ -444,14 +386,3 @@ def default_run_id(results: ResultsStore, ipe_id: str, cutoff: date) -> str:
             f"no run of {ipe_id} for cutoff {cutoff.isoformat()} in s3://{results.bucket}/runs/"
         )
     return record.run_id
-
-
-def package_run_ids(reader: EvidenceReader, bucket: str, ipe_id: str, cutoff: date) -> list[str]:
-    """The run ids with a package for ``ipe_id`` and ``cutoff``, oldest first."""
-    prefix = packages_prefix(ipe_id, cutoff)
-    return sorted(
-        {
-            version.key.removeprefix(prefix).partition("/")[0]
-            for version in reader.versions(bucket, prefix)
-        }
-    )

@@ -17,7 +17,8 @@ from strongroom.core.observability import logger, metrics
 from strongroom.sox_evidence.adapters.evidence_reader import EvidenceReader
 from strongroom.sox_evidence.adapters.results_store import ResultsStore
 from strongroom.sox_evidence.domain import catalog, freshness
-from strongroom.sox_evidence.services.evidence_verification import NoPackage, Trust, verify_online
+from strongroom.sox_evidence.services.evidence_trust import Trust
+from strongroom.sox_evidence.services.evidence_verification import NoPackage, verify_online
 from strongroom.sox_evidence.services.run_records import list_runs
 
 METRIC = "IPEsWithoutSuccessfulRun"
