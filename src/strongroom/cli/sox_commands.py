@@ -52,6 +52,8 @@ from strongroom.cli.sox_options import (
 )
 from strongroom.cli.sox_query import run_query
 from strongroom.cli.sox_seed import reseed
+from strongroom.cli.sox_verify import EvidenceBucketOption, package_verdicts
+from strongroom.cli.sox_verify import register as register_verify
 from strongroom.cli.sox_views import (
     progress_line,
     run_table,
@@ -208,9 +210,11 @@ def status(
     ] = None,
     as_json: JsonOption = False,
     bucket: BucketOption = None,
+    evidence_bucket: EvidenceBucketOption = None,
     state_dir: StateDirOption = DEFAULT_STATE,
 ) -> None:
-    """The last run of each IPE: run id, start, cutoff, rows, checks passed, result."""
+    """The last run of each IPE: run id, start, cutoff, rows, checks passed, result, and
+    whether its evidence package verifies."""
     try:
         wanted = cutoff_option(cutoff, datetime.now(UTC).date())
     except SoxOptionError as error:
@@ -226,10 +230,11 @@ def status(
         raise fail(
             escape(f"could not read the run records in s3://{name}/runs/: {error}")
         ) from error
+    packages = package_verdicts(latest, evidence_bucket, bucket, state_dir)
     if as_json:
-        console.print_json(data=status_json(latest))
+        console.print_json(data=status_json(latest, packages))
     else:
-        console.print(status_table(latest, wanted.isoformat() if wanted else None))
+        console.print(status_table(latest, wanted.isoformat() if wanted else None, packages))
 
 
 @app.command("query")
@@ -300,4 +305,5 @@ def seed(
     console.print(reseed(state_dir, rows))
 
 
+register_verify(app)  # sox verify, sox download (evidence packages)
 app.command("hold")(hold)  # legal holds on an evidence package (cli/sox_hold.py)

@@ -72,8 +72,13 @@ def run_table(answer: Pg01Answer, records: Mapping[str, RunRecord]) -> Table:
     return table
 
 
-def status_table(latest: Mapping[str, RunRecord | None], cutoff: str | None) -> Table:
-    """The last run of each IPE (for ``cutoff`` when given): its id over its start time."""
+def status_table(
+    latest: Mapping[str, RunRecord | None],
+    cutoff: str | None,
+    packages: Mapping[str, str] | None = None,
+) -> Table:
+    """The last run of each IPE (for ``cutoff`` when given): its id over its start time; with
+    ``packages``, whether its evidence package verifies."""
     title = "last PG-01 run of each IPE" + (f" for cutoff {cutoff}" if cutoff else "")
     table = Table(title=title, box=box.SIMPLE_HEAD)
     table.add_column("IPE", no_wrap=True)
@@ -82,9 +87,12 @@ def status_table(latest: Mapping[str, RunRecord | None], cutoff: str | None) -> 
     table.add_column("rows", justify="right", no_wrap=True)
     table.add_column("checks", justify="right", no_wrap=True)
     table.add_column("result", overflow="fold", min_width=9)
+    if packages is not None:
+        table.add_column("package verifies", overflow="fold", min_width=8)
     for ipe_id, record in latest.items():
+        verdict = [package_text(packages.get(ipe_id, "none"))] if packages is not None else []
         if record is None:
-            table.add_row(ipe_id, "-", "-", "-", "-", Text("no run", style="dim"))
+            table.add_row(ipe_id, "-", "-", "-", "-", Text("no run", style="dim"), *verdict)
             continue
         table.add_row(
             ipe_id,
@@ -93,8 +101,15 @@ def status_table(latest: Mapping[str, RunRecord | None], cutoff: str | None) -> 
             f"{record.rows:,}",
             checks_passed(record),
             _result_with_reason(record),
+            *verdict,
         )
     return table
+
+
+def package_text(verdict: str) -> Text:
+    """``yes`` green, ``none`` dim, anything else (``no: <check> at <where>``) red."""
+    style = {"yes": "bold green", "none": "dim"}.get(verdict, "bold red")
+    return Text(verdict, style=style)
 
 
 def _result_with_reason(record: RunRecord) -> Text:
@@ -105,7 +120,17 @@ def _result_with_reason(record: RunRecord) -> Text:
     return shown
 
 
-def status_json(latest: Mapping[str, RunRecord | None]) -> list[dict[str, Any]]:
+def status_json(
+    latest: Mapping[str, RunRecord | None], packages: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
+    rows = _status_rows(latest)
+    if packages is not None:
+        for row in rows:
+            row["package_verifies"] = packages.get(row["ipe_id"], "none")
+    return rows
+
+
+def _status_rows(latest: Mapping[str, RunRecord | None]) -> list[dict[str, Any]]:
     return [
         {"ipe_id": ipe_id, "last_run": None}
         if record is None

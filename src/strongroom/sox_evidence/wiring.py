@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 
@@ -22,6 +23,7 @@ from strongroom.core import aws
 from strongroom.core.settings import EnvironmentSettings, SettingsError
 from strongroom.core.timefmt import utc_now
 from strongroom.sox_evidence.adapters.evidence_bucket import S3EvidenceBucket
+from strongroom.sox_evidence.adapters.evidence_reader import EvidenceReader, S3EvidenceReader
 from strongroom.sox_evidence.adapters.evidence_signer import KmsEvidenceSigner
 from strongroom.sox_evidence.adapters.ipe_jobs import BatchIpeJobLauncher, IpeJobLauncher
 from strongroom.sox_evidence.adapters.nav_bi import (
@@ -31,12 +33,16 @@ from strongroom.sox_evidence.adapters.nav_bi import (
 )
 from strongroom.sox_evidence.adapters.results_store import ResultsStore, S3ResultsStore
 from strongroom.sox_evidence.adapters.secret import read_database_url
+from strongroom.sox_evidence.adapters.signing_keys import KmsSigningKeys
+from strongroom.sox_evidence.domain.freshness import EVIDENCE_DEADLINE_DAY, LAST_DEADLINE_DAY
 from strongroom.sox_evidence.services.evidence_packaging import EvidencePackager
+from strongroom.sox_evidence.services.evidence_trust import Trust, stack_key_trust
 from strongroom.sox_evidence.services.ipe_run import ExtractionLimits
 
 __all__ = [
     "SettingsError",
     "SoxSettings",
+    "evidence_check",
     "evidence_packager",
     "freshness_store",
     "launcher",
@@ -98,6 +104,41 @@ class JobSettings(EnvironmentSettings):
 @cache
 def freshness_store() -> ResultsStore:
     return S3ResultsStore(ResultsSettings.from_environment().results_bucket, aws.client("s3"))
+
+
+class EvidenceCheckSettings(EnvironmentSettings):
+    """The evidence freshness check: both buckets, the stack's signing key, the deadline day."""
+
+    results_bucket: str = Field(alias="S3_RESULTS_BUCKET", pattern=BUCKET_NAME_PATTERN)
+    evidence_bucket: str = Field(alias="S3_EVIDENCE_BUCKET", pattern=BUCKET_NAME_PATTERN)
+    signing_key_arn: str = Field(alias="EVIDENCE_SIGNING_KEY_ARN", pattern=r"^arn:aws[\w-]*:kms:")
+    deadline_day: int = Field(
+        default=EVIDENCE_DEADLINE_DAY, alias="EVIDENCE_DEADLINE_DAY", ge=1, le=LAST_DEADLINE_DAY
+    )
+
+
+@dataclass(frozen=True)
+class EvidenceCheck:
+    results: ResultsStore
+    reader: EvidenceReader
+    trust: Trust
+    evidence_bucket: str
+    deadline_day: int
+
+
+@cache
+def evidence_check() -> EvidenceCheck:
+    """Signatures are checked by KMS's ``Verify`` with the stack's key: the bundle has no
+    ``cryptography`` (decision 0008)."""
+    config = EvidenceCheckSettings.from_environment()
+    s3 = aws.client("s3")
+    return EvidenceCheck(
+        results=S3ResultsStore(config.results_bucket, s3),
+        reader=S3EvidenceReader(s3),
+        trust=stack_key_trust(KmsSigningKeys(aws.client("kms")), config.signing_key_arn),
+        evidence_bucket=config.evidence_bucket,
+        deadline_day=config.deadline_day,
+    )
 
 
 @cache
