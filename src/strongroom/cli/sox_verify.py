@@ -177,6 +177,8 @@ def verify(
         console.print_json(data=report_json(report))
     else:
         console.print(report_table(report))
+        for line in failure_lines(report):
+            errors.print(f"[bold red]FAIL[/] {escape(line)}")
         for note in report.not_checked:
             errors.print(f"[yellow]not checked ({report.mode}):[/] {escape(note)}")
     if not report.passed:
@@ -253,25 +255,42 @@ def download(
 
 
 def report_table(report: VerificationReport) -> Table:
+    """One row per check, each object named by its place in the package (the title holds the
+    prefix); what was expected and found is printed for the failed ones (``failure_lines``)."""
     title = (
         f"evidence package of {report.ipe_id} {report.cutoff_date.isoformat()} run "
         f"{report.run_id} ({report.mode}: {report.location})"
     )
     table = Table(title=title, box=box.SIMPLE_HEAD)
-    table.add_column("check", no_wrap=True)
-    table.add_column("where", overflow="fold")
-    table.add_column("expected", overflow="fold")
-    table.add_column("actual", overflow="fold")
+    table.add_column("check", overflow="fold")
+    table.add_column("object", overflow="fold")
     table.add_column("result", no_wrap=True)
     for check in report.checks:
         table.add_row(
             check.name,
-            escape(check.where),
-            escape(check.expected),
-            escape(check.actual),
+            escape(short_where(check.where, report.location)),
             Text("pass", style="green") if check.passed else Text("FAIL", style="bold red"),
         )
     return table
+
+
+def short_where(where: str, location: str) -> str:
+    """``where`` without the package's prefix (or a Parquet key's folders), its version id cut
+    to 8 characters: a row that fits a terminal; the JSON and the failure lines say it whole."""
+    place, _, version = where.partition("?versionId=")
+    root = location.rstrip("/") + "/"
+    if place.startswith(root):
+        place = place.removeprefix(root) or "."
+    elif place.startswith("s3://"):
+        place = place.rpartition("/")[2]
+    return f"{place} @ {version[:8]}" if version else place
+
+
+def failure_lines(report: VerificationReport) -> list[str]:
+    return [
+        f"{check.name} at {check.where}: expected {check.expected}, found {check.actual}"
+        for check in report.failures
+    ]
 
 
 def report_json(report: VerificationReport) -> dict[str, Any]:
