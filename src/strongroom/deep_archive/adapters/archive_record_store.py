@@ -37,6 +37,14 @@ class ArchiveRecordStore(Protocol):
         """Every archive (at most one per job) whose key range holds ``key``, by job id."""
         ...
 
+    def archives_of_job(self, project: str, bucket: str, job_id: str) -> list[ArchiveRecord]:
+        """Every recorded archive of the job, by first key (none for an unmigrated job)."""
+        ...
+
+    def recorded_jobs(self, project: str, bucket: str) -> list[str]:
+        """The ids of the jobs with at least one recorded archive."""
+        ...
+
 
 def archives_pk(project: str, bucket: str, job_id: str) -> str:
     return f"ARCHIVES#{project}#{bucket}#{job_id}"
@@ -110,6 +118,25 @@ class DynamoDBArchiveRecords:
                     if record is not None and record.holds(key):
                         found.append(record)
         return found
+
+    def archives_of_job(self, project: str, bucket: str, job_id: str) -> list[ArchiveRecord]:
+        pages = self._client.get_paginator("query").paginate(
+            TableName=self._table_name,
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues={":pk": attribute(archives_pk(project, bucket, job_id))},
+            ConsistentRead=True,
+        )
+        return [record_from_item(item) for page in pages for item in page["Items"]]
+
+    def recorded_jobs(self, project: str, bucket: str) -> list[str]:
+        pages = self._client.get_paginator("query").paginate(
+            TableName=self._table_name,
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues={":pk": attribute(jobs_pk(project, bucket))},
+            ProjectionExpression="sk",
+            ConsistentRead=True,
+        )
+        return [str(from_item(item)["sk"]) for page in pages for item in page["Items"]]
 
     def _last_starting_at_most(
         self, project: str, bucket: str, job_id: str, key: str

@@ -258,5 +258,15 @@ def _under_prefix(
     return files
 
 
+def key_range_meets_prefix(first: str, last: str, prefix: str) -> bool:
+    """Whether a key in ``first .. last`` (inclusive) can start with ``prefix``.
+
+    Every key starting with ``prefix`` sorts at or after it, and before any key above it that
+    does not start with it, so the range meets the prefix unless it ends before ``prefix`` or
+    starts after all of its keys.
+    """
+    return last >= prefix and (first <= prefix or first.startswith(prefix))
+
+
 def _address(entry: CatalogEntry, with_bucket: bool) -> str:
     return f"{S3_URI_SCHEME}{entry.source_bucket}/{entry.key}" if with_bucket else entry.key
