@@ -452,7 +452,8 @@ def _s3_call(source: str, method: str, url: str, headers: dict[str, str]) -> Cal
     byte_range = None
     if headers.get("range", "").startswith("bytes="):
         first, _, last = headers["range"].removeprefix("bytes=").partition("-")
-        byte_range = (int(first), int(last))
+        # "bytes=-N" (a manifest's footer read) is the last N bytes: kept as (-N, -1).
+        byte_range = (int(first), int(last)) if first else (-int(last), -1)
     if method == "HEAD":
         operation = "HeadObject" if key else "HeadBucket"
     elif method == "GET":
