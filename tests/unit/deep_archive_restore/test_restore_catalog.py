@@ -10,6 +10,7 @@ against DynamoDB and S3 in moto, with DuckDB answering the names.
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from http import HTTPStatus
 from typing import Any
@@ -29,11 +30,12 @@ from strongroom.deep_archive.adapters.manifest_catalog import (
 )
 from strongroom.deep_archive.adapters.manifest_names import InMemoryNamedFiles, NamedFiles
 from strongroom.deep_archive.adapters.parquet_manifest import write_parquet_manifest
-from strongroom.deep_archive.adapters.restore_catalog import RestoreCatalog
+from strongroom.deep_archive.adapters.restore_catalog import PrefetchedLookups, RestoreCatalog
 from strongroom.deep_archive.domain.archive_records import ArchiveRecord, archive_record
 from strongroom.deep_archive.domain.catalog import CatalogEntry
 from strongroom.deep_archive.domain.restore_lookup import (
     AmbiguousFiles,
+    CatalogLookup,
     PrefixListing,
     UnknownFiles,
     resolve_restore,
@@ -295,3 +297,34 @@ def test_only_the_manifests_whose_key_range_meets_the_prefix_or_key_are_read() -
     world.counting_reader.read.clear()
     restore(world, filename="2025/north/unique.csv")
     assert world.counting_reader.read == ["_catalog/project=demo/job-2-part-000000.parquet"]
+
+
+class MeetingLookups:
+    """A catalog whose lookups wait for one another in pairs: only lookups made at the same
+    time get through (the barrier's timeout only guards against a hang)."""
+
+    def __init__(self, catalog: CatalogLookup) -> None:
+        self.catalog = catalog
+        self.barrier = threading.Barrier(2, timeout=30)
+        self.looked_up: list[tuple[str, str]] = []
+
+    def get_latest(self, project: str, bucket: str, key: str) -> CatalogEntry | None:
+        self.looked_up.append((bucket, key))
+        self.barrier.wait()
+        return self.catalog.get_latest(project, bucket, key)
+
+    def find_by_file_name(self, project: str, file_name: str) -> list[CatalogEntry]:
+        return self.catalog.find_by_file_name(project, file_name)
+
+
+def test_a_requests_full_keys_are_looked_up_at_once_and_each_once(world: CatalogWorld) -> None:
+    keys = ["2025/south/z.csv", "2024/north/report.csv", "2025/north/missing.csv", "2026/both.csv"]
+    addresses = [(SOURCE_BUCKET, key) for key in [*keys, keys[0]]]
+    meeting = MeetingLookups(world.catalog)
+
+    prefetched = PrefetchedLookups(meeting, PROJECT, addresses, workers=2)
+    answers = [prefetched.get_latest(PROJECT, SOURCE_BUCKET, key) for key in keys]
+
+    assert answers == [world.catalog.get_latest(PROJECT, SOURCE_BUCKET, key) for key in keys]
+    assert answers[2] is None
+    assert sorted(meeting.looked_up) == sorted((SOURCE_BUCKET, key) for key in keys)

@@ -11,7 +11,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Final
 
 from strongroom.deep_archive.adapters.catalog_store import by_key_then_age, newest
 from strongroom.deep_archive.adapters.manifest_names import NamedFiles
@@ -20,6 +22,10 @@ from strongroom.deep_archive.domain.restore_lookup import CatalogLookup
 
 if TYPE_CHECKING:  # it imports pyarrow, which only the functions that restore need loaded
     from strongroom.deep_archive.adapters.manifest_catalog import ManifestCatalog
+
+LOOKUP_WORKERS: Final = 8
+"""Full keys looked up at once: each takes a few requests one after another (Queries, manifest
+GETs); under botocore's 10 pooled connections per client."""
 
 
 class RestoreCatalog:
@@ -48,3 +54,31 @@ class RestoreCatalog:
         }
         found = (self.get_latest(project, bucket, key) for bucket, key in sorted(addresses))
         return by_key_then_age(entry for entry in found if entry is not None)
+
+
+class PrefetchedLookups:
+    """``catalog`` with the full keys a request names looked up beforehand, several at once, so
+    a request naming hundreds of keys does not wait for each key's requests in turn."""
+
+    def __init__(
+        self,
+        catalog: CatalogLookup,
+        project: str,
+        addresses: Iterable[tuple[str, str]],
+        *,
+        workers: int = LOOKUP_WORKERS,
+    ) -> None:
+        self._catalog = catalog
+        self._project = project
+        wanted = list(dict.fromkeys(addresses))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            found = pool.map(lambda address: catalog.get_latest(project, *address), wanted)
+            self._found = dict(zip(wanted, found, strict=True))
+
+    def get_latest(self, project: str, bucket: str, key: str) -> CatalogEntry | None:
+        if project == self._project and (bucket, key) in self._found:
+            return self._found[(bucket, key)]
+        return self._catalog.get_latest(project, bucket, key)
+
+    def find_by_file_name(self, project: str, file_name: str) -> list[CatalogEntry]:
+        return self._catalog.find_by_file_name(project, file_name)
