@@ -247,6 +247,34 @@ def test_the_handler_imports_from_its_bundle_alone(
     _assert_imports_from_bundle_alone(bundle, site_packages, module, attribute)
 
 
+# What a function imports only when first asked for it (wiring builds its ports lazily, so
+# pyarrow loads in the functions that resolve restores, not at every start): (module, attribute).
+LAZY_IMPORTS = {
+    "ApiFunction": [
+        ("strongroom.deep_archive.adapters.manifest_catalog", "ManifestCatalog"),
+        ("strongroom.deep_archive.adapters.parquet_manifest", "entries_under_prefix"),
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("logical_id", "module", "attribute"),
+    [(name, *imported) for name, imports in LAZY_IMPORTS.items() for imported in imports],
+)
+def test_what_a_function_imports_lazily_imports_from_its_bundle_alone(
+    scratch: Path,
+    tmp_path: Path,
+    lambda_site_packages: SitePackagesFor,
+    logical_id: str,
+    module: str,
+    attribute: str,
+) -> None:
+    (function,) = [function for function in FUNCTIONS if function.logical_id == logical_id]
+    bundle = _build(scratch, function, tmp_path / "bundle")
+    site_packages = lambda_site_packages(function.system)
+    _assert_imports_from_bundle_alone(bundle, site_packages, module, attribute)
+
+
 def _job_modules() -> list[tuple[str, str]]:
     """(system, module) of every Batch job definition that runs `python -m <module>`."""
     found = []

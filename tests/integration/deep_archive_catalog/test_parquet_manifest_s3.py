@@ -11,6 +11,7 @@ from moto import mock_aws
 
 from strongroom.deep_archive.adapters.parquet_manifest import (
     RangedS3Object,
+    entries_under_prefix,
     find_in_parquet_manifest,
     read_parquet_manifest,
     write_parquet_manifest,
@@ -51,6 +52,15 @@ def test_a_key_costs_two_ranged_gets(s3: Any, stored: list[Any]) -> None:
     assert find_in_parquet_manifest(source, wanted.key) == [wanted]
     assert source.gets == 2  # no HEAD: the suffix range's answer tells the size
     assert size > 64 * 1024  # more than the footer read: not read in one go
+
+
+def test_a_prefix_inside_one_row_group_costs_two_ranged_gets(s3: Any, stored: list[Any]) -> None:
+    source = RangedS3Object(s3, BUCKET, KEY)
+
+    found = entries_under_prefix(source, "20250410/0011")
+
+    assert found == stored[1100:1200]  # 001100 .. 001199, all in the second row group
+    assert source.gets == 2  # the footer, then that row group only
 
 
 def test_a_manifest_smaller_than_the_footer_read_takes_one_get(s3: Any) -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from strongroom.deep_archive.adapters.job_files import ManifestBuffer
 from strongroom.deep_archive.adapters.parquet_manifest import (
+    entries_under_prefix,
     find_in_parquet_manifest,
     jsonl_to_parquet,
     read_parquet_manifest,
@@ -89,6 +90,21 @@ def test_a_key_is_found_reading_only_the_row_group_that_can_hold_it(
 def test_an_unknown_key_finds_nothing(many_manifest: bytes) -> None:
     assert find_in_parquet_manifest(io.BytesIO(many_manifest), "20250410/0/missing.csv") == []
     assert find_in_parquet_manifest(io.BytesIO(many_manifest), "zzz") == []
+
+
+def test_a_prefix_finds_every_entry_under_it_in_key_order(
+    many: list[CatalogEntry], many_manifest: bytes
+) -> None:
+    under = sorted((each for each in many if each.key.startswith("20250410/3/")), key=_by_key)
+
+    assert entries_under_prefix(io.BytesIO(many_manifest), "20250410/3/") == under
+    assert entries_under_prefix(io.BytesIO(many_manifest), "20250410/") == sorted(many, key=_by_key)
+    assert entries_under_prefix(io.BytesIO(many_manifest), "20250410/7/") == []
+    assert entries_under_prefix(io.BytesIO(many_manifest), "2025041") == sorted(many, key=_by_key)
+
+
+def _by_key(each: CatalogEntry) -> tuple[str, str]:
+    return each.key, each.etag
 
 
 def test_every_archived_version_of_a_key_is_found() -> None:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from strongroom.deep_archive.adapters.in_memory_catalog import InMemoryCatalogStore
+from strongroom.deep_archive.domain.archive_records import range_overlaps_prefix
 from strongroom.deep_archive.domain.catalog import CatalogEntry
 from strongroom.deep_archive.domain.intake import (
     Deployment,
@@ -212,3 +213,23 @@ def test_another_region_or_account_is_refused(
     with pytest.raises(DeploymentMismatch) as raised:
         _resolve(catalog, **{field: value})
     assert raised.value.field == field
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "prefix", "meets"),
+    [
+        ("a/1", "a/9", "a/", True),  # inside
+        ("0", "a/5", "a/", True),  # ends inside
+        ("a/5", "b", "a/", True),  # starts inside
+        ("0", "b", "a/", True),  # spans it
+        ("0", "a", "a/", False),  # ends before every key under it
+        ("a0", "b", "a/", False),  # starts after every key under it ("0" sorts after "/")
+        ("b", "c", "a/", False),
+        ("a/", "a/", "a/", True),  # the prefix is itself a key
+        ("x", "y", "", True),  # an empty prefix meets every range
+    ],
+)
+def test_a_key_range_meets_a_prefix_when_a_key_under_it_can_fall_inside(
+    first: str, last: str, prefix: str, meets: bool
+) -> None:
+    assert range_overlaps_prefix(first, last, prefix) is meets

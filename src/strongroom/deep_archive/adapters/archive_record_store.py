@@ -44,6 +44,10 @@ class ArchiveRecordStore(Protocol):
         (then job id)."""
         ...
 
+    def archives_of_job(self, project: str, bucket: str, job_id: str) -> list[ArchiveRecord]:
+        """Every recorded archive of the job, by first key (none for an unmigrated job)."""
+        ...
+
     def recorded_jobs(self, project: str, bucket: str) -> list[str]:
         """The ids of the jobs with at least one recorded archive."""
         ...
@@ -131,6 +135,15 @@ class DynamoDBArchiveRecords:
                 continue
             found += self._job_archives_overlapping(project, bucket, job["sk"], prefix)
         return sorted(found, key=lambda record: (record.first_key, record.job_id))
+
+    def archives_of_job(self, project: str, bucket: str, job_id: str) -> list[ArchiveRecord]:
+        pages = self._client.get_paginator("query").paginate(
+            TableName=self._table_name,
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues={":pk": attribute(archives_pk(project, bucket, job_id))},
+            ConsistentRead=True,
+        )
+        return [record_from_item(item) for page in pages for item in page["Items"]]
 
     def recorded_jobs(self, project: str, bucket: str) -> list[str]:
         pages = self._client.get_paginator("query").paginate(

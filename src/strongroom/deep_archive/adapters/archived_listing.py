@@ -1,9 +1,11 @@
 """Every archived file under a key prefix, found without scanning the catalog.
 
 The catalog's keys (``project#bucket#key``) answer no prefix query, but what the archive jobs
-keep does: each JOB item names its project, bucket, source prefix and archive keys, and each
-archive's sidecar manifest lists its catalog entries. Only jobs whose prefix overlaps the
-wanted one are read, and their manifests stream line by line.
+keep does: each JOB item names its project, bucket, source prefix and archive keys. Only jobs
+whose prefix overlaps the wanted one are read. Of each, the archives with a record (decision
+0013) are read through the records whose key ranges meet the prefix and, in their Parquet
+manifests, the row groups whose key statistics can hold it; the archives with no record
+(unmigrated) through their JSON Lines manifests, streamed line by line.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from strongroom.deep_archive.domain.restores import MAX_FILES_PER_REQUEST
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+
+    from strongroom.deep_archive.adapters.manifest_catalog import ManifestCatalog
 
 ENOUGH_FILES = MAX_FILES_PER_REQUEST + 1
 """Distinct files after which a listing stops reading: the request is refused as too large."""
@@ -89,17 +93,22 @@ class ArchivedListing:
         client: DynamoDBClient | None = None,
         *,
         enough: int | None = ENOUGH_FILES,
+        recorded: ManifestCatalog | None = None,
     ) -> None:
+        """Without ``recorded`` every archive is read as unmigrated (the migration's use)."""
         self._jobs_table = jobs_table
         self._job_files = job_files
         self._client: DynamoDBClient = client or aws.client("dynamodb")
         self._enough = enough
+        self._recorded = recorded
 
     @classmethod
-    def from_environment(cls) -> Self:
+    def from_environment(cls, recorded: ManifestCatalog | None = None) -> Self:
         bucket = ArchiveBucketSettings.from_environment().bucket
         return cls(
-            JobsTableSettings.from_environment().table_name, JobFiles(aws.client("s3"), bucket)
+            JobsTableSettings.from_environment().table_name,
+            JobFiles(aws.client("s3"), bucket),
+            recorded=recorded,
         )
 
     def under_prefix(
@@ -116,11 +125,22 @@ class ArchivedListing:
         entries = (
             entry
             for job in jobs
-            for archive_key in job.archives
-            for entry in self._manifest(archive_key)
+            for entry in self._job_entries(job, prefix)
             if selected(entry, project.name, buckets, prefix)
         )
         yield from newest_of_first_files(entries, self._enough)
+
+    def _job_entries(self, job: JobRecord, prefix: str) -> Iterator[CatalogEntry]:
+        recorded: frozenset[str] = frozenset()
+        if self._recorded is not None:
+            settings = job.settings
+            recorded, entries = self._recorded.job_under_prefix(
+                settings.project, settings.bucket, job.job_id, prefix
+            )
+            yield from entries
+        for archive_key in job.archives:
+            if archive_key not in recorded:
+                yield from self._manifest(archive_key)
 
     def project_jobs(self, project: str) -> list[JobRecord]:
         """The project's jobs, oldest first."""

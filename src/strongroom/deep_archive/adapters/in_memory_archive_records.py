@@ -53,6 +53,15 @@ class InMemoryArchiveRecords:
             key=lambda record: (record.first_key, record.job_id),
         )
 
+    def archives_of_job(self, project: str, bucket: str, job_id: str) -> list[ArchiveRecord]:
+        with self._lock:
+            archives = sorted(self._archives.items())
+        return [
+            record_from_item(item)
+            for (owner, source, job, _), item in archives
+            if (owner, source, job) == (project, bucket, job_id)
+        ]
+
     def recorded_jobs(self, project: str, bucket: str) -> list[str]:
         with self._lock:
             jobs = sorted(self._jobs)

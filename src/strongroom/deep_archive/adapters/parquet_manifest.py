@@ -3,7 +3,8 @@ key statistics let a reader fetch only the row group that can hold a key.
 
 Written next to the archive (``job_files.parquet_manifest_key``, Standard-IA) by the packer,
 from the JSON Lines manifest it builds; read back by full key with ranged GETs (the footer,
-then one row group) or whole, to rebuild a catalog. Columns are the ``CatalogEntry`` fields plus
+then one row group), by key prefix (the footer, then the row groups whose key statistics can
+hold the prefix), or whole, to rebuild a catalog. Columns are the ``CatalogEntry`` fields plus
 ``file_name`` (the bare name a restore may ask for); ``metadata`` is a JSON object as text.
 """
 
@@ -11,13 +12,14 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO, TYPE_CHECKING, Any, Final
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from strongroom.deep_archive.domain.archive_records import range_overlaps_prefix
 from strongroom.deep_archive.domain.catalog import CatalogEntry
 from strongroom.deep_archive.domain.cost_catalog import MANIFEST_ROW_GROUP_ROWS
 
@@ -121,24 +123,40 @@ def read_stored_manifest(s3: S3Client, bucket: str, key: str) -> Iterator[Catalo
 
 def find_in_parquet_manifest(source: IO[bytes] | pa.NativeFile, key: str) -> list[CatalogEntry]:
     """The entries for ``key``: only row groups whose key statistics can hold it are read."""
+    return _matching(
+        source,
+        lambda first, last: first <= key <= last,
+        lambda keys: pc.equal(keys, key),
+    )
+
+
+def entries_under_prefix(source: IO[bytes] | pa.NativeFile, prefix: str) -> list[CatalogEntry]:
+    """The entries whose key starts with ``prefix``: only row groups whose key statistics can
+    hold such a key are read (one ranged GET each through ``RangedS3Object``)."""
+    return _matching(
+        source,
+        lambda first, last: range_overlaps_prefix(first, last, prefix),
+        lambda keys: pc.starts_with(keys, pattern=prefix),
+    )
+
+
+def _matching(
+    source: IO[bytes] | pa.NativeFile,
+    range_may_match: Callable[[str, str], bool],
+    keys_matching: Callable[[pa.ChunkedArray], pa.ChunkedArray],
+) -> list[CatalogEntry]:
     manifest = pq.ParquetFile(source, pre_buffer=True)
     column = manifest.schema_arrow.get_field_index("key")
     found: list[CatalogEntry] = []
     for index in range(manifest.num_row_groups):
         statistics = manifest.metadata.row_group(index).column(column).statistics
-        if not _may_hold(statistics, key):
+        has_range = statistics is not None and statistics.has_min_max
+        if has_range and not range_may_match(statistics.min, statistics.max):
             continue
         table = manifest.read_row_group(index)
-        matches = table.filter(pc.equal(table["key"], key))
+        matches = table.filter(keys_matching(table["key"]))
         found += [_entry(row) for row in matches.to_pylist()]
     return found
-
-
-def _may_hold(statistics: Any, key: str) -> bool:
-    """Whether a row group with these key statistics can hold ``key`` (yes without them)."""
-    if statistics is None or not statistics.has_min_max:
-        return True
-    return bool(statistics.min <= key <= statistics.max)
 
 
 class RangedS3Object(io.RawIOBase):

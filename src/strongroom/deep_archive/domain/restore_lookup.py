@@ -198,15 +198,29 @@ def checked_tier(tier: str, entries: Iterable[CatalogEntry]) -> RetrievalTier:
 
 def matches(reference: str, project: Project, catalog: CatalogLookup) -> list[CatalogEntry]:
     """Every archived file (newest version of each) ``reference`` can mean."""
+    if is_bare_name(reference):
+        return newest_per_file(catalog.find_by_file_name(project.name, reference))
+    found = (
+        catalog.get_latest(project.name, bucket, key)
+        for bucket, key in full_key_addresses(reference, project)
+    )
+    return [entry for entry in found if entry is not None]
+
+
+def is_bare_name(reference: str) -> bool:
+    return not reference.startswith(S3_URI_SCHEME) and "/" not in reference
+
+
+def full_key_addresses(reference: str, project: Project) -> list[tuple[str, str]]:
+    """The (bucket, key) a full key or ``s3://`` URI can name: a full key in each of the
+    project's buckets. None for a bare name."""
     if reference.startswith(S3_URI_SCHEME):
         bucket, _, key = reference.removeprefix(S3_URI_SCHEME).partition("/")
-        entry = catalog.get_latest(project.name, bucket, key) if key else None
-        return [entry] if entry is not None else []
+        return [(bucket, key)] if key else []
     if "/" in reference:
         buckets = dict.fromkeys(source.bucket for source in project.sources)
-        found = (catalog.get_latest(project.name, bucket, reference) for bucket in buckets)
-        return [entry for entry in found if entry is not None]
-    return newest_per_file(catalog.find_by_file_name(project.name, reference))
+        return [(bucket, reference) for bucket in buckets]
+    return []
 
 
 def newest_per_file(entries: Iterable[CatalogEntry]) -> list[CatalogEntry]:

@@ -13,7 +13,8 @@ from botocore.exceptions import BotoCoreError, ClientError
 from strongroom.core.http_errors import ApiError
 from strongroom.core.observability import logger
 from strongroom.deep_archive.adapters.item_codec import to_millis
-from strongroom.deep_archive.domain.restore_lookup import resolve_restore
+from strongroom.deep_archive.adapters.restore_catalog import PrefetchedLookups
+from strongroom.deep_archive.domain.restore_lookup import full_key_addresses, resolve_restore
 from strongroom.deep_archive.domain.restores import RestoreFile, RestoreRecord, RestoreRequest
 from strongroom.deep_archive.services.archive_jobs import refusals_counted
 from strongroom.deep_archive.services.ports import Ports
@@ -22,10 +23,17 @@ from strongroom.deep_archive.services.ports import Ports
 def start_restore(ports: Ports, request: RestoreRequest) -> tuple[RestoreRecord, list[RestoreFile]]:
     """Record the restore ``request`` asks for and enqueue it; raises what resolving raises."""
     project = ports.projects.get(request.project_name)
+    catalog = ports.catalog
+    if project is not None and project.name == request.project_name:
+        addresses = [
+            address
+            for reference in request.references
+            for address in full_key_addresses(reference, project)
+        ]
+        if addresses:
+            catalog = PrefetchedLookups(catalog, project.name, addresses)
     with refusals_counted():  # as before: an unregistered project counts as a refused request
-        tier, resolved = resolve_restore(
-            request, project, ports.deployment, ports.catalog, ports.listing
-        )
+        tier, resolved = resolve_restore(request, project, ports.deployment, catalog, ports.listing)
     now = to_millis(ports.clock())
     restore_id = ports.new_restore_id()
     record = RestoreRecord(

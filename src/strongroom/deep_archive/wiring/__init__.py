@@ -11,13 +11,15 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
+from strongroom.core.aws import client
 from strongroom.core.parquet_query import parquet_query_from_environment
 from strongroom.core.settings import EnvironmentSettings
 from strongroom.deep_archive.adapters.archive_objects import S3ArchiveStore
+from strongroom.deep_archive.adapters.archive_record_store import DynamoDBArchiveRecords
 from strongroom.deep_archive.adapters.archived_listing import ArchivedListing
 from strongroom.deep_archive.adapters.catalog_store import DynamoDBCatalogStore
 from strongroom.deep_archive.adapters.job_launcher import BatchJobLauncher
@@ -32,6 +34,9 @@ from strongroom.deep_archive.adapters.restored_files import S3RestoredFiles
 from strongroom.deep_archive.domain.intake import Deployment
 from strongroom.deep_archive.domain.names import AccountId, Region
 from strongroom.deep_archive.services.ports import Ports
+
+if TYPE_CHECKING:
+    from strongroom.deep_archive.adapters.manifest_catalog import ManifestCatalog
 
 
 class DeploymentSettings(EnvironmentSettings):
@@ -54,21 +59,38 @@ class CatalogSettings(EnvironmentSettings):
     archive_bucket: str = Field(alias="ARCHIVE_BUCKET_NAME", min_length=3)
 
 
-def restore_catalog() -> RestoreCatalog:
-    """Bare names through the manifests: Athena, or DuckDB with ``PARQUET_QUERY_ENGINE=duckdb``."""
-    schema = None
-    if os.environ.get("PARQUET_QUERY_ENGINE") == "duckdb":
-        # Locally only (pyarrow is not in the Lambda bundle): DuckDB needs the table's columns
-        # while no manifest has been written yet.
-        from strongroom.deep_archive.adapters.parquet_manifest import SCHEMA  # noqa: PLC0415
+def manifest_catalog() -> ManifestCatalog:
+    """Archive records and Parquet manifests (decision 0013), read with ranged GETs."""
+    # Imported here: pyarrow loads only in a function that resolves a restore, not at start.
+    from strongroom.deep_archive.adapters.manifest_catalog import (  # noqa: PLC0415
+        ManifestCatalog,
+        S3ManifestReader,
+    )
 
-        schema = SCHEMA
+    return ManifestCatalog(
+        DynamoDBArchiveRecords.from_environment(), S3ManifestReader(client("s3"))
+    )
+
+
+def restore_catalog() -> RestoreCatalog:
+    """Full keys through the records and manifests; bare names through the manifests' query
+    (Athena, or DuckDB with ``PARQUET_QUERY_ENGINE=duckdb``); per-file items for archives with
+    no record."""
+    from strongroom.deep_archive.adapters.parquet_manifest import SCHEMA  # noqa: PLC0415
+
+    # DuckDB needs the table's columns while no manifest has been written yet; Athena has them.
+    schema = SCHEMA if os.environ.get("PARQUET_QUERY_ENGINE") == "duckdb" else None
     names = ParquetNamedFiles(
         parquet_query_from_environment(),
         CatalogSettings.from_environment().archive_bucket,
         schema=schema,
     )
-    return RestoreCatalog(DynamoDBCatalogStore.from_environment(), names)
+    return RestoreCatalog(manifest_catalog(), names, DynamoDBCatalogStore.from_environment())
+
+
+def prefix_listing() -> ArchivedListing:
+    """Prefixes through the jobs, then records and manifests (JSON Lines where unmigrated)."""
+    return ArchivedListing.from_environment(recorded=manifest_catalog())
 
 
 PORT_BUILDERS: dict[str, Callable[[], object]] = {
@@ -76,7 +98,7 @@ PORT_BUILDERS: dict[str, Callable[[], object]] = {
     "jobs": DynamoDBJobStore.from_environment,
     "launcher": BatchJobLauncher.from_environment,
     "catalog": restore_catalog,
-    "listing": ArchivedListing.from_environment,
+    "listing": prefix_listing,
     "restores": DynamoDBRestoreStore.from_environment,
     "queue": SqsRestoreQueue.from_environment,
     "archives": S3ArchiveStore,
