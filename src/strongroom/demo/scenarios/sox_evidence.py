@@ -1,5 +1,7 @@
 """SOX evidence: control PG-01's IPEs extracted as of last month's end, proven complete and
-accurate, queried; then a bad correction in NAV BI makes IPE_07 fail the check that catches it.
+accurate, queried; their evidence packages verified, defended and held
+(``sox_evidence_package``); then a bad correction in NAV BI makes IPE_07 fail the check that
+catches it.
 
 The scenario acts as the finance team's operator (the Invoke API through boto3, as ``aws lambda
 invoke`` does; ``strongroom sox`` for the rest) and, for one step, as a DBA editing the NAV BI
@@ -30,6 +32,7 @@ from rich.syntax import Syntax
 from rich.text import Text
 
 from strongroom.demo.narration import COMMAND_TIMEOUT_SECONDS, STRONGROOM, Narrator, check
+from strongroom.demo.scenarios.sox_evidence_package import EvidenceDemo
 from strongroom.local.emulator import LOCAL_CREDENTIALS
 from strongroom.local.stack import LocalStack
 
@@ -68,6 +71,7 @@ class _Operator:
         ][SYSTEM]
         self.function = str(outputs["FunctionName"])
         self.bucket = str(outputs["ResultsBucketName"])
+        self.evidence_bucket = str(outputs["EvidenceBucketName"])
         self._stack = stack
         self._lambda = boto3.session.Session().client(  # type: ignore[call-overload]
             "lambda",
@@ -116,12 +120,21 @@ def sox_evidence_scenario(stack: LocalStack, narrator: Narrator) -> None:
         "as of the cutoff, streams it to Parquet in the results bucket "
         "(ipe/<IPE>/cutoff_date=<date>/run_id=<id>/), proves it complete and accurate (row "
         "counts, control totals to the cent, witness records present, excluded records absent) "
-        "and writes a run record per IPE. Athena (DuckDB locally) queries the results.",
+        "and writes a run record per IPE and a signed evidence package in the Object Lock bucket. "
+        "Athena (DuckDB locally) queries the results.",
     )
     operator = _Operator(stack)
     cutoff = last_month_end(datetime.now(UTC).date())
     first = _monthly_run(narrator, operator, cutoff)
     _query(narrator, operator, first)
+    EvidenceDemo(
+        narrator,
+        stack.client("s3"),
+        operator.strongroom,
+        operator.state_dir,
+        (operator.bucket, operator.evidence_bucket),
+        first,
+    ).play()
     _bad_correction(narrator, operator, cutoff, first)
 
 
