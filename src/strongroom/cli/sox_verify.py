@@ -34,6 +34,7 @@ from strongroom.cli.common import (
 )
 from strongroom.cli.sox_invoke import SYSTEM
 from strongroom.sox_evidence.public import (
+    Check,
     DownloadRefused,
     InvalidCutoff,
     NoPackage,
@@ -255,8 +256,9 @@ def download(
 
 
 def report_table(report: VerificationReport) -> Table:
-    """One row per check, each object named by its place in the package (the title holds the
-    prefix); what was expected and found is printed for the failed ones (``failure_lines``)."""
+    """One row per kind of check, in the order first made: a kind whose checks all passed says
+    on how many objects (``--json`` lists each); a failed check gets a row of its own, naming
+    its object by its place in the package (the title holds the prefix)."""
     title = (
         f"evidence package of {report.ipe_id} {report.cutoff_date.isoformat()} run "
         f"{report.run_id} ({report.mode}: {report.location})"
@@ -265,13 +267,23 @@ def report_table(report: VerificationReport) -> Table:
     table.add_column("check", overflow="fold")
     table.add_column("object", overflow="fold")
     table.add_column("result", no_wrap=True)
+    kinds: dict[str, list[Check]] = {}
     for check in report.checks:
-        table.add_row(
-            check.name,
-            escape(short_where(check.where, report.location)),
-            Text("pass", style="green") if check.passed else Text("FAIL", style="bold red"),
-        )
+        kinds.setdefault(check.name, []).append(check)
+    for name, checks in kinds.items():
+        passed = [check for check in checks if check.passed]
+        if len(checks) == 1 and passed:
+            table.add_row(name, escape(short_where(checks[0].where, report.location)), _PASS)
+        elif passed:
+            table.add_row(name, f"{len(passed)} objects", _PASS)
+        for check in checks:
+            if not check.passed:
+                table.add_row(name, escape(short_where(check.where, report.location)), _FAIL)
     return table
+
+
+_PASS = Text("pass", style="green")
+_FAIL = Text("FAIL", style="bold red")
 
 
 def short_where(where: str, location: str) -> str:

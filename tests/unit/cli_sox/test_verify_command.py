@@ -12,8 +12,10 @@ from rich.console import Console
 from typer.testing import CliRunner, Result
 
 from strongroom.cli import app
+from strongroom.cli.sox_verify import report_table
 from strongroom.cli.sox_views import status_json, status_table
 from strongroom.sox_evidence.domain.evidence import DATA_SNAPSHOT
+from strongroom.sox_evidence.domain.verification import Check, VerificationReport
 from strongroom.sox_evidence.services.evidence_download import download_package
 from tests.support.evidence_packages import (
     CUTOFF,
@@ -128,3 +130,50 @@ def test_status_shows_whether_each_last_runs_package_verifies() -> None:
     assert "package verifies" in shown
     assert verdicts["IPE_07"] in shown
     assert "package_verifies" not in status_json(latest)[0]
+
+
+def test_the_table_folds_passing_checks_by_kind_and_names_each_failure_by_its_place() -> None:
+    location = "s3://evidence/evidence/IPE_07/2026-11-30/20261130T080000Z-0a1b2c3d/"
+    part = "s3://results/ipe/IPE_07/cutoff_date=2026-11-30/run_id=x/part-00001.parquet"
+    checks = [
+        Check(
+            name="signature",
+            where=f"{location}SHA256SUMS.sig",
+            expected="a",
+            actual="a",
+            passed=True,
+        ),
+        *(
+            Check(
+                name="file.sha256",
+                where=f"{location}{name}?versionId=0123456789abcdef",
+                expected="a",
+                actual="a" if name != "report.html" else "b",
+                passed=name != "report.html",
+            )
+            for name in ("01_executed_query.sql", "report.html", "package.zip")
+        ),
+        Check(
+            name="parquet.latest_version",
+            where=f"{part}?versionId=feedfacecafe0000",
+            expected="v1",
+            actual="v2",
+            passed=False,
+        ),
+    ]
+    report = VerificationReport(
+        ipe_id=IPE_ID,
+        cutoff_date=CUTOFF,
+        run_id=RUN_ID,
+        mode="online",
+        location=location,
+        checks=tuple(checks),
+    )
+    console = Console(width=200, record=True)
+    console.print(report_table(report))
+    rows = [line.split() for line in console.export_text().splitlines()]
+
+    assert ["signature", "SHA256SUMS.sig", "pass"] in rows
+    assert ["file.sha256", "2", "objects", "pass"] in rows
+    assert ["file.sha256", "report.html", "@", "01234567", "FAIL"] in rows
+    assert ["parquet.latest_version", "part-00001.parquet", "@", "feedface", "FAIL"] in rows

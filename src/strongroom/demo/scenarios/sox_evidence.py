@@ -100,14 +100,14 @@ class _Operator:
         record: dict[str, Any] = json.loads(body)
         return record
 
-    def strongroom(self, *arguments: str) -> subprocess.CompletedProcess[str]:
+    def strongroom(self, *arguments: str, columns: int = 160) -> subprocess.CompletedProcess[str]:
         """``strongroom ARGUMENTS`` whatever it exits with (a failing IPE exits 1)."""
         return subprocess.run(  # noqa: S603 - our own command, arguments from the scenario
             [*STRONGROOM, *arguments, "--state-dir", str(self.state_dir)],
             capture_output=True,
             text=True,
             timeout=COMMAND_TIMEOUT_SECONDS,
-            env={**os.environ, "COLUMNS": "160"},
+            env={**os.environ, "COLUMNS": str(columns)},
             check=False,
         )
 

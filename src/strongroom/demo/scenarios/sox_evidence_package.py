@@ -127,7 +127,8 @@ class EvidenceDemo:
         ):
             written = self._s3.put_object(Bucket=self._results, Key=part["key"], Body=doctored)
             try:
-                failed = self._strongroom("sox", "verify", *self._address)
+                width = max(self._narrator.console.width - 4, 80)
+                failed = self._strongroom("sox", "verify", *self._address, columns=width)
                 self._narrator.show(
                     Text.from_ansi(failed.stdout.rstrip() + "\n" + failed.stderr.rstrip()),
                     title=f"$ strongroom sox verify {' '.join(self._address)}   "
