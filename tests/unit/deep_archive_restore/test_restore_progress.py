@@ -113,9 +113,11 @@ def test_each_file_costs_one_ranged_read_of_its_compressed_bytes(world: RestoreW
     restore_id = world.request("a.csv", "b.bin")
     world.advance(restore_id)
     world.archives.finish_restores()
-    world.advance(restore_id)
+    report = world.advance(restore_id)
     found = world.store.get(restore_id)
     assert found is not None
+    assert report.ranged_gets == len(world.archives.traffic.ranged_gets) == 2
+    assert report.bytes_read == world.archives.traffic.bytes_served
     expected = {
         (
             ARCHIVE_BUCKET,

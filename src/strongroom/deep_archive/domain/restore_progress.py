@@ -168,6 +168,8 @@ class AdvanceReport:
     files_skipped: int = 0
     """Files another run was extracting (or had just finished) when this one came to them."""
     bytes_read: int = 0
+    ranged_gets: int = 0
+    """Ranged reads of archives started: one per restored file (a Deep Archive copy's GET)."""
     failures: list[str] = field(default_factory=list)
 
 
@@ -308,6 +310,7 @@ def _compressed(
     if entry.compressed_size == 0:
         return
     first, last = member_range(entry.data_offset, entry.compressed_size)
+    report.ranged_gets += 1
     for chunk in services.archives.read_range(entry.archive_bucket, entry.archive_key, first, last):
         report.bytes_read += len(chunk)
         yield chunk

@@ -50,6 +50,7 @@ def _account(report: AdvanceReport) -> None:
         files_failed=report.files_failed,
         files_skipped=report.files_skipped,
         bytes_read=report.bytes_read,
+        ranged_gets=report.ranged_gets,
     )
     for failure in report.failures:
         logger.error(

@@ -10,6 +10,7 @@ import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -205,12 +206,27 @@ def _restored(
             return [finals[item.restore_id] for item in requested]
 
         views = wait_for(all_final, timeout=RESTORE_TIMEOUT_SECONDS, what="the restores to end")
+        ids = {item.restore_id for item in requested}
+
+        def logged() -> dict[str, tuple[int, int]] | None:
+            found = _archive_reads(restores.state_dir)
+            return found if ids <= {key for key, (gets, _) in found.items() if gets} else None
+
+        reads = wait_for(logged, what="the restore worker's log of its reads")
         for item, view in zip(requested, views, strict=True):
             statuses = seen[item.restore_id]
             narrator.say(f"{item.entry.key}: {' -> '.join(statuses)}")
             check(view["status"] == "COMPLETED", f"restore ended {view['status']}: {view}")
             check(not item.cold or "RESTORING" in statuses, f"never seen running: {statuses}")
             _check_copy(narrator, restores, item, view)
+            gets, read = reads.get(item.restore_id, (0, 0))
+            check(gets == 1, f"the worker made {gets} ranged GETs of the archive for one file")
+            check(
+                read == item.entry.compressed_size,
+                f"the worker read {read} bytes, the file's compressed size is "
+                f"{item.entry.compressed_size}",
+            )
+            narrator.say(f"    1 ranged GET of the archive, {read:,} bytes: 0 bytes over")
         narrator.run(restores.state_dir, "restore", "status", str(views[-1]["restore_id"]))
         return views
 
@@ -287,3 +303,19 @@ def _same_results(message: dict[str, Any], view: dict[str, Any]) -> bool:
         all(value == listed.get(name) for name, value in file.items())
         for file, listed in zip(notified, shown, strict=True)
     )
+
+
+def _archive_reads(state_dir: Path) -> dict[str, tuple[int, int]]:
+    """Per restore id, the ranged GETs and bytes the restore worker logged reading archives."""
+    reads: dict[str, tuple[int, int]] = {}
+    for log in (state_dir / "logs").glob("*restore-worker.log"):
+        for line in log.read_text(encoding="utf-8").splitlines():
+            entry = json.loads(line) if line.startswith("{") else {}
+            if entry.get("message") != "restore advanced":
+                continue
+            gets, read = reads.get(entry["restore_id"], (0, 0))
+            reads[entry["restore_id"]] = (
+                gets + int(entry.get("ranged_gets", 0)),
+                read + int(entry.get("bytes_read", 0)),
+            )
+    return reads

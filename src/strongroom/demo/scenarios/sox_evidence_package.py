@@ -135,7 +135,7 @@ class EvidenceDemo:
                     f"(exit {failed.returncode})",
                 )
                 check(failed.returncode == 1, f"verify exited {failed.returncode}, not 1")
-                named = failed.stdout + failed.stderr
+                named = "".join((failed.stdout + failed.stderr).split())  # unwrapped
                 check(part["key"] in named, f"verify does not name {part['key']}")
             finally:
                 self._s3.delete_object(
