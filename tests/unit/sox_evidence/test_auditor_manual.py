@@ -1,6 +1,7 @@
 """docs/sox_evidence.md's "Verifying a package without our tools": its ``openssl`` and
 ``sha256sum`` commands, taken from the doc as written, run on a package built per the contract
-(``domain/evidence.py``) with a local RSA key, pass on the untouched package and fail on each
+(``domain/evidence.py``, ``tests/support/evidence_packages.py``) with a local RSA key and laid
+out by ``sox download``, pass on the untouched package and fail on each
 kind of tampering."""
 
 from __future__ import annotations
@@ -8,10 +9,8 @@ from __future__ import annotations
 import hashlib
 import shutil
 import subprocess
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -27,11 +26,17 @@ from strongroom.sox_evidence.domain.evidence import (
     PUBLIC_KEY,
     SIGNATURE,
     STATEMENT,
-    Manifest,
     PackagedFile,
-    ParquetObject,
-    package_prefix,
     statement,
+)
+from strongroom.sox_evidence.services.evidence_download import download_package
+from tests.support.evidence_packages import (
+    AMOUNTS,
+    CUTOFF,
+    EVIDENCE_BUCKET,
+    IPE_ID,
+    RUN_ID,
+    in_memory_package,
 )
 
 pytestmark = pytest.mark.skipif(
@@ -43,10 +48,6 @@ DOC = Path(__file__).parents[3] / "docs" / "sox_evidence.md"
 SECTION = "## Verifying a package without our tools"
 KMS_DER = "kms_public_key.der"
 """What the doc's ``aws kms get-public-key ... | base64 -d`` writes: the key's DER SPKI."""
-PARQUET_PARTS = {
-    "part-00000.parquet": b"PAR1 first part PAR1",
-    "part-00001.parquet": b"PAR1 2 PAR1",
-}
 
 
 def doc_commands() -> list[str]:
@@ -105,65 +106,12 @@ def write_statement(folder: Path) -> None:
 
 @pytest.fixture
 def package(tmp_path: Path, key: rsa.RSAPrivateKey) -> Path:
-    """A downloaded package as the doc's steps 1, 5 and 6 leave it: the evidence files, the zip,
-    the manifest, the signed statement, the public key, ``parquet/`` and the KMS key's DER."""
-    parquet = tmp_path / PARQUET_DIR
-    parquet.mkdir()
-    for name, data in PARQUET_PARTS.items():
-        (parquet / name).write_bytes(data)
-    sums = "".join(
-        f"{sha256(data)}  {PARQUET_DIR}/{name}\n" for name, data in PARQUET_PARTS.items()
-    )
-    for name in EVIDENCE_FILES:
-        (tmp_path / name).write_text(f"evidence {name}\n", encoding="utf-8")
-    (tmp_path / PARQUET_SUMS).write_text(sums, encoding="ascii")
-    with zipfile.ZipFile(tmp_path / PACKAGE_ZIP, "w") as archive:
-        for name in EVIDENCE_FILES:
-            archive.write(tmp_path / name, name)
-    files = tuple(
-        PackagedFile(
-            name=name,
-            size=(tmp_path / name).stat().st_size,
-            sha256=sha256((tmp_path / name).read_bytes()),
-            version_id=f"version-{index}",
-        )
-        for index, name in enumerate((*EVIDENCE_FILES, PACKAGE_ZIP))
-    )
-    cutoff, run_id = date(2026, 11, 30), "20261201T080002Z-1a2b3c4d"
-    manifest = Manifest(
-        ipe_id="IPE_07",
-        cutoff_date=cutoff,
-        run_id=run_id,
-        status="succeeded",
-        evidence_bucket="jumia-sox-evidence",
-        prefix=package_prefix("IPE_07", cutoff, run_id),
-        files=files,
-        parquet=tuple(
-            ParquetObject(
-                bucket="jumia-sox-results",
-                key=f"ipe/IPE_07/cutoff_date=2026-11-30/run_id={run_id}/{name}",
-                size=len(data),
-                sha256=sha256(data),
-                version_id=f"parquet-version-{name}",
-                rows=10,
-            )
-            for name, data in PARQUET_PARTS.items()
-        ),
-        rows=20,
-        control_totals={"remaining_amount_lcy": "1234.56"},
-        retain_until=datetime(2033, 12, 1, 8, 0, 2, tzinfo=UTC),
-        signing_key_id="local:test",
-        created_at=datetime(2026, 12, 1, 8, 0, 30, tzinfo=UTC),
-    )
-    (tmp_path / MANIFEST).write_text(manifest.model_dump_json(indent=2), encoding="utf-8")
-    write_statement(tmp_path)
-    sign(tmp_path, key)
-    public = key.public_key()
-    pem = public.public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    (tmp_path / PUBLIC_KEY).write_bytes(pem)
-    der = public.public_bytes(
+    """A downloaded package as the doc's steps 1, 5 and 6 leave it: ``sox download``'s layout
+    (the evidence files, the zip, the manifest, the signed statement, the public key and
+    ``parquet/``) plus the KMS key's DER."""
+    reader, _ = in_memory_package(key, "local:test")
+    download_package(reader, EVIDENCE_BUCKET, IPE_ID, CUTOFF, RUN_ID, tmp_path)
+    der = key.public_key().public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
     )
     (tmp_path / KMS_DER).write_bytes(der)
@@ -202,7 +150,9 @@ def test_an_untouched_package_passes_every_command(package: Path) -> None:
     by_command = dict(zip(doc_commands(), outcomes, strict=True))
     assert by_command[VERIFY_SIGNATURE].output.strip() == "Verified OK"
     assert by_command[CHECK_FILES].output.count(": OK") == len(EVIDENCE_FILES) + 2
-    assert by_command[CHECK_PARQUET].output.count(": OK") == len(PARQUET_PARTS)
+    parts = len(list((package / PARQUET_DIR).glob("*.parquet")))
+    assert parts == len(AMOUNTS)
+    assert by_command[CHECK_PARQUET].output.count(": OK") == parts
     assert "public_key.pem is the KMS key's" in by_command[COMPARE_KEYS].output
 
 
@@ -213,7 +163,9 @@ def change_an_evidence_file(folder: Path) -> None:
 
 def edit_the_manifest(folder: Path) -> None:
     manifest = folder / MANIFEST
-    manifest.write_text(manifest.read_text().replace('"rows": 20', '"rows": 21'))
+    edited = manifest.read_text().replace('"status": "succeeded"', '"status": "failed"')
+    assert edited != manifest.read_text()
+    manifest.write_text(edited)
 
 
 def remove_a_file(folder: Path) -> None:
@@ -271,7 +223,9 @@ def test_a_package_resigned_with_another_key_fails_only_the_key_comparison(packa
 
 
 def test_a_doctored_parquet_part_fails_the_parquet_check_naming_it(package: Path) -> None:
-    (package / PARQUET_DIR / "part-00001.parquet").write_bytes(b"PAR1 doctored PAR1")
+    with (package / PARQUET_DIR / "part-00001.parquet").open("r+b") as part:
+        part.seek(8)
+        part.write(b"\x00")
 
     outcome = run(CHECK_PARQUET, package)
 
