@@ -53,6 +53,10 @@ class EvidenceReader(Protocol):
         """The version's Object Lock retention, or None when it has none."""
         ...
 
+    def latest(self, bucket: str, key: str) -> ObjectVersion | None:
+        """The key's latest version (maybe a delete marker), or None when the key has none."""
+        ...
+
 
 def _code(error: Any) -> str:
     return str(error.response.get("Error", {}).get("Code", ""))
@@ -99,6 +103,21 @@ class S3EvidenceReader:
         # (the latest) first.
         found.sort(key=lambda pair: (pair[0].key, not pair[0].is_latest, -pair[1].timestamp()))
         return [version for version, _ in found]
+
+    def latest(self, bucket: str, key: str) -> ObjectVersion | None:
+        # One HEAD per key, not a listing: S3 answers a key whose latest version is a delete
+        # marker with 404 and x-amz-delete-marker / x-amz-version-id headers.
+        try:
+            answer = self._s3.head_object(Bucket=bucket, Key=key)
+        except self._s3.exceptions.ClientError as error:
+            headers = error.response.get("ResponseMetadata", {}).get("HTTPHeaders", {})
+            if headers.get("x-amz-delete-marker") == "true":
+                marker_id = str(headers.get("x-amz-version-id"))
+                return ObjectVersion(key, marker_id, is_latest=True, delete_marker=True)
+            if _code(error) in MISSING_CODES:
+                return None
+            raise
+        return ObjectVersion(key, str(answer.get("VersionId")), is_latest=True, delete_marker=False)
 
     def retention(self, bucket: str, key: str, version_id: str | None) -> Retention | None:
         # HEAD carries the version's retention (x-amz-object-lock-*; S3 shows it to a role

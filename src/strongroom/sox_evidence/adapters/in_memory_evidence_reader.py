@@ -73,3 +73,9 @@ class InMemoryEvidenceReader:
 
     def retention(self, bucket: str, key: str, version_id: str | None) -> Retention | None:
         return self._version(bucket, key, version_id).retention
+
+    def latest(self, bucket: str, key: str) -> ObjectVersion | None:
+        versions = self.objects.get((bucket, key), [])
+        if not versions:
+            return None
+        return ObjectVersion(key, versions[-1].version_id, True, versions[-1].body is None)
