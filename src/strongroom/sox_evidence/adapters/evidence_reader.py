@@ -9,13 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, BinaryIO, Protocol
+from typing import Any, Protocol
 
 MISSING_CODES = frozenset(
     {"NoSuchKey", "NoSuchVersion", "404", "MethodNotAllowed", "405", "InvalidArgument"}
 )
 """What S3 answers for a key or version that is not there (a delete marker's version: 405;
 a malformed version id: InvalidArgument)."""
+
+
+class ByteSink(Protocol):
+    """Where a download's bytes go: a file, or a writer that hashes on the way."""
+
+    def write(self, chunk: bytes, /) -> int: ...
 
 
 class ObjectMissing(LookupError):
@@ -41,7 +47,7 @@ class EvidenceReader(Protocol):
         """The object's bytes at that version; ``ObjectMissing`` if there is none."""
         ...
 
-    def download(self, bucket: str, key: str, version_id: str | None, into: BinaryIO) -> None:
+    def download(self, bucket: str, key: str, version_id: str | None, into: ByteSink) -> None:
         """Stream the object at that version into ``into`` (Parquet: not held in memory)."""
         ...
 
@@ -79,7 +85,7 @@ class S3EvidenceReader:
         body: bytes = self._get_object(bucket, key, version_id)["Body"].read()
         return body
 
-    def download(self, bucket: str, key: str, version_id: str | None, into: BinaryIO) -> None:
+    def download(self, bucket: str, key: str, version_id: str | None, into: ByteSink) -> None:
         answer = self._get_object(bucket, key, version_id)
         for chunk in answer["Body"].iter_chunks(chunk_size=1 << 20):
             into.write(chunk)

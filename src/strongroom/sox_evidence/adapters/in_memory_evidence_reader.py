@@ -9,9 +9,13 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import BinaryIO
 
-from strongroom.sox_evidence.adapters.evidence_reader import ObjectMissing, ObjectVersion, Retention
+from strongroom.sox_evidence.adapters.evidence_reader import (
+    ByteSink,
+    ObjectMissing,
+    ObjectVersion,
+    Retention,
+)
 
 
 @dataclass
@@ -57,7 +61,7 @@ class InMemoryEvidenceReader:
         assert body is not None  # _version refuses delete markers
         return body
 
-    def download(self, bucket: str, key: str, version_id: str | None, into: BinaryIO) -> None:
+    def download(self, bucket: str, key: str, version_id: str | None, into: ByteSink) -> None:
         into.write(self.get(bucket, key, version_id))
 
     def versions(self, bucket: str, prefix: str) -> list[ObjectVersion]:

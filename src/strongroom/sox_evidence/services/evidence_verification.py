@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import Protocol
 
 from pydantic import ValidationError
 
-from strongroom.sox_evidence.adapters.evidence_reader import EvidenceReader, ObjectMissing
+from strongroom.sox_evidence.adapters.evidence_reader import ByteSink, EvidenceReader, ObjectMissing
 from strongroom.sox_evidence.adapters.parquet_audit import (
     HashingWriter,
     ParquetFacts,
@@ -66,7 +66,7 @@ class PackageSource(Protocol):
 
     def where(self, name: str) -> str: ...
 
-    def parquet(self, item: ParquetObject, into: BinaryIO) -> None:
+    def parquet(self, item: ParquetObject, into: ByteSink) -> None:
         """A Parquet object's bytes at its recorded version; ``ObjectMissing``."""
         ...
 
@@ -91,7 +91,7 @@ class S3Package:
     def where(self, name: str) -> str:
         return v.s3_where(self.bucket, self.prefix + name, self.versions.get(name))
 
-    def parquet(self, item: ParquetObject, into: BinaryIO) -> None:
+    def parquet(self, item: ParquetObject, into: ByteSink) -> None:
         self.reader.download(item.bucket, item.key, item.version_id, into)
 
     def parquet_where(self, item: ParquetObject) -> str:
@@ -119,7 +119,7 @@ class DirectoryPackage:
     def _parquet_path(self, item: ParquetObject) -> Path:
         return self.root / PARQUET_DIR / item.key.rpartition("/")[2]
 
-    def parquet(self, item: ParquetObject, into: BinaryIO) -> None:
+    def parquet(self, item: ParquetObject, into: ByteSink) -> None:
         path = self._parquet_path(item)
         if not path.is_file():
             raise ObjectMissing(str(path))
@@ -255,7 +255,7 @@ class _Checks:
         with tempfile.TemporaryFile(prefix="sox-verify-") as stream:
             hashing = HashingWriter(stream)
             try:
-                self.source.parquet(item, hashing)  # type: ignore[arg-type]
+                self.source.parquet(item, hashing)
             except ObjectMissing:
                 return None
             stream.flush()
