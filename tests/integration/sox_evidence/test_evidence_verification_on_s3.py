@@ -142,6 +142,20 @@ def test_a_new_version_over_a_parquet_key_fails_naming_both_versions(
     assert (failure.expected, failure.actual) == (item.version_id, doctored["VersionId"])
 
 
+def test_a_delete_marker_over_a_parquet_key_fails_naming_it(stack: Stack, run_id: str) -> None:
+    """The latest-version HEAD answers 404 with x-amz-delete-marker: still caught, by its id."""
+    built = package(stack, run_id)
+    item = built.manifest.parquet[0]
+    marker = stack.s3.delete_object(Bucket=RESULTS_BUCKET, Key=item.key)
+
+    report = verify(stack, run_id)
+
+    [failure] = report.failures
+    assert failure.name == "parquet.latest_version"
+    assert failure.where == f"s3://{RESULTS_BUCKET}/{item.key}"
+    assert failure.actual == f"{marker['VersionId']} (delete marker)"
+
+
 def test_a_second_version_of_the_manifest_fails_naming_it(stack: Stack, run_id: str) -> None:
     built = package(stack, run_id)
     stack.s3.put_object(

@@ -9,13 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, BinaryIO, Protocol
+from typing import Any, Protocol
 
 MISSING_CODES = frozenset(
     {"NoSuchKey", "NoSuchVersion", "404", "MethodNotAllowed", "405", "InvalidArgument"}
 )
 """What S3 answers for a key or version that is not there (a delete marker's version: 405;
 a malformed version id: InvalidArgument)."""
+
+
+class ByteSink(Protocol):
+    """Where a download's bytes go: a file, or a writer that hashes on the way."""
+
+    def write(self, chunk: bytes, /) -> int: ...
 
 
 class ObjectMissing(LookupError):
@@ -41,7 +47,7 @@ class EvidenceReader(Protocol):
         """The object's bytes at that version; ``ObjectMissing`` if there is none."""
         ...
 
-    def download(self, bucket: str, key: str, version_id: str | None, into: BinaryIO) -> None:
+    def download(self, bucket: str, key: str, version_id: str | None, into: ByteSink) -> None:
         """Stream the object at that version into ``into`` (Parquet: not held in memory)."""
         ...
 
@@ -51,6 +57,10 @@ class EvidenceReader(Protocol):
 
     def retention(self, bucket: str, key: str, version_id: str | None) -> Retention | None:
         """The version's Object Lock retention, or None when it has none."""
+        ...
+
+    def latest(self, bucket: str, key: str) -> ObjectVersion | None:
+        """The key's latest version (maybe a delete marker), or None when the key has none."""
         ...
 
 
@@ -75,7 +85,7 @@ class S3EvidenceReader:
         body: bytes = self._get_object(bucket, key, version_id)["Body"].read()
         return body
 
-    def download(self, bucket: str, key: str, version_id: str | None, into: BinaryIO) -> None:
+    def download(self, bucket: str, key: str, version_id: str | None, into: ByteSink) -> None:
         answer = self._get_object(bucket, key, version_id)
         for chunk in answer["Body"].iter_chunks(chunk_size=1 << 20):
             into.write(chunk)
@@ -99,6 +109,21 @@ class S3EvidenceReader:
         # (the latest) first.
         found.sort(key=lambda pair: (pair[0].key, not pair[0].is_latest, -pair[1].timestamp()))
         return [version for version, _ in found]
+
+    def latest(self, bucket: str, key: str) -> ObjectVersion | None:
+        # One HEAD per key, not a listing: S3 answers a key whose latest version is a delete
+        # marker with 404 and x-amz-delete-marker / x-amz-version-id headers.
+        try:
+            answer = self._s3.head_object(Bucket=bucket, Key=key)
+        except self._s3.exceptions.ClientError as error:
+            headers = error.response.get("ResponseMetadata", {}).get("HTTPHeaders", {})
+            if headers.get("x-amz-delete-marker") == "true":
+                marker_id = str(headers.get("x-amz-version-id"))
+                return ObjectVersion(key, marker_id, is_latest=True, delete_marker=True)
+            if _code(error) in MISSING_CODES:
+                return None
+            raise
+        return ObjectVersion(key, str(answer.get("VersionId")), is_latest=True, delete_marker=False)
 
     def retention(self, bucket: str, key: str, version_id: str | None) -> Retention | None:
         # HEAD carries the version's retention (x-amz-object-lock-*; S3 shows it to a role

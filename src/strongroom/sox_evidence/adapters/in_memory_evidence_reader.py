@@ -9,9 +9,13 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import BinaryIO
 
-from strongroom.sox_evidence.adapters.evidence_reader import ObjectMissing, ObjectVersion, Retention
+from strongroom.sox_evidence.adapters.evidence_reader import (
+    ByteSink,
+    ObjectMissing,
+    ObjectVersion,
+    Retention,
+)
 
 
 @dataclass
@@ -57,7 +61,7 @@ class InMemoryEvidenceReader:
         assert body is not None  # _version refuses delete markers
         return body
 
-    def download(self, bucket: str, key: str, version_id: str | None, into: BinaryIO) -> None:
+    def download(self, bucket: str, key: str, version_id: str | None, into: ByteSink) -> None:
         into.write(self.get(bucket, key, version_id))
 
     def versions(self, bucket: str, prefix: str) -> list[ObjectVersion]:
@@ -73,3 +77,9 @@ class InMemoryEvidenceReader:
 
     def retention(self, bucket: str, key: str, version_id: str | None) -> Retention | None:
         return self._version(bucket, key, version_id).retention
+
+    def latest(self, bucket: str, key: str) -> ObjectVersion | None:
+        versions = self.objects.get((bucket, key), [])
+        if not versions:
+            return None
+        return ObjectVersion(key, versions[-1].version_id, True, versions[-1].body is None)

@@ -27,6 +27,21 @@ class ParquetFacts:
     problem: str | None = None
 
 
+class HashingWriter:
+    """Writes into ``target`` and hashes on the way: the bytes are hashed as they stream in,
+    not read back a second time."""
+
+    def __init__(self, target: BinaryIO) -> None:
+        self.target = target
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def write(self, chunk: bytes) -> int:
+        self.digest.update(chunk)
+        self.size += len(chunk)
+        return self.target.write(chunk)
+
+
 def audit(stream: BinaryIO, columns: Sequence[str]) -> ParquetFacts:
     """``stream``: the object's bytes, seekable, at position 0."""
     digest, size = hashlib.sha256(), 0
@@ -34,6 +49,12 @@ def audit(stream: BinaryIO, columns: Sequence[str]) -> ParquetFacts:
         digest.update(chunk)
         size += len(chunk)
     stream.seek(0)
+    return audit_hashed(stream, columns, digest.hexdigest(), size)
+
+
+def audit_hashed(stream: BinaryIO, columns: Sequence[str], sha256: str, size: int) -> ParquetFacts:
+    """``audit`` of bytes already hashed while written: pyarrow reads only the footer and the
+    control-total columns."""
     totals = dict.fromkeys(columns, Decimal(0))
     try:
         parquet = pq.ParquetFile(stream)
@@ -43,11 +64,11 @@ def audit(stream: BinaryIO, columns: Sequence[str]) -> ParquetFacts:
             for column in present:
                 totals[column] += _column_sum(table, column)
     except (pa.ArrowException, OSError) as error:
-        return ParquetFacts(digest.hexdigest(), size, None, {}, f"not readable Parquet: {error}")
+        return ParquetFacts(sha256, size, None, {}, f"not readable Parquet: {error}")
     for column in columns:
         if column not in present:
             del totals[column]
-    return ParquetFacts(digest.hexdigest(), size, parquet.metadata.num_rows, totals)
+    return ParquetFacts(sha256, size, parquet.metadata.num_rows, totals)
 
 
 def _column_sum(table: pa.Table, column: str) -> Decimal:

@@ -16,16 +16,21 @@ from __future__ import annotations
 import hashlib
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import Protocol
 
 from pydantic import ValidationError
 
-from strongroom.sox_evidence.adapters.evidence_reader import EvidenceReader, ObjectMissing
-from strongroom.sox_evidence.adapters.parquet_audit import ParquetFacts, audit
+from strongroom.sox_evidence.adapters.evidence_reader import ByteSink, EvidenceReader, ObjectMissing
+from strongroom.sox_evidence.adapters.parquet_audit import (
+    HashingWriter,
+    ParquetFacts,
+    audit_hashed,
+)
 from strongroom.sox_evidence.adapters.results_store import ResultsStore
 from strongroom.sox_evidence.domain import verification as v
 from strongroom.sox_evidence.domain.evidence import (
@@ -35,6 +40,7 @@ from strongroom.sox_evidence.domain.evidence import (
     SIGNATURE,
     STATEMENT,
     Manifest,
+    PackagedFile,
     ParquetObject,
     package_prefix,
 )
@@ -43,6 +49,10 @@ from strongroom.sox_evidence.services.run_records import latest_run
 
 SIGNED_FILES = (MANIFEST, STATEMENT, SIGNATURE, PUBLIC_KEY)
 """The package's objects the manifest cannot pin to a version (it is one, or signs it)."""
+
+CONCURRENT_REQUESTS = 8
+"""Reads, HEADs and downloads in flight at once: they are independent, and each costs a round
+trip (boto3's clients are thread-safe)."""
 
 
 class NoPackage(LookupError):
@@ -56,7 +66,7 @@ class PackageSource(Protocol):
 
     def where(self, name: str) -> str: ...
 
-    def parquet(self, item: ParquetObject, into: BinaryIO) -> None:
+    def parquet(self, item: ParquetObject, into: ByteSink) -> None:
         """A Parquet object's bytes at its recorded version; ``ObjectMissing``."""
         ...
 
@@ -81,7 +91,7 @@ class S3Package:
     def where(self, name: str) -> str:
         return v.s3_where(self.bucket, self.prefix + name, self.versions.get(name))
 
-    def parquet(self, item: ParquetObject, into: BinaryIO) -> None:
+    def parquet(self, item: ParquetObject, into: ByteSink) -> None:
         self.reader.download(item.bucket, item.key, item.version_id, into)
 
     def parquet_where(self, item: ParquetObject) -> str:
@@ -109,7 +119,7 @@ class DirectoryPackage:
     def _parquet_path(self, item: ParquetObject) -> Path:
         return self.root / PARQUET_DIR / item.key.rpartition("/")[2]
 
-    def parquet(self, item: ParquetObject, into: BinaryIO) -> None:
+    def parquet(self, item: ParquetObject, into: ByteSink) -> None:
         path = self._parquet_path(item)
         if not path.is_file():
             raise ObjectMissing(str(path))
@@ -128,9 +138,10 @@ def _sha256(body: bytes) -> str:
 class _Checks:
     """The checks both modes run, collected in order."""
 
-    def __init__(self, source: PackageSource, trust: Trust) -> None:
+    def __init__(self, source: PackageSource, trust: Trust, pool: ThreadPoolExecutor) -> None:
         self.source = source
         self.trust = trust
+        self.pool = pool
         self.found: list[v.Check] = []
 
     def read(self, name: str) -> bytes | None:
@@ -163,7 +174,8 @@ class _Checks:
         return manifest, _sha256(body)
 
     def signature(self, manifest: Manifest, manifest_sha256: str) -> None:
-        signed, signature, pem = (self.read(name) for name in (STATEMENT, SIGNATURE, PUBLIC_KEY))
+        trusted_key = self.pool.submit(self.trust.trusted_key, manifest)
+        signed, signature, pem = self.pool.map(self.read, (STATEMENT, SIGNATURE, PUBLIC_KEY))
         if self.trust.required_key_id is not None:
             self.found.append(
                 v.check(
@@ -185,7 +197,7 @@ class _Checks:
                 passed=valid,
             )
         )
-        trusted = self.trust.trusted_key(manifest)
+        trusted = trusted_key.result()
         if trusted is not None:
             der, source = trusted
             self.found.append(v.public_key_check(pem, der, self.source.where(PUBLIC_KEY), source))
@@ -194,20 +206,28 @@ class _Checks:
         )
 
     def files(self, manifest: Manifest) -> None:
-        for item in manifest.files:
+        for item, digest in zip(
+            manifest.files, self.pool.map(self._file_sha256, manifest.files), strict=True
+        ):
             where = self.source.where(item.name)
-            try:
-                body = self.source.read(item.name)
-            except ObjectMissing:
+            if digest is None:
                 self.found.append(v.failed("file.sha256", where, item.sha256, "missing"))
                 continue
-            self.found.append(v.digest_check("file.sha256", where, item.sha256, _sha256(body)))
+            self.found.append(v.digest_check("file.sha256", where, item.sha256, digest))
+
+    def _file_sha256(self, item: PackagedFile) -> str | None:
+        try:
+            return _sha256(self.source.read(item.name))
+        except ObjectMissing:
+            return None
 
     def parquet(self, manifest: Manifest) -> None:
         columns = list(manifest.control_totals)
         rows, totals, complete = 0, dict.fromkeys(columns, Decimal(0)), True
-        for item in manifest.parquet:
-            facts = self._parquet_facts(item, columns)
+        every_facts = self.pool.map(
+            lambda item: self._parquet_facts(item, columns), manifest.parquet
+        )
+        for item, facts in zip(manifest.parquet, every_facts, strict=True):
             where = self.source.parquet_where(item)
             if facts is None:
                 self.found.append(v.failed("parquet.sha256", where, item.sha256, "missing"))
@@ -233,13 +253,14 @@ class _Checks:
 
     def _parquet_facts(self, item: ParquetObject, columns: list[str]) -> ParquetFacts | None:
         with tempfile.TemporaryFile(prefix="sox-verify-") as stream:
+            hashing = HashingWriter(stream)
             try:
-                self.source.parquet(item, stream)
+                self.source.parquet(item, hashing)
             except ObjectMissing:
                 return None
             stream.flush()
             stream.seek(0)
-            return audit(stream, columns)
+            return audit_hashed(stream, columns, hashing.digest.hexdigest(), hashing.size)
 
 
 def _common_checks(
@@ -290,47 +311,58 @@ def verify_online(
     def pin_files(manifest: Manifest) -> None:
         source.versions.update({f.name: f.version_id for f in manifest.files if f.version_id})
 
-    checks = _Checks(source, trust)
-    manifest = _common_checks(checks, ipe_id, cutoff, run_id, pin_files)
-    if manifest is not None:
-        for item in manifest.parquet:
-            checks.found.append(_latest_version_check(reader, item))
+    with ThreadPoolExecutor(CONCURRENT_REQUESTS, thread_name_prefix="sox-verify") as pool:
+        checks = _Checks(source, trust, pool)
+        manifest = _common_checks(checks, ipe_id, cutoff, run_id, pin_files)
+        if manifest is None:
+            return _online_report(ipe_id, cutoff, run_id, bucket, prefix, checks.found)
+        known = manifest
+        checks.found.extend(
+            pool.map(lambda item: _latest_version_check(reader, item), known.parquet)
+        )
         expected_keys = {prefix + name for name in SIGNED_FILES} | {
             prefix + f.name for f in manifest.files
         }
-        for key in sorted(expected_keys):
-            checks.found.append(
-                v.single_version_check(v.s3_where(bucket, key), by_key.get(key, []))
-            )
+
+        def key_checks(key: str) -> list[v.Check]:
+            found = [v.single_version_check(v.s3_where(bucket, key), by_key.get(key, []))]
             version_id = source.versions.get(key.removeprefix(prefix))
             if version_id is not None:
-                checks.found.append(_retention_check(reader, bucket, key, version_id, manifest))
+                found.append(_retention_check(reader, bucket, key, version_id, known))
+            return found
+
+        for found in pool.map(key_checks, sorted(expected_keys)):
+            checks.found.extend(found)
         checks.found.append(
             v.unexpected_objects_check(v.s3_where(bucket, prefix), set(by_key) - expected_keys)
         )
+    return _online_report(ipe_id, cutoff, run_id, bucket, prefix, checks.found)
+
+
+def _online_report(
+    ipe_id: str, cutoff: date, run_id: str, bucket: str, prefix: str, found: list[v.Check]
+) -> v.VerificationReport:
     return v.VerificationReport(
         ipe_id=ipe_id,
         cutoff_date=cutoff,
         run_id=run_id,
         mode="online",
         location=v.s3_where(bucket, prefix),
-        checks=tuple(checks.found),
+        checks=tuple(found),
     )
 
 
 def _latest_version_check(reader: EvidenceReader, item: ParquetObject) -> v.Check:
-    """Athena reads a key's latest version: a new one over it is tampering."""
-    latest = [
-        version
-        for version in reader.versions(item.bucket, item.key)
-        if version.key == item.key and version.is_latest
-    ]
-    if not latest:
+    """Athena reads a key's latest version: a new one over it is tampering. One HEAD per key
+    (a run has few Parquet objects; a listing would cost as many requests and, on moto, a copy
+    of every version in the bucket)."""
+    latest = reader.latest(item.bucket, item.key)
+    if latest is None:
         actual = "no version"
-    elif latest[0].delete_marker:
-        actual = f"{latest[0].version_id} (delete marker)"
+    elif latest.delete_marker:
+        actual = f"{latest.version_id} (delete marker)"
     else:
-        actual = latest[0].version_id
+        actual = latest.version_id
     return v.check(
         "parquet.latest_version", v.s3_where(item.bucket, item.key), str(item.version_id), actual
     )
@@ -362,8 +394,9 @@ def verify_offline(
     directory: Path, trust: Trust, ipe_id: str, cutoff: date, run_id: str | None
 ) -> v.VerificationReport:
     """A package downloaded into ``directory`` (``sox download``'s layout), without AWS."""
-    checks = _Checks(DirectoryPackage(directory), trust)
-    manifest = _common_checks(checks, ipe_id, cutoff, run_id)
+    with ThreadPoolExecutor(CONCURRENT_REQUESTS, thread_name_prefix="sox-verify") as pool:
+        checks = _Checks(DirectoryPackage(directory), trust, pool)
+        manifest = _common_checks(checks, ipe_id, cutoff, run_id)
     not_checked: tuple[str, ...] = OFFLINE_NOT_CHECKED
     if manifest is None or trust.trusted_key(manifest) is None:
         not_checked += (f"that {PUBLIC_KEY} is a trusted key (pin one with --public-key)",)
