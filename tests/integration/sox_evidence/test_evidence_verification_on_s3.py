@@ -75,6 +75,16 @@ class ShortLock(S3Target):
         return super().put(bucket, key, body, retain_until)
 
 
+@dataclass
+class NoLock(S3Target):
+    """Writes one key with no retention at all."""
+
+    unlocked_key: str = ""
+
+    def put(self, bucket: str, key: str, body: bytes, retain_until: datetime | None = None) -> str:
+        return super().put(bucket, key, body, None if key == self.unlocked_key else retain_until)
+
+
 RUNS = itertools.count(1)
 
 
@@ -180,6 +190,34 @@ def test_an_object_locked_for_less_than_the_manifest_says_fails(stack: Stack, ru
     [failure] = report.failures
     assert failure.name == "object.retention"
     assert prefix_key in failure.where
+
+
+def test_an_object_with_no_retention_fails_naming_it(stack: Stack, run_id: str) -> None:
+    """The retention comes with the GET that reads the object: none there is a failure."""
+    unlocked_key = f"evidence/{IPE_ID}/{CUTOFF.isoformat()}/{run_id}/{MANIFEST}"
+    package(stack, run_id, NoLock(stack.s3, unlocked_key=unlocked_key))
+
+    report = verify(stack, run_id)
+
+    [failure] = report.failures
+    assert failure.name == "object.retention"
+    assert unlocked_key in failure.where
+    assert failure.actual == "no retention"
+
+
+def test_verify_reads_retention_from_its_gets_not_one_head_per_object(
+    stack: Stack, run_id: str
+) -> None:
+    """Requests per package: HEAD only for each Parquet key's latest version."""
+    built = package(stack, run_id)
+    calls: list[str] = []
+    stack.s3.meta.events.register("before-call.s3.*", lambda model, **_: calls.append(model.name))
+
+    assert verify(stack, run_id).passed
+
+    package_objects = len(built.manifest.files) + 4
+    assert calls.count("HeadObject") == len(built.manifest.parquet)
+    assert calls.count("GetObject") == package_objects + len(built.manifest.parquet)
 
 
 def test_a_downloaded_package_verifies_offline(stack: Stack, run_id: str, tmp_path: Path) -> None:

@@ -42,9 +42,16 @@ class Retention:
     retain_until: datetime
 
 
+@dataclass(frozen=True)
+class StoredObject:
+    body: bytes
+    retention: Retention | None
+    """The version's Object Lock retention, None when it has none."""
+
+
 class EvidenceReader(Protocol):
-    def get(self, bucket: str, key: str, version_id: str | None) -> bytes:
-        """The object's bytes at that version; ``ObjectMissing`` if there is none."""
+    def get(self, bucket: str, key: str, version_id: str | None) -> StoredObject:
+        """The object at that version with its retention; ``ObjectMissing`` if there is none."""
         ...
 
     def download(self, bucket: str, key: str, version_id: str | None, into: ByteSink) -> None:
@@ -56,7 +63,8 @@ class EvidenceReader(Protocol):
         ...
 
     def retention(self, bucket: str, key: str, version_id: str | None) -> Retention | None:
-        """The version's Object Lock retention, or None when it has none."""
+        """The version's Object Lock retention, or None when it has none (a HEAD: for an object
+        not read; ``get`` returns it with the bytes)."""
         ...
 
     def latest(self, bucket: str, key: str) -> ObjectVersion | None:
@@ -66,6 +74,15 @@ class EvidenceReader(Protocol):
 
 def _code(error: Any) -> str:
     return str(error.response.get("Error", {}).get("Code", ""))
+
+
+def _retention(answer: Any) -> Retention | None:
+    # GET and HEAD both carry the version's retention (x-amz-object-lock-*), shown to a role
+    # with s3:GetObjectRetention: no GetObjectRetention call (moto does not implement it).
+    mode, until = answer.get("ObjectLockMode"), answer.get("ObjectLockRetainUntilDate")
+    if not mode or until is None:
+        return None
+    return Retention(mode=str(mode), retain_until=until)
 
 
 class S3EvidenceReader:
@@ -81,9 +98,9 @@ class S3EvidenceReader:
                 raise ObjectMissing(f"s3://{bucket}/{key} version {version_id}") from None
             raise
 
-    def get(self, bucket: str, key: str, version_id: str | None) -> bytes:
-        body: bytes = self._get_object(bucket, key, version_id)["Body"].read()
-        return body
+    def get(self, bucket: str, key: str, version_id: str | None) -> StoredObject:
+        answer = self._get_object(bucket, key, version_id)
+        return StoredObject(body=answer["Body"].read(), retention=_retention(answer))
 
     def download(self, bucket: str, key: str, version_id: str | None, into: ByteSink) -> None:
         answer = self._get_object(bucket, key, version_id)
@@ -126,9 +143,6 @@ class S3EvidenceReader:
         return ObjectVersion(key, str(answer.get("VersionId")), is_latest=True, delete_marker=False)
 
     def retention(self, bucket: str, key: str, version_id: str | None) -> Retention | None:
-        # HEAD carries the version's retention (x-amz-object-lock-*; S3 shows it to a role
-        # with s3:GetObjectRetention): one call that works on AWS and on moto, whose
-        # GetObjectRetention is not implemented.
         extra = {"VersionId": version_id} if version_id else {}
         try:
             answer = self._s3.head_object(Bucket=bucket, Key=key, **extra)
@@ -136,7 +150,4 @@ class S3EvidenceReader:
             if _code(error) in MISSING_CODES:
                 raise ObjectMissing(f"s3://{bucket}/{key} version {version_id}") from None
             raise
-        mode, until = answer.get("ObjectLockMode"), answer.get("ObjectLockRetainUntilDate")
-        if not mode or until is None:
-            return None
-        return Retention(mode=str(mode), retain_until=until)
+        return _retention(answer)

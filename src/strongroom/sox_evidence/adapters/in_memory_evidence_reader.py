@@ -15,6 +15,7 @@ from strongroom.sox_evidence.adapters.evidence_reader import (
     ObjectMissing,
     ObjectVersion,
     Retention,
+    StoredObject,
 )
 
 
@@ -56,13 +57,13 @@ class InMemoryEvidenceReader:
             raise ObjectMissing(f"s3://{bucket}/{key} version {version_id}")
         return chosen[0]
 
-    def get(self, bucket: str, key: str, version_id: str | None) -> bytes:
-        body = self._version(bucket, key, version_id).body
-        assert body is not None  # _version refuses delete markers
-        return body
+    def get(self, bucket: str, key: str, version_id: str | None) -> StoredObject:
+        version = self._version(bucket, key, version_id)
+        assert version.body is not None  # _version refuses delete markers
+        return StoredObject(version.body, version.retention)
 
     def download(self, bucket: str, key: str, version_id: str | None, into: ByteSink) -> None:
-        into.write(self.get(bucket, key, version_id))
+        into.write(self.get(bucket, key, version_id).body)
 
     def versions(self, bucket: str, prefix: str) -> list[ObjectVersion]:
         found = []

@@ -35,7 +35,9 @@ def download_package(
     }  # newest first per key, so the last one kept is each key's first version
     if MANIFEST not in first:
         raise NoPackage(f"no {MANIFEST} at s3://{bucket}/{prefix}")
-    manifest = Manifest.model_validate_json(reader.get(bucket, prefix + MANIFEST, first[MANIFEST]))
+    manifest = Manifest.model_validate_json(
+        reader.get(bucket, prefix + MANIFEST, first[MANIFEST]).body
+    )
     wanted: list[tuple[Path, str, str, str | None]] = [
         (directory / name, bucket, prefix + name, first.get(name)) for name in SIGNED_FILES
     ]

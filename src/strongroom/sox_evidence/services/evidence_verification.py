@@ -17,7 +17,7 @@ import hashlib
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -25,7 +25,12 @@ from typing import Protocol
 
 from pydantic import ValidationError
 
-from strongroom.sox_evidence.adapters.evidence_reader import ByteSink, EvidenceReader, ObjectMissing
+from strongroom.sox_evidence.adapters.evidence_reader import (
+    ByteSink,
+    EvidenceReader,
+    ObjectMissing,
+    Retention,
+)
 from strongroom.sox_evidence.adapters.parquet_audit import (
     HashingWriter,
     ParquetFacts,
@@ -82,11 +87,22 @@ class S3Package:
     prefix: str
     versions: dict[str, str]
     """Package file name -> the version id to read (the manifest's, else the only listed one)."""
+    retentions: dict[tuple[str, str], Retention | None] = field(default_factory=dict)
+    """(name, version id) -> the retention its GET returned."""
 
     def read(self, name: str) -> bytes:
         if name not in self.versions:
             raise ObjectMissing(self.where(name))
-        return self.reader.get(self.bucket, self.prefix + name, self.versions[name])
+        version_id = self.versions[name]
+        stored = self.reader.get(self.bucket, self.prefix + name, version_id)
+        self.retentions[(name, version_id)] = stored.retention
+        return stored.body
+
+    def retention(self, name: str, version_id: str) -> Retention | None:
+        """The retention the read of that version returned; a HEAD only if it was not read."""
+        if (name, version_id) in self.retentions:
+            return self.retentions[(name, version_id)]
+        return self.reader.retention(self.bucket, self.prefix + name, version_id)
 
     def where(self, name: str) -> str:
         return v.s3_where(self.bucket, self.prefix + name, self.versions.get(name))
@@ -326,9 +342,10 @@ def verify_online(
 
         def key_checks(key: str) -> list[v.Check]:
             found = [v.single_version_check(v.s3_where(bucket, key), by_key.get(key, []))]
-            version_id = source.versions.get(key.removeprefix(prefix))
+            name = key.removeprefix(prefix)
+            version_id = source.versions.get(name)
             if version_id is not None:
-                found.append(_retention_check(reader, bucket, key, version_id, known))
+                found.append(_retention_check(source, name, version_id, known))
             return found
 
         for found in pool.map(key_checks, sorted(expected_keys)):
@@ -368,12 +385,10 @@ def _latest_version_check(reader: EvidenceReader, item: ParquetObject) -> v.Chec
     )
 
 
-def _retention_check(
-    reader: EvidenceReader, bucket: str, key: str, version_id: str, manifest: Manifest
-) -> v.Check:
-    where = v.s3_where(bucket, key, version_id)
+def _retention_check(source: S3Package, name: str, version_id: str, manifest: Manifest) -> v.Check:
+    where = v.s3_where(source.bucket, source.prefix + name, version_id)
     try:
-        lock = reader.retention(bucket, key, version_id)
+        lock = source.retention(name, version_id)
     except ObjectMissing:
         return v.failed("object.retention", where, "COMPLIANCE", "missing")
     return v.retention_check(
