@@ -4,16 +4,14 @@ the stack's workgroup and database, and Athena's typed cells printed exactly."""
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import boto3
 import pytest
 from moto import mock_aws
-from moto.athena.models import QueryResults, athena_backends
-from moto.core import DEFAULT_ACCOUNT_ID
 from typer.testing import CliRunner, Result
 
 from strongroom.cli import app
+from tests.support.athena_answers import queue_athena_answer
 
 pytestmark = pytest.mark.integration
 
@@ -24,29 +22,16 @@ def query(sql: str, *options: str) -> Result:
     return CliRunner().invoke(app, ["sox", "query", sql, "--bucket", "results", *options])
 
 
-def cells(*values: str) -> dict[str, Any]:
-    return {"Data": [{"VarCharValue": value} for value in values]}
-
-
 def test_the_answer_comes_from_athena_in_the_named_workgroup(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
     with mock_aws():
         boto3.client("athena").create_work_group(Name="sox-evidence")
-        backend = athena_backends[DEFAULT_ACCOUNT_ID][REGION]
-        backend.query_results_queue.append(
-            QueryResults(
-                rows=[
-                    cells("cutoff_date", "entries", "remaining"),
-                    cells("2026-11-30", "41520", "36158398.64"),
-                ],
-                column_info=[
-                    {"Name": "cutoff_date", "Type": "varchar"},
-                    {"Name": "entries", "Type": "bigint"},
-                    {"Name": "remaining", "Type": "decimal"},
-                ],
-            )
+        backend = queue_athena_answer(
+            REGION,
+            [("cutoff_date", "varchar"), ("entries", "bigint"), ("remaining", "decimal")],
+            [("2026-11-30", "41520", "36158398.64")],
         )
         sql = (
             "SELECT cutoff_date, COUNT(*) AS entries, SUM(remaining_amount_lcy) AS remaining "

@@ -12,13 +12,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from moto import mock_aws
-from moto.athena.models import QueryResults, athena_backends
-from moto.core import DEFAULT_ACCOUNT_ID
 
 from strongroom.core.parquet_query import ParquetTable, QueryFailed, QueryTimedOut
 from strongroom.core.parquet_query.athena import AthenaParquetQuery
 from strongroom.core.parquet_query.duckdb_engine import DuckDbParquetQuery
 from tests.integration.moto_server import serve_moto
+from tests.support.athena_answers import queue_athena_answer
 
 pytestmark = pytest.mark.integration
 
@@ -30,18 +29,8 @@ LEDGER = ParquetTable("ledger", BUCKET, "ipe/IPE_07/")
 
 def test_athena_answers_through_boto3_with_typed_rows() -> None:
     with mock_aws():
-        backend = athena_backends[DEFAULT_ACCOUNT_ID][REGION]
-        backend.query_results_queue.append(
-            QueryResults(
-                rows=[
-                    {"Data": [{"VarCharValue": "entry_no"}, {"VarCharValue": "amount"}]},
-                    {"Data": [{"VarCharValue": "7"}, {"VarCharValue": "-12.50"}]},
-                ],
-                column_info=[
-                    {"Name": "entry_no", "Type": "bigint"},
-                    {"Name": "amount", "Type": "decimal"},
-                ],
-            )
+        queue_athena_answer(
+            REGION, [("entry_no", "bigint"), ("amount", "decimal")], [("7", "-12.50")]
         )
         athena = boto3.client("athena", region_name=REGION)
         answer = AthenaParquetQuery(athena, "sox", "primary").run(

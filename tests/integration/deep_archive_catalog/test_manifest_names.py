@@ -10,8 +10,6 @@ from typing import Any
 import boto3
 import pytest
 from moto import mock_aws
-from moto.athena.models import QueryResults, athena_backends
-from moto.core import DEFAULT_ACCOUNT_ID
 
 from strongroom.core.parquet_query.athena import AthenaParquetQuery
 from strongroom.core.parquet_query.duckdb_engine import DuckDbParquetQuery
@@ -24,6 +22,7 @@ from strongroom.deep_archive.adapters.manifest_names import (
 from strongroom.deep_archive.adapters.parquet_manifest import SCHEMA, write_parquet_manifest
 from strongroom.deep_archive.domain.catalog import CatalogEntry
 from tests.integration.moto_server import serve_moto
+from tests.support.athena_answers import queue_athena_answer
 from tests.unit.deep_archive.test_parquet_manifest import entry
 
 pytestmark = pytest.mark.integration
@@ -116,18 +115,10 @@ def test_a_bucket_without_manifests_answers_nothing(names: ParquetNamedFiles) ->
 
 def test_athena_gets_the_same_sql_with_the_name_as_parameters_in_its_workgroup() -> None:
     with mock_aws():
-        backend = athena_backends[DEFAULT_ACCOUNT_ID][REGION]
-        backend.query_results_queue.append(
-            QueryResults(
-                rows=[
-                    {"Data": [{"VarCharValue": "source_bucket"}, {"VarCharValue": "key"}]},
-                    {"Data": [{"VarCharValue": "src"}, {"VarCharValue": "2025/01/a.csv"}]},
-                ],
-                column_info=[
-                    {"Name": "source_bucket", "Type": "varchar"},
-                    {"Name": "key", "Type": "varchar"},
-                ],
-            )
+        backend = queue_athena_answer(
+            REGION,
+            [("source_bucket", "varchar"), ("key", "varchar")],
+            [("src", "2025/01/a.csv")],
         )
         athena = boto3.client("athena", region_name=REGION)
         athena.create_work_group(
